@@ -1,0 +1,76 @@
+"""Prefixes and IRI minting: one place that knows what our identifiers look like.
+
+Resources live under ``{base}id/{kind}/{key}`` with keys that never change (mission acronym,
+ISO 3166 alpha-3, slugs, content hashes); named graphs under ``{base}graph/...``; our terms
+under the ontology namespace, which does not move with the base.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from urllib.parse import quote
+
+from kg.config import DEFAULT_BASE_IRI
+
+BASE = os.environ.get("KG_BASE_IRI", DEFAULT_BASE_IRI)
+if not BASE.endswith(("/", "#")):
+    BASE += "/"
+
+#: our ontology's namespace (fixed, independent of the resource base)
+PK = "https://w3id.org/peacekeeping-kg/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/peacekeeping-kg/ontology"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+
+GRAPH_ONTOLOGY = GRAPH + "ontology"
+GRAPH_REFERENCE = GRAPH + "reference"
+GRAPH_DOCUMENT_PREFIX = GRAPH + "document/"
+
+#: prefixes declared in every dump and predeclared for every query, in display order
+PREFIXES: dict[str, str] = {
+    "pk": PK,
+    "pkr": ID,
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+}
+
+
+def slug(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated key for names: 'Hervé Ladsous' -> 'herve-ladsous'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def key(text: str) -> str:
+    """Key for codes and acronyms, kept as written but IRI-safe: 'UNEF I' -> 'UNEF-I'."""
+    return quote(re.sub(r"[\s/]+", "-", text.strip()), safe="-._~")
+
+
+def resource(kind: str, identifier: str) -> str:
+    """The IRI of a resource: ``resource('mission', 'UNAMSIL')`` -> ``…/id/mission/UNAMSIL``."""
+    return f"{ID}{kind}/{identifier}"
+
+
+def document_graph(doc_key: str) -> str:
+    """The named graph that holds one source document and the statements drawn from it."""
+    return GRAPH_DOCUMENT_PREFIX + doc_key
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every predeclared prefix."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -1,0 +1,404 @@
+"""The only place that opens stores: Oxigraph on disk (default), Oxigraph in memory, or a remote endpoint.
+
+Every backend answers SPARQL in the W3C result formats (JSON, XML, CSV, TSV) or, for graph
+queries, in an RDF syntax, so callers see one interface and the same bytes whatever the backend.
+Queries run over the union of the named graphs (the default graph is the union).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError, UsageError
+
+#: SPARQL results formats: name -> (pyoxigraph format, media type)
+RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+}
+
+#: RDF formats the store reads and writes: name -> (pyoxigraph format, media type)
+RDF_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+    "trig": (ox.RdfFormat.TRIG, "application/trig"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+}
+
+
+def _rdf_format(name: str) -> ox.RdfFormat:
+    try:
+        return RDF_FORMATS[name][0]
+    except KeyError:
+        raise UsageError(f"unknown RDF format {name!r}; use one of: {', '.join(RDF_FORMATS)}") from None
+
+
+@dataclass
+class QueryResult:
+    """A parsed query answer: rows of rdflib terms for SELECT, a boolean for ASK, triples for graphs."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: bytes) -> QueryResult:
+        """Parse the W3C SPARQL 1.1 JSON results format."""
+        doc = json.loads(data)
+        if "boolean" in doc:
+            return cls(kind="ask", boolean=bool(doc["boolean"]))
+        variables = list(doc.get("head", {}).get("vars", []))
+        rows = [{k: _json_term(v) for k, v in b.items()} for b in doc.get("results", {}).get("bindings", [])]
+        return cls(kind="select", variables=variables, rows=rows)
+
+    @classmethod
+    def from_ntriples(cls, data: bytes) -> QueryResult:
+        triples = [
+            (_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object))
+            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        ]
+        return cls(kind="graph", triples=triples)
+
+    def column(self, name: str) -> list[str | None]:
+        """The values of one variable as strings (``None`` where unbound) — handy in tests and scripts."""
+        return [None if r.get(name) is None else str(r[name]) for r in self.rows]
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _json_term(value: dict) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype and datatype != XSD_STRING else None)
+
+
+def _ox_term(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise QueryError(f"unsupported RDF term in result: {term!r}")
+
+
+class Store(ABC):
+    """One RDF dataset: the ontology, the reference data and one named graph per source document."""
+
+    location: str
+
+    @abstractmethod
+    def query_raw(self, sparql: str, fmt: str = "json") -> tuple[str, bytes]:
+        """Run a query; return its kind ("select", "ask", "graph") and the serialized answer.
+
+        ``fmt`` is a results format (json, xml, csv, tsv) for SELECT/ASK and an RDF format
+        (turtle, ntriples, …) for CONSTRUCT/DESCRIBE; a mismatching one falls back to json / ntriples.
+        """
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a query and parse the answer."""
+        kind, data = self.query_raw(sparql, "json")
+        if kind == "graph":
+            kind, data = self.query_raw(sparql, "ntriples")
+            return QueryResult.from_ntriples(data)
+        return QueryResult.from_json(data)
+
+    @abstractmethod
+    def load(self, data: bytes, *, format: str = "ntriples", graph: str) -> None:
+        """Add RDF data to a named graph."""
+
+    def replace_graph(self, graph: str, data: bytes, *, format: str = "ntriples") -> None:
+        """Replace one named graph's content, leaving every other graph untouched."""
+        self.remove_graph(graph)
+        self.load(data, format=format, graph=graph)
+
+    @abstractmethod
+    def remove_graph(self, graph: str) -> None:
+        """Remove a named graph (no error when absent)."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+
+    @abstractmethod
+    def dump(self, format: str = "nquads", *, graph: str | None = None) -> bytes:
+        """Serialize the whole dataset (quad formats) or one graph / the union (triple formats)."""
+
+    def has_graph(self, graph: str) -> bool:
+        return graph in self.named_graphs()
+
+    def clear(self) -> None:
+        """Remove every graph."""
+        for g in self.named_graphs():
+            self.remove_graph(g)
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of triples in one graph, or quads in the whole dataset."""
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        return int(result.rows[0]["n"])
+
+    def flush(self) -> None:  # noqa: B027 — optional hook
+        """Make writes durable where the backend buffers them."""
+
+    def close(self) -> None:  # noqa: B027 — optional hook
+        """Release the backend (file locks, connections)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OxigraphStore(Store):
+    """pyoxigraph's store, on disk (RocksDB, a directory) or in memory (``path=None``)."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.location = "memory" if path is None else str(path)
+        self.read_only = read_only
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not (Path(path) / "CURRENT").exists():
+                    raise StoreError(f"no store at {path}; run `kg build` first (or pass --store)")
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
+        except OSError as e:
+            text = str(e)
+            if "lock" in text.lower():
+                raise StoreError(
+                    f"store at {path} is locked by another process (a running `kg build`, `kg ingest` "
+                    f"or `kg serve`?); wait for it to finish or pass another --store"
+                ) from e
+            raise StoreError(
+                f"cannot open the store at {path} ({text.splitlines()[0] if text else type(e).__name__}); "
+                f"if it is corrupt, delete the directory and run `kg build`"
+            ) from e
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying pyoxigraph store, for bulk operations."""
+        return self._store
+
+    def query_raw(self, sparql: str, fmt: str = "json") -> tuple[str, bytes]:
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from e
+        except (OSError, ValueError, RuntimeError) as e:
+            raise QueryError(f"query failed: {e}") from e
+        if isinstance(result, ox.QueryTriples):
+            rdf_fmt = RDF_FORMATS.get(fmt, RDF_FORMATS["ntriples"])[0]
+            if rdf_fmt.supports_datasets:
+                rdf_fmt = ox.RdfFormat.N_TRIPLES
+            return "graph", result.serialize(format=rdf_fmt)
+        res_fmt = RESULT_FORMATS.get(fmt, RESULT_FORMATS["json"])[0]
+        kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"
+        return kind, result.serialize(format=res_fmt)
+
+    def load(self, data: bytes, *, format: str = "ntriples", graph: str) -> None:
+        self._writable()
+        try:
+            self._store.bulk_load(data, format=_rdf_format(format), to_graph=ox.NamedNode(graph))
+        except SyntaxError as e:
+            raise StoreError(f"cannot load data into <{graph}>: {e}") from e
+
+    def replace_graph(self, graph: str, data: bytes, *, format: str = "ntriples") -> None:
+        self._writable()
+        # parse first, so that bad data leaves the old graph in place
+        node = ox.NamedNode(graph)
+        try:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, node)
+                     for q in ox.parse(data, format=_rdf_format(format))]
+        except SyntaxError as e:
+            raise StoreError(f"cannot load data into <{graph}>: {e}") from e
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+        self._store.extend(quads)
+
+    def remove_graph(self, graph: str) -> None:
+        self._writable()
+        node = ox.NamedNode(graph)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def dump(self, format: str = "nquads", *, graph: str | None = None) -> bytes:
+        rdf_fmt = _rdf_format(format)
+        if rdf_fmt.supports_datasets:
+            return self._store.dump(format=rdf_fmt)
+        if graph is not None:
+            return self._store.dump(format=rdf_fmt, from_graph=ox.NamedNode(graph))
+        _, data = self.query_raw("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", format)
+        return data
+
+    def clear(self) -> None:
+        self._writable()
+        self._store.clear()
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is not None:
+            return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return len(self._store)
+
+    def optimize(self) -> None:
+        if not self.read_only and self.location != "memory":
+            self._store.optimize()
+
+    def flush(self) -> None:
+        if not self.read_only and self.location != "memory":
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint (Query, Update and Graph Store Protocol) given by URL.
+
+    ``http://host:port`` is taken as an Oxigraph-style server (``/query``, ``/update``, ``/store``);
+    a URL ending in ``/query`` or ``/sparql`` is the query endpoint and the others sit beside it.
+    ``KG_REMOTE_UPDATE_URL`` and ``KG_REMOTE_GSP_URL`` override the derived ones.
+    """
+
+    def __init__(self, url: str, *, timeout: float = 60.0) -> None:
+        import os
+
+        self.location = url
+        self.timeout = timeout
+        parsed = urllib.parse.urlsplit(url)
+        path = parsed.path.rstrip("/")
+        if path.endswith(("/query", "/sparql")):
+            base = url.rstrip("/").rsplit("/", 1)[0]
+            self.query_url = url
+        else:
+            base = url.rstrip("/")
+            self.query_url = base + "/query"
+        self.update_url = os.environ.get("KG_REMOTE_UPDATE_URL", base + "/update")
+        self.gsp_url = os.environ.get("KG_REMOTE_GSP_URL", base + "/store")
+
+    def _request(self, url: str, *, method: str = "GET", data: bytes | None = None,
+                 headers: dict[str, str] | None = None) -> tuple[str, bytes]:
+        req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.headers.get("Content-Type", ""), resp.read()
+        except urllib.error.HTTPError as e:
+            body = e.read().decode("utf-8", "replace").strip().splitlines()
+            detail = body[0][:300] if body else e.reason
+            if e.code == 404 and method in ("GET", "DELETE") and "graph=" in url:
+                raise FileNotFoundError(url) from e
+            if e.code == 400:
+                raise QueryError(f"the endpoint {self.location} refused the request: {detail}") from e
+            raise StoreError(f"the endpoint {self.location} answered {e.code}: {detail}") from e
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+            raise StoreError(
+                f"cannot reach the SPARQL endpoint {self.location} ({getattr(e, 'reason', e)}); "
+                f"check the URL and that the server is running"
+            ) from e
+
+    def query_raw(self, sparql: str, fmt: str = "json") -> tuple[str, bytes]:
+        media = RESULT_FORMATS.get(fmt, RDF_FORMATS.get(fmt, RESULT_FORMATS["json"]))[1]
+        graph_media = RDF_FORMATS.get(fmt, RDF_FORMATS["ntriples"])[1]
+        accept = f"{media}, {graph_media};q=0.9, application/sparql-results+json;q=0.8"
+        sep = "&" if "?" in self.query_url else "?"
+        ctype, body = self._request(
+            self.query_url + sep + "union-default-graph", method="POST",
+            data=urllib.parse.urlencode({"query": sparql}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        ctype = ctype.split(";")[0].strip()
+        if ctype in {m for _, m in RESULT_FORMATS.values()}:
+            if ctype == "application/sparql-results+json" and b'"boolean"' in body[:200]:
+                return "ask", body
+            if ctype == "application/sparql-results+xml" and b"<boolean>" in body:
+                return "ask", body
+            return "select", body
+        return "graph", body
+
+    def update(self, sparql_update: str) -> None:
+        self._request(self.update_url, method="POST", data=sparql_update.encode("utf-8"),
+                      headers={"Content-Type": "application/sparql-update"})
+
+    def _graph_url(self, graph: str) -> str:
+        return f"{self.gsp_url}?{urllib.parse.urlencode({'graph': graph})}"
+
+    def load(self, data: bytes, *, format: str = "ntriples", graph: str) -> None:
+        self._request(self._graph_url(graph), method="POST", data=data,
+                      headers={"Content-Type": RDF_FORMATS[format][1]})
+
+    def replace_graph(self, graph: str, data: bytes, *, format: str = "ntriples") -> None:
+        self._request(self._graph_url(graph), method="PUT", data=data,
+                      headers={"Content-Type": RDF_FORMATS[format][1]})
+
+    def remove_graph(self, graph: str) -> None:
+        try:
+            self._request(self._graph_url(graph), method="DELETE")
+        except FileNotFoundError:
+            pass
+
+    def named_graphs(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(str(r["g"]) for r in result.rows)
+
+    def dump(self, format: str = "nquads", *, graph: str | None = None) -> bytes:
+        rdf_fmt = _rdf_format(format)
+        if rdf_fmt.supports_datasets:
+            _, body = self._request(self.gsp_url, headers={"Accept": RDF_FORMATS[format][1]})
+            return body
+        if graph is not None:
+            _, body = self._request(self._graph_url(graph), headers={"Accept": RDF_FORMATS[format][1]})
+            return body
+        return self.query_raw("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", format)[1]
+
+
+def open_store(location: str, *, read_only: bool = False) -> Store:
+    """Open the store a location names: ``memory``, an ``http(s)://`` URL, or a directory."""
+    if location == "memory":
+        return OxigraphStore(None)
+    if location.startswith(("http://", "https://")):
+        return RemoteStore(location)
+    path = Path(location)
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"--store {location} is a file, not a store directory; pass a directory, "
+                         f"'memory' or an http(s):// endpoint URL")
+    return OxigraphStore(path, read_only=read_only)

@@ -1,0 +1,32 @@
+"""Shared test fixtures: where ../shared is, and the external programs some tests need."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS_DEV = SHARED / "corpus" / "dev"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_program(name: str, why: str) -> str:
+    """Path of an external program; skip when missing, but fail under CI=true, where it must be there."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"{name} is not installed ({why}); `make test` installs it with scripts/install-system-deps.sh"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_corpus() -> Path:
+    """The dev corpus, read in place; skip (with the reason) when ../shared is absent."""
+    if not (CORPUS_DEV / "gold.jsonl").exists():
+        pytest.skip(f"the dev corpus is not at {CORPUS_DEV} (../shared is absent)")
+    return CORPUS_DEV
