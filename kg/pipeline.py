@@ -1,3 +1,174 @@
 """Use cases that run the whole line: build the graph from the bundled data, ingest documents."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.config import Settings
+from kg.errors import ValidationFailed
+from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES, sparql_prologue
+from kg.reference import ontology_ntriples, reference_ntriples
+from kg.store import OxigraphStore, Store
+from kg.validate import ValidationResult, validate_store
+
+#: progress callback: receives one short line per step; the CLI prints it, tests may collect it
+Progress = Callable[[str], None]
+
+
+# ---- ingest (owned by the extraction work, issue 3) -----------------------------------------------
+def ingest(store: Store, paths: list[Path], settings: Settings, *, replace: bool = False,
+           progress: Progress | None = None):  # noqa: ANN201 — the report type is defined with extraction
+    """Add documents (.txt files, folders with index.tsv, JSON Lines) to the store, one named graph each."""
+    raise NotImplementedError("ingest is being written (issue 3)")
+
+
+# ---- build (owned by the reference work, issue 2) -------------------------------------------------
+#: the classes the build summary and `kg info` count, in display order (short names)
+ENTITY_CLASSES: list[str] = [
+    "pk:PeacekeepingMission", "pk:PoliticalMission", "pk:SecurityCouncilResolution",
+    "pk:GeneralAssemblyResolution", "pk:Country", "pk:UNBody", "pk:RegionalOrganization", "pk:Framework",
+    "foaf:Person", "org:Post", "org:Membership", "pk:Contribution", "skos:Concept", "pk:SourceDocument",
+    "pk:Statement",
+]
+
+
+@dataclass
+class BuildSummary:
+    """What a build produced: triple count, entities per class, exports written, validation result."""
+
+    triples: int
+    counts: dict[str, int]
+    graphs: int
+    validation: ValidationResult
+    documents: int = 0
+    exports: list[Path] = field(default_factory=list)
+
+    def text(self) -> str:
+        """A short human summary (what `kg build` prints)."""
+        lines = [f"Built {self.triples} triples in {self.graphs} named graphs; {self.validation.summary()}."]
+        lines += [f"  {name:32} {n:>7}" for name, n in self.counts.items() if n]
+        if self.exports:
+            folders = sorted({str(p.parent) for p in self.exports})
+            lines.append(f"Exports ({len(self.exports)} files) in: {', '.join(folders)}")
+        else:
+            lines.append("No exports written.")
+        return "\n".join(lines)
+
+
+@dataclass
+class StoreInfo:
+    """What `kg info` shows about a store."""
+
+    version: str
+    location: str
+    backend: str
+    triples: int
+    graphs: list[str]
+    counts: dict[str, int]
+
+    def text(self) -> str:
+        lines = [f"kg {self.version}", f"store: {self.location} ({self.backend})",
+                 f"triples: {self.triples} in {len(self.graphs)} named graphs"]
+        lines += [f"  {name:32} {n:>7}" for name, n in self.counts.items()]
+        return "\n".join(lines)
+
+
+def class_counts(store: Store) -> dict[str, int]:
+    """Distinct instances of each class in ENTITY_CLASSES (0 when absent)."""
+    values = " ".join(ENTITY_CLASSES)
+    result = store.query(sparql_prologue() + "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { "
+                         f"VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c")
+    found = {str(r["c"]): int(r["n"]) for r in result.rows}
+    return {name: found.get(PREFIXES[name.split(":")[0]] + name.split(":")[1], 0) for name in ENTITY_CLASSES}
+
+
+def store_info(store: Store) -> StoreInfo:
+    """Version, store location and backend, triple count and entities per class."""
+    from kg import __version__
+
+    backend = type(store).__name__
+    if isinstance(store, OxigraphStore):
+        backend = "Oxigraph in memory" if store.location == "memory" else "Oxigraph on disk"
+    elif store.location.startswith(("http://", "https://")):
+        backend = "remote SPARQL endpoint"
+    return StoreInfo(version=__version__, location=store.location, backend=backend, triples=store.count(),
+                     graphs=store.named_graphs(), counts=class_counts(store))
+
+
+def _has_documents(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in folder.rglob("*"))
+
+
+def build(store: Store, settings: Settings, *, progress: Progress | None = None,
+          write_exports: bool = True) -> BuildSummary:
+    """Rebuild the whole graph: ontology (+ CAMEO), reference data, statements, validation, exports.
+
+    Raises InputError for a bad reference file, ValidationFailed (listing the violations) when the graph
+    does not conform to ontology/shapes.ttl; nothing is exported then.
+    """
+    say = progress or (lambda _line: None)
+    say(f"clearing the store at {store.location}")
+    store.clear()
+    say("loading the ontology and the CAMEO scheme")
+    store.load(ontology_ntriples(settings.ontology_dir, settings.reference_dir), graph=GRAPH_ONTOLOGY)
+    say(f"loading the reference data from {settings.reference_dir}")
+    store.load(reference_ntriples(settings.reference_dir), graph=GRAPH_REFERENCE)
+    documents = 0
+    if _has_documents(settings.statements_dir):
+        say(f"extracting statements from {settings.statements_dir}")
+        report = ingest(store, [settings.statements_dir], settings, progress=progress)
+        documents = int(getattr(report, "documents", 0) or 0) if not isinstance(report, int) else report
+    if isinstance(store, OxigraphStore):
+        say("optimizing the store")
+        store.optimize()
+    say("validating against ontology/shapes.ttl")
+    result = validate_store(store, settings.ontology_dir)
+    if not result.conforms:
+        error = ValidationFailed(f"the graph does not conform to the shapes: {result.summary()}; "
+                                 f"fix the data named below and build again\n" + "\n".join(result.lines()))
+        error.result = result  # type: ignore[attr-defined]
+        raise error
+    exports: list[Path] = []
+    if write_exports:
+        from kg.export import write_build_exports
+        from kg.export.html import write_standard_views
+
+        say(f"writing exports to {settings.exports_dir}")
+        exports += list(write_build_exports(store, settings, progress=progress) or [])
+        say("writing the HTML views")
+        exports += list(write_standard_views(store, settings.exports_dir / "html") or [])
+    store.flush()
+    return BuildSummary(triples=store.count(), counts=class_counts(store), graphs=len(store.named_graphs()),
+                        validation=result, documents=documents, exports=sorted(Path(p) for p in exports))
+
+
+# ---- push (issue 4: the remote store) -------------------------------------------------------------
+@dataclass
+class PushSummary:
+    """What `kg push` sent: named graphs and triples."""
+
+    target: str
+    graphs: int
+    triples: int
+
+    def text(self) -> str:
+        return f"pushed {self.graphs} named graphs ({self.triples} triples) to {self.target}"
+
+
+def push(source: Store, target: Store, *, progress: Progress | None = None) -> PushSummary:
+    """Copy every named graph of ``source`` to ``target``, replacing each one there (GSP PUT on a remote).
+
+    Graphs the target holds that the source does not are left alone.
+    """
+    say = progress or (lambda _line: None)
+    graphs = source.named_graphs()
+    triples = 0
+    for graph in graphs:
+        data = source.dump("ntriples", graph=graph)
+        n = data.count(b"\n")
+        say(f"{graph}: {n} triples")
+        target.replace_graph(graph, data, format="ntriples")
+        triples += n
+    return PushSummary(target=target.location, graphs=len(graphs), triples=triples)

@@ -193,7 +193,7 @@ class OxigraphStore(Store):
                 self._store = ox.Store.read_only(str(path))
             else:
                 self._store = ox.Store(str(path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
             text = str(e)
             if "lock" in text.lower():
                 raise StoreError(
@@ -401,4 +401,7 @@ def open_store(location: str, *, read_only: bool = False) -> Store:
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {location} is a file, not a store directory; pass a directory, "
                          f"'memory' or an http(s):// endpoint URL")
+    if path.is_dir() and not (path / "CURRENT").exists() and any(path.iterdir()):
+        raise StoreError(f"--store {location} is a directory that holds no store (no CURRENT file); "
+                         f"pass a new or empty directory, or the directory of an existing store")
     return OxigraphStore(path, read_only=read_only)

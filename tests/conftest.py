@@ -30,3 +30,22 @@ def require_corpus() -> Path:
     if not (CORPUS_DEV / "gold.jsonl").exists():
         pytest.skip(f"the dev corpus is not at {CORPUS_DEV} (../shared is absent)")
     return CORPUS_DEV
+
+
+# ---- the built reference graph (issue 2) ---------------------------------------------------------
+@pytest.fixture(scope="session")
+def built_store():
+    """The full graph (ontology + CAMEO + reference data + bundled statements, validated) in an
+    in-memory Oxigraph store, built once per test session with ``build(..., write_exports=False)``.
+
+    Use it read-only (query, dump): it is shared by every test of the session. Yields the
+    ``Store``; its ``BuildSummary`` is at ``built_store.summary``.
+    """
+    from kg.config import Settings
+    from kg.pipeline import build
+    from kg.store import open_store
+
+    store = open_store("memory")
+    store.summary = build(store, Settings(store="memory"), write_exports=False)
+    yield store
+    store.close()

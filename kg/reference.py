@@ -1,0 +1,599 @@
+"""Reference CSVs (data/reference/) and the ontology (ontology/) -> RDF.
+
+The CSVs are checked as they are read: a missing column, a bad date, an unknown country code or a
+reference to a mission/body that does not exist stops with an :class:`InputError` naming the file,
+the line and the column. Output N-Triples are sorted, so the same inputs give the same bytes.
+
+>>> from kg.config import Settings
+>>> g = reference_graph(Settings().reference_dir)
+>>> (URIRef(resource("mission", "UNAMSIL")), PK.acronym, Literal("UNAMSIL")) in g
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, TIME
+
+from kg.errors import InputError
+from kg.namespaces import PK as PK_IRI
+from kg.namespaces import PREFIXES, key, resource, slug
+
+PK = Namespace(PK_IRI)
+SCHEMA = Namespace("https://schema.org/")
+
+#: columns each reference file must have (extra columns are allowed and ignored)
+REQUIRED_COLUMNS: dict[str, list[str]] = {
+    "countries.csv": [
+        "iso3",
+        "iso2",
+        "name",
+        "official_name",
+        "aliases",
+        "demonyms",
+        "continent",
+        "historic",
+        "source",
+    ],
+    "missions.csv": [
+        "acronym",
+        "name",
+        "kind",
+        "host_iso3",
+        "region",
+        "established_resolution",
+        "established_date",
+        "start_date",
+        "end_date",
+        "status",
+        "predecessor",
+        "successor",
+        "headquarters",
+        "alt_names",
+        "source",
+        "notes",
+    ],
+    "officials.csv": [
+        "person_id",
+        "name",
+        "alt_names",
+        "nationality_iso3",
+        "post",
+        "post_org",
+        "post_org_id",
+        "start_date",
+        "end_date",
+        "source",
+        "notes",
+    ],
+    "un_bodies.csv": [
+        "body_id",
+        "name",
+        "acronym",
+        "alt_names",
+        "kind",
+        "parent",
+        "established",
+        "superseded_by",
+        "source",
+        "notes",
+    ],
+    "frameworks.csv": ["framework_id", "name", "acronym", "alt_names", "year", "issuer", "source", "notes"],
+    "contributions.csv": ["mission", "iso3", "year", "female", "male", "total", "source"],
+    "cameo.csv": ["code", "label", "parent", "source"],
+}
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+RESOLUTION_RE = re.compile(r"\b([SA])/RES/(\d+) \(([^)]+)\)")
+MISSION_KINDS = {"peacekeeping": PK.PeacekeepingMission, "political": PK.PoliticalMission}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One CSV record with where it came from, so that errors can name file, line and column."""
+
+    path: Path
+    line: int
+    data: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.data[column]
+
+    def error(self, column: str, message: str) -> InputError:
+        return InputError(message, path=str(self.path), line=self.line, column=column)
+
+    def list(self, column: str, sep: str = ";") -> list[str]:
+        return [p.strip() for p in self.data[column].split(sep) if p.strip()]
+
+
+def read_table(path: Path) -> list[Row]:
+    """Rows of one reference CSV; a missing file or column is an InputError naming it."""
+    if not path.exists():
+        raise InputError(
+            "reference file is missing; regenerate it with scripts/convert_reference.py", path=str(path)
+        )
+    required = REQUIRED_COLUMNS.get(path.name, [])
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            for column in required:
+                if column not in header:
+                    raise InputError(
+                        f"missing column; the header needs: {', '.join(required)}",
+                        path=str(path),
+                        line=1,
+                        column=column,
+                    )
+            rows = []
+            for record in reader:
+                if None in record:
+                    raise InputError(
+                        f"{len(header) + len(record[None])} fields where the header has "
+                        f"{len(header)}; quote cells that contain commas",
+                        path=str(path),
+                        line=reader.line_num,
+                    )
+                rows.append(Row(path, reader.line_num, {k: (v or "").strip() for k, v in record.items()}))
+            return rows
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"not UTF-8 ({e.reason} at byte {e.start}); save the file as UTF-8", path=str(path)
+        ) from e
+
+
+def date_literal(row: Row, column: str) -> Literal | None:
+    """YYYY-MM-DD / YYYY-MM / YYYY as xsd:date / xsd:gYearMonth / xsd:gYear; empty -> None."""
+    value = row[column]
+    if not value:
+        return None
+    m = DATE_RE.match(value)
+    try:
+        if not m:
+            raise ValueError
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        if day:
+            date(int(year), int(month), int(day))
+            return Literal(value, datatype=XSD.date)
+        if month:
+            if not 1 <= int(month) <= 12:
+                raise ValueError
+            return Literal(value, datatype=XSD.gYearMonth)
+        return Literal(value, datatype=XSD.gYear)
+    except ValueError:
+        raise row.error(column, f"bad date {value!r}; write YYYY-MM-DD, YYYY-MM or YYYY") from None
+
+
+def integer(row: Row, column: str) -> Literal:
+    value = row[column]
+    if not re.fullmatch(r"\d+", value):
+        raise row.error(column, f"bad number {value!r}; write a whole number of persons")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def source_literal(text: str) -> Literal:
+    """A URL as xsd:anyURI; anything else (raw file references, package names) as a plain literal."""
+    if re.match(r"https?://", text):
+        return Literal(text, datatype=XSD.anyURI)
+    return Literal(text)
+
+
+def add_sources(g: Graph, subject: URIRef, row: Row, column: str = "source") -> None:
+    for part in row.list(column, "|"):
+        g.add((subject, DCTERMS.source, source_literal(part)))
+
+
+def resolution_key(kind: str, number: str, session: str) -> str:
+    """'S', '1270', '1999' -> 'S-RES-1270-1999' (the IRI key of S/RES/1270 (1999))."""
+    return key(f"{kind}-RES-{number}-{session}")
+
+
+def mission_iri(acronym: str) -> URIRef:
+    return URIRef(resource("mission", key(acronym)))
+
+
+def country_iri(iso3: str) -> URIRef:
+    return URIRef(resource("country", iso3))
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+# ---- the reference graph ------------------------------------------------------------------------
+def reference_graph(reference_dir: Path) -> Graph:
+    """Every reference fact (countries, missions, resolutions, bodies, frameworks, officials, posts,
+    tenures, contributions) as one rdflib Graph. The CAMEO scheme goes with the ontology."""
+    reference_dir = Path(reference_dir)
+    g = new_graph()
+    countries = _countries(g, read_table(reference_dir / "countries.csv"))
+    missions = read_table(reference_dir / "missions.csv")
+    acronyms = {r["acronym"] for r in missions}
+    bodies = read_table(reference_dir / "un_bodies.csv")
+    body_ids = {r["body_id"] for r in bodies}
+    _missions(g, missions, countries)
+    _bodies(g, bodies, body_ids)
+    _frameworks(g, read_table(reference_dir / "frameworks.csv"), body_ids)
+    _officials(g, read_table(reference_dir / "officials.csv"), countries, acronyms, body_ids)
+    _contributions(g, read_table(reference_dir / "contributions.csv"), countries, acronyms)
+    return g
+
+
+def reference_ntriples(reference_dir: Path) -> bytes:
+    """The reference graph as sorted N-Triples (same CSVs -> same bytes)."""
+    return sorted_ntriples(reference_graph(reference_dir))
+
+
+def sorted_ntriples(g: Graph) -> bytes:
+    lines = g.serialize(format="nt", encoding="utf-8").splitlines()
+    return b"".join(sorted(set(line + b"\n" for line in lines if line.strip())))
+
+
+def _countries(g: Graph, rows: list[Row]) -> set[str]:
+    codes: set[str] = set()
+    for r in rows:
+        iso3 = r["iso3"]
+        if not re.fullmatch(r"[A-Z]{3}", iso3):
+            raise r.error(
+                "iso3", f"bad country code {iso3!r}; use three capital letters (ISO 3166-1 alpha-3)"
+            )
+        if iso3 in codes:
+            raise r.error("iso3", f"country {iso3} is listed twice; keep one row")
+        codes.add(iso3)
+        c = country_iri(iso3)
+        g.add((c, RDF.type, PK.Country))
+        g.add((c, SKOS.prefLabel, Literal(r["name"], lang="en")))
+        g.add((c, SKOS.notation, Literal(iso3, datatype=PK.ISO3166Alpha3)))
+        if r["iso2"]:
+            g.add((c, SKOS.notation, Literal(r["iso2"], datatype=PK.ISO3166Alpha2)))
+        if r["official_name"]:
+            g.add((c, PK.officialName, Literal(r["official_name"])))
+        for alias in r.list("aliases"):
+            g.add((c, SKOS.altLabel, Literal(alias)))
+        for demonym in r.list("demonyms"):
+            g.add((c, PK.demonym, Literal(demonym)))
+        if r["continent"]:
+            g.add((c, PK.continent, Literal(r["continent"])))
+        if r["historic"] == "true":
+            g.add((c, PK.historic, Literal(True)))
+        add_sources(g, c, r)
+    return codes
+
+
+def _country(r: Row, column: str, code: str, countries: set[str]) -> URIRef:
+    if code not in countries:
+        raise r.error(
+            column, f"unknown country code {code!r}; use an ISO 3166-1 alpha-3 code from countries.csv"
+        )
+    return country_iri(code)
+
+
+def _mission_ref(r: Row, column: str, acronym: str, acronyms: set[str]) -> URIRef:
+    if acronym not in acronyms:
+        raise r.error(column, f"unknown mission {acronym!r}; add it to missions.csv or fix the acronym")
+    return mission_iri(acronym)
+
+
+def _missions(g: Graph, rows: list[Row], countries: set[str]) -> None:
+    acronyms: set[str] = set()
+    for r in rows:
+        if not r["acronym"]:
+            raise r.error("acronym", "empty acronym; every mission needs one")
+        if r["acronym"] in acronyms:
+            raise r.error("acronym", f"mission {r['acronym']} is listed twice; keep one row")
+        acronyms.add(r["acronym"])
+    for r in rows:
+        m = mission_iri(r["acronym"])
+        kind = MISSION_KINDS.get(r["kind"])
+        if kind is None:
+            raise r.error("kind", f"unknown kind {r['kind']!r}; use one of: {', '.join(MISSION_KINDS)}")
+        g.add((m, RDF.type, kind))
+        g.add((m, RDF.type, PK.Mission))
+        g.add((m, PK.acronym, Literal(r["acronym"])))
+        if r["name"]:
+            g.add((m, SKOS.prefLabel, Literal(r["name"], lang="en")))
+        for alt in r.list("alt_names"):
+            g.add((m, SKOS.altLabel, Literal(alt)))
+        for code in r.list("host_iso3"):
+            g.add((m, PK.hostCountry, _country(r, "host_iso3", code, countries)))
+        for column, prop in (("start_date", SCHEMA.startDate), ("end_date", SCHEMA.endDate)):
+            value = date_literal(r, column)
+            if value is not None:
+                g.add((m, prop, value))
+        adopted = date_literal(r, "established_date")
+        _resolutions(g, m, r, adopted)
+        for column, prop in (("status", PK.status), ("headquarters", PK.headquarters), ("region", PK.region)):
+            if r[column]:
+                g.add((m, prop, Literal(r[column])))
+        if r["status"] and r["status"] not in ("active", "closed"):
+            raise r.error("status", f"unknown status {r['status']!r}; use active or closed")
+        for other in r.list("predecessor"):
+            _succession(g, _mission_ref(r, "predecessor", other, acronyms), m)
+        for other in r.list("successor"):
+            _succession(g, m, _mission_ref(r, "successor", other, acronyms))
+        add_sources(g, m, r)
+        if r["notes"]:
+            g.add((m, SKOS.note, Literal(r["notes"])))
+
+
+def _succession(g: Graph, before: URIRef, after: URIRef) -> None:
+    """Both directions of pk:successor/pk:predecessor, and the ORG change event between them."""
+    g.add((before, PK.successor, after))
+    g.add((after, PK.predecessor, before))
+    event = URIRef(resource("succession", f"{before.rsplit('/', 1)[1]}--{after.rsplit('/', 1)[1]}"))
+    g.add((event, RDF.type, PK.SuccessionEvent))
+    g.add((event, RDF.type, ORG.ChangeEvent))
+    g.add((event, ORG.originalOrganization, before))
+    g.add((after, ORG.resultedFrom, event))
+
+
+def _resolutions(g: Graph, mission: URIRef, r: Row, adopted: Literal | None) -> None:
+    """pk:establishedBy for every S/RES or A/RES symbol in the cell; the adoption date goes on the
+    resolution only when the cell names exactly one resolution and nothing else."""
+    text = r["established_resolution"]
+    found = RESOLUTION_RE.findall(text)
+    if text and not found:
+        raise r.error(
+            "established_resolution",
+            f"no resolution symbol in {text!r}; write S/RES/n (year) or A/RES/n (session)",
+        )
+    only_one = len(found) == 1 and RESOLUTION_RE.fullmatch(text) is not None
+    for organ, number, session in found:
+        res = URIRef(resource("resolution", resolution_key(organ, number, session)))
+        symbol = f"{organ}/RES/{number} ({session})"
+        g.add((res, RDF.type, PK.SecurityCouncilResolution if organ == "S" else PK.GeneralAssemblyResolution))
+        g.add((res, RDF.type, PK.Resolution))
+        g.add((res, DCTERMS.identifier, Literal(symbol)))
+        g.add((res, SKOS.prefLabel, Literal(symbol, lang="en")))
+        if only_one and adopted is not None:
+            g.add((res, DCTERMS.date, adopted))
+        g.add((mission, PK.establishedBy, res))
+    if text and not only_one:
+        g.add((mission, SKOS.note, Literal(f"Established by: {text}")))
+
+
+def _org_iri(value: str) -> URIRef:
+    return URIRef(resource(*value.split("/", 1)))
+
+
+def _bodies(g: Graph, rows: list[Row], body_ids: set[str]) -> None:
+    for r in rows:
+        b = URIRef(resource("body", r["body_id"]))
+        regional = "regional" in r["kind"]
+        g.add((b, RDF.type, PK.RegionalOrganization if regional else PK.UNBody))
+        g.add((b, RDF.type, ORG.Organization))
+        g.add((b, SKOS.prefLabel, Literal(r["name"], lang="en")))
+        if r["acronym"]:
+            g.add((b, PK.acronym, Literal(r["acronym"])))
+        for alt in r.list("alt_names"):
+            g.add((b, SKOS.altLabel, Literal(alt)))
+        if r["kind"]:
+            g.add((b, PK.bodyKind, Literal(r["kind"])))
+        for column, prop in (("parent", ORG.subOrganizationOf), ("superseded_by", PK.supersededBy)):
+            if r[column]:
+                if r[column] not in body_ids:
+                    raise r.error(column, f"unknown body {r[column]!r}; use a body_id of un_bodies.csv")
+                g.add((b, prop, URIRef(resource("body", r[column]))))
+        founded = date_literal(r, "established")
+        if founded is not None:
+            g.add((b, SCHEMA.foundingDate, founded))
+        add_sources(g, b, r)
+        if r["notes"]:
+            g.add((b, SKOS.note, Literal(r["notes"])))
+
+
+def _frameworks(g: Graph, rows: list[Row], body_ids: set[str]) -> None:
+    for r in rows:
+        f = URIRef(resource("framework", r["framework_id"]))
+        g.add((f, RDF.type, PK.Framework))
+        g.add((f, SKOS.prefLabel, Literal(r["name"], lang="en")))
+        if r["acronym"]:
+            g.add((f, PK.acronym, Literal(r["acronym"])))
+        for alt in r.list("alt_names"):
+            g.add((f, SKOS.altLabel, Literal(alt)))
+        year = date_literal(r, "year")
+        if year is not None:
+            g.add((f, DCTERMS.date, year))
+        if r["issuer"]:
+            if r["issuer"] not in body_ids:
+                raise r.error("issuer", f"unknown body {r['issuer']!r}; use a body_id of un_bodies.csv")
+            g.add((f, DCTERMS.creator, URIRef(resource("body", r["issuer"]))))
+        add_sources(g, f, r)
+        if r["notes"]:
+            g.add((f, SKOS.note, Literal(r["notes"])))
+
+
+def _instant(g: Graph, node: URIRef, value: Literal) -> None:
+    prop = {XSD.date: TIME.inXSDDate, XSD.gYearMonth: TIME.inXSDgYearMonth, XSD.gYear: TIME.inXSDgYear}
+    g.add((node, RDF.type, TIME.Instant))
+    g.add((node, prop[value.datatype], value))
+
+
+def _officials(
+    g: Graph, rows: list[Row], countries: set[str], acronyms: set[str], body_ids: set[str]
+) -> None:
+    tenures: set[URIRef] = set()
+    for r in rows:
+        person = URIRef(resource("person", r["person_id"]))
+        g.add((person, RDF.type, FOAF.Person))
+        g.add((person, RDF.type, SCHEMA.Person))
+        g.add((person, FOAF.name, Literal(r["name"])))
+        g.add((person, SKOS.prefLabel, Literal(r["name"], lang="en")))
+        for alt in r.list("alt_names"):
+            g.add((person, SKOS.altLabel, Literal(alt)))
+        if r["nationality_iso3"]:
+            g.add((person, PK.nationality, _country(r, "nationality_iso3", r["nationality_iso3"], countries)))
+        kind, _, org_key = r["post_org_id"].partition("/")
+        if kind == "mission":
+            _mission_ref(r, "post_org_id", org_key, acronyms)
+        elif kind != "body" or org_key not in body_ids:
+            raise r.error(
+                "post_org_id",
+                f"unknown organization {r['post_org_id']!r}; write body/<body_id> or mission/<acronym>",
+            )
+        organization = URIRef(resource(kind, key(org_key)))
+        post_key = f"{slug(r['post'])}--{slug(r['post_org'])}"
+        post = URIRef(resource("post", post_key))
+        g.add((post, RDF.type, ORG.Post))
+        g.add((post, SKOS.prefLabel, Literal(r["post"], lang="en")))
+        g.add((post, ORG.postIn, organization))
+        g.add((person, ORG.holds, post))
+
+        start, end = date_literal(r, "start_date"), date_literal(r, "end_date")
+        tenure = URIRef(resource("tenure", f"{r['person_id']}--{post_key}--{r['start_date'] or 'unknown'}"))
+        if tenure in tenures:
+            raise r.error(
+                "start_date",
+                f"{r['person_id']} holds {r['post']} twice from the same start; "
+                f"merge the rows or fix the date",
+            )
+        tenures.add(tenure)
+        g.add((tenure, RDF.type, ORG.Membership))
+        g.add((tenure, ORG.member, person))
+        g.add((tenure, ORG.organization, organization))
+        g.add((tenure, ORG.role, post))
+        interval = URIRef(str(tenure) + "#interval")
+        g.add((tenure, ORG.memberDuring, interval))
+        g.add((interval, RDF.type, TIME.Interval))
+        if start is not None:
+            g.add((tenure, SCHEMA.startDate, start))
+            g.add((interval, TIME.hasBeginning, URIRef(str(tenure) + "#start")))
+            _instant(g, URIRef(str(tenure) + "#start"), start)
+        if end is not None:
+            g.add((tenure, SCHEMA.endDate, end))
+            g.add((interval, TIME.hasEnd, URIRef(str(tenure) + "#end")))
+            _instant(g, URIRef(str(tenure) + "#end"), end)
+        if re.search(r"\bacting\b", r["post"], re.IGNORECASE):
+            g.add((tenure, PK.acting, Literal(True)))
+        add_sources(g, tenure, r)
+        if r["notes"]:
+            g.add((tenure, SKOS.note, Literal(r["notes"])))
+
+
+def _contributions(g: Graph, rows: list[Row], countries: set[str], acronyms: set[str]) -> None:
+    for r in rows:
+        mission = _mission_ref(r, "mission", r["mission"], acronyms)
+        country = _country(r, "iso3", r["iso3"], countries)
+        year = date_literal(r, "year")
+        if year is None or year.datatype != XSD.gYear:
+            raise r.error("year", f"bad year {r['year']!r}; write YYYY")
+        c = URIRef(resource("contribution", f"{key(r['mission'])}--{r['iso3']}--{r['year']}"))
+        g.add((c, RDF.type, PK.Contribution))
+        g.add((c, PK.contributor, country))
+        g.add((c, PK.mission, mission))
+        g.add((c, PK.year, year))
+        g.add((c, PK.personnelTotal, integer(r, "total")))
+        g.add((c, PK.personnelFemale, integer(r, "female")))
+        g.add((c, PK.personnelMale, integer(r, "male")))
+        add_sources(g, c, r)
+
+
+# ---- the ontology graph (with the CAMEO scheme) ---------------------------------------------------
+def parse_turtle(path: Path) -> Graph:
+    """A Turtle file; a syntax error becomes an InputError naming the file and line."""
+    g = new_graph()
+    if not path.exists():
+        raise InputError("file is missing", path=str(path))
+    try:
+        g.parse(path, format="turtle")
+    except Exception as e:  # rdflib raises several types (BadSyntax, ParserError…)
+        line = getattr(e, "lines", None)
+        text = str(e).strip().splitlines()
+        raise InputError(
+            f"not valid Turtle ({text[-1] if text else type(e).__name__}); fix the syntax",
+            path=str(path),
+            line=(line + 1) if isinstance(line, int) else None,
+        ) from e
+    return g
+
+
+def cameo_graph(reference_dir: Path) -> Graph:
+    """CAMEO event codes as a SKOS concept scheme ``pkr:cameo`` (skos:broader = the parent code)."""
+    rows = read_table(Path(reference_dir) / "cameo.csv")
+    g = new_graph()
+    scheme = URIRef(resource("cameo", "")[:-1])
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, SKOS.prefLabel, Literal("CAMEO event codes", lang="en")))
+    g.add(
+        (
+            scheme,
+            SKOS.definition,
+            Literal(
+                "The Conflict and Mediation Event Observations (CAMEO) event codes (Schrodt et al.), "
+                "used to classify speech acts; UN-register refinements link to the code they refine "
+                "with pk:extendsCameo.",
+                lang="en",
+            ),
+        )
+    )
+    g.add((scheme, DCTERMS.source, Literal("raw/phoenix-cameo/CAMEO.eventcodes.txt")))
+    codes = {r["code"] for r in rows}
+    for r in rows:
+        if not re.fullmatch(r"\d{1,4}", r["code"]):
+            raise r.error("code", f"bad CAMEO code {r['code']!r}; write 1-4 digits with leading zeros")
+        concept = URIRef(resource("cameo", r["code"]))
+        g.add((concept, RDF.type, SKOS.Concept))
+        g.add((concept, SKOS.notation, Literal(r["code"])))
+        g.add((concept, SKOS.prefLabel, Literal(r["label"], lang="en")))
+        g.add((concept, SKOS.inScheme, scheme))
+        if r["parent"]:
+            if r["parent"] not in codes:
+                raise r.error("parent", f"unknown CAMEO code {r['parent']!r}; add it or fix the parent")
+            g.add((concept, SKOS.broader, URIRef(resource("cameo", r["parent"]))))
+        else:
+            g.add((concept, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, concept))
+    return g
+
+
+def ontology_graph(ontology_dir: Path, reference_dir: Path | None = None) -> Graph:
+    """ontology/peacekeeping.ttl plus the CAMEO scheme from ``reference_dir`` (default: the sibling
+    data/reference, when it exists)."""
+    ontology_dir = Path(ontology_dir)
+    g = parse_turtle(ontology_dir / "peacekeeping.ttl")
+    if reference_dir is None:
+        default = ontology_dir.parent / "data" / "reference"
+        reference_dir = default if (default / "cameo.csv").exists() else None
+    if reference_dir is not None:
+        g += cameo_graph(reference_dir)
+    return g
+
+
+def ontology_ntriples(ontology_dir: Path, reference_dir: Path | None = None) -> bytes:
+    """The ontology graph as sorted N-Triples."""
+    return sorted_ntriples(ontology_graph(ontology_dir, reference_dir))
+
+
+def shapes_graph(ontology_dir: Path) -> Graph:
+    """ontology/shapes.ttl."""
+    return parse_turtle(Path(ontology_dir) / "shapes.ttl")
+
+
+def terms(g: Graph) -> Iterator[URIRef]:
+    """Our own terms (pk:) declared in a graph: classes, properties, datatypes, sorted."""
+    kinds = {
+        RDFS.Class,
+        RDFS.Datatype,
+        RDF.Property,
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+    }
+    found = {
+        s
+        for kind in kinds
+        for s in g.subjects(RDF.type, kind)
+        if isinstance(s, URIRef) and str(s).startswith(PK_IRI)
+    }
+    yield from sorted(found)

@@ -1,0 +1,140 @@
+"""SHACL validation of the graph (pySHACL over the union of the store's graphs).
+
+The store's union is dumped as N-Triples and parsed into a plain rdflib Graph: that is faster than
+going through oxrdflib at this size (tens of thousands of triples) and keeps pySHACL away from the
+store. The result lists violations one per line, with prefixed names, sorted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from kg.errors import KGError, StoreError
+from kg.namespaces import PREFIXES
+from kg.store import Store
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result, as short strings."""
+
+    focus: str
+    path: str
+    message: str
+    value: str = ""
+    severity: str = "Violation"
+
+    def line(self) -> str:
+        """'pkr:mission/XYZ pk:hostCountry: a peacekeeping mission needs … (value: …)'."""
+        where = f"{self.focus} {self.path}".strip()
+        text = f"{where}: {self.message}"
+        if self.value:
+            text += f" (value: {self.value})"
+        return text if self.severity == "Violation" else f"[{self.severity}] {text}"
+
+
+@dataclass
+class ValidationResult:
+    """Whether the graph conforms, and every violation found."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    triples: int = 0
+
+    def lines(self) -> list[str]:
+        return [v.line() for v in self.violations]
+
+    def summary(self) -> str:
+        if self.conforms:
+            return f"conforms to the shapes ({self.triples} triples checked)"
+        return f"{len(self.violations)} SHACL violation(s) in {self.triples} triples"
+
+
+def short(node: Node | None) -> str:
+    """A term in prefixed form where a prefix fits: 'pkr:mission/UNAMSIL', '"x"^^xsd:string'."""
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        text = str(node)
+        best = max((ns for ns in PREFIXES.values() if text.startswith(ns)), key=len, default=None)
+        if best is not None:
+            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+            return f"{prefix}:{text[len(best) :]}"
+        return f"<{text}>"
+    if isinstance(node, Literal):
+        text = repr(str(node)) if len(str(node)) <= 60 else repr(str(node)[:57] + "...")
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None:
+            return f"{text}^^{short(node.datatype)}"
+        return text
+    return "[]"  # a blank node: show only that it is one
+
+
+def load_shapes(ontology_dir: Path) -> Graph:
+    """ontology/shapes.ttl as a graph (InputError when missing or not Turtle)."""
+    from kg.reference import shapes_graph
+
+    return shapes_graph(ontology_dir)
+
+
+def validate_graph(data: Graph, shapes: Graph) -> ValidationResult:
+    """Run pySHACL (no inference: the types the shapes need are materialized by the loaders)."""
+    from pyshacl import validate
+
+    try:
+        conforms, results, _ = validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            abort_on_first=False,
+            allow_warnings=True,
+        )
+    except Exception as e:  # pySHACL raises ReportableRuntimeError and friends on bad shapes
+        raise KGError(
+            f"SHACL validation could not run ({type(e).__name__}: {str(e).splitlines()[0]}); "
+            f"check ontology/shapes.ttl"
+        ) from e
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(result, SH.resultSeverity)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        if message is None:
+            component = results.value(result, SH.sourceConstraintComponent)
+            message = short(component)
+        violations.append(
+            Violation(
+                focus=short(results.value(result, SH.focusNode)),
+                path=short(path) if isinstance(path, URIRef) else ("" if path is None else "(path)"),
+                message=str(message),
+                value=short(results.value(result, SH.value)),
+                severity=short(severity).removeprefix("sh:") if severity is not None else "Violation",
+            )
+        )
+    return ValidationResult(conforms=bool(conforms), violations=sorted(set(violations)), triples=len(data))
+
+
+def store_graph(store: Store) -> Graph:
+    """The union of every graph in the store as a plain rdflib Graph."""
+    data = store.dump("ntriples")
+    g = Graph()
+    try:
+        g.parse(data=data, format="nt")
+    except Exception as e:
+        raise KGError(f"cannot read the store's content for validation ({e}); rebuild with `kg build`") from e
+    return g
+
+
+def validate_store(store: Store, ontology_dir: Path) -> ValidationResult:
+    """Validate the union of the store's graphs against ontology/shapes.ttl."""
+    shapes = load_shapes(ontology_dir)
+    if not store.named_graphs():
+        raise StoreError(f"the store at {store.location} is empty; run `kg build` first (or pass --store)")
+    return validate_graph(store_graph(store), shapes)

@@ -1,0 +1,625 @@
+#!/usr/bin/env python3
+"""Convert the public reference data in ../shared/reference into data/reference/*.csv.
+
+Every output row keeps its source (a ``source`` column); output is sorted and byte-identical on
+every run. Curated tables are taken as they are (their notes say which source wins where sources
+disagree); raw files are used for the political missions, contributions, CAMEO codes and for
+cross-checks, which are reported on stderr.
+
+    python scripts/convert_reference.py [--shared ../shared/reference] [--out data/reference]
+
+Needs pycountry, country_converter and countryinfo (``pip install -e '.[test]'``).
+Exits 1 with one line per problem when a country name or code cannot be mapped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SHARED = ROOT.parent / "shared" / "reference"
+DEFAULT_OUT = ROOT / "data" / "reference"
+
+PYCOUNTRY = "pycountry (ISO 3166-1)"
+COCO = "country_converter"
+COUNTRYINFO = "countryinfo"
+HAND = "data/reference/country_aliases.csv"
+
+#: trailing remarks in curated alt-name cells that are not part of the name
+ANNOTATION = re.compile(
+    r"\s*\((?:[^()]*\b(?:sic|predecessor|misspelling|name until|working name)\b[^()]*)\)\s*$", re.IGNORECASE
+)
+
+COLUMNS: dict[str, list[str]] = {
+    "countries.csv": [
+        "iso3",
+        "iso2",
+        "numeric",
+        "name",
+        "official_name",
+        "aliases",
+        "demonyms",
+        "continent",
+        "historic",
+        "source",
+    ],
+    "missions.csv": [
+        "acronym",
+        "name",
+        "kind",
+        "host_iso3",
+        "region",
+        "established_resolution",
+        "established_date",
+        "start_date",
+        "end_date",
+        "status",
+        "predecessor",
+        "successor",
+        "headquarters",
+        "alt_names",
+        "source",
+        "notes",
+    ],
+    "officials.csv": [
+        "person_id",
+        "name",
+        "alt_names",
+        "nationality_iso3",
+        "post",
+        "post_org",
+        "post_org_id",
+        "start_date",
+        "end_date",
+        "source",
+        "notes",
+    ],
+    "un_bodies.csv": [
+        "body_id",
+        "name",
+        "acronym",
+        "alt_names",
+        "kind",
+        "parent",
+        "established",
+        "superseded_by",
+        "source",
+        "notes",
+    ],
+    "frameworks.csv": ["framework_id", "name", "acronym", "alt_names", "year", "issuer", "source", "notes"],
+    "contributions.csv": ["mission", "iso3", "year", "female", "male", "total", "source"],
+    "cameo.csv": ["code", "label", "parent", "source"],
+}
+
+
+class ConversionError(Exception):
+    """A fact in the sources that cannot be converted (unknown country name or code)."""
+
+
+def warn(message: str) -> None:
+    print(f"convert_reference: {message}", file=sys.stderr)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    """Write atomically (temp file + os.replace), LF line ends, minimal quoting."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in columns})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(buf.getvalue())
+    os.replace(tmp, path)
+
+
+def split(cell: str, sep: str = ";") -> list[str]:
+    return [p.strip() for p in cell.split(sep) if p.strip()]
+
+
+def clean_names(cell: str) -> list[str]:
+    """Alt names without the curators' remarks: 'Alan Moss (misspelling in source)' -> 'Alan Moss'."""
+    return [ANNOTATION.sub("", name).strip() for name in split(cell)]
+
+
+def join(values: list[str]) -> str:
+    """';'-joined, order kept, duplicates (case-insensitive) dropped."""
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        if v and v.lower() not in seen:
+            seen.add(v.lower())
+            out.append(v)
+    return ";".join(out)
+
+
+# ---- countries ---------------------------------------------------------------------------------------
+def country_converter():  # noqa: ANN201 — a coco.CountryConverter
+    """country_converter's table read with 'NA' (Namibia) kept as a code, which pandas 3 would turn to NaN."""
+    import country_converter as coco
+    import pandas as pd
+
+    data = pd.read_csv(
+        coco.country_converter.COUNTRY_DATA_FILE,
+        sep="\t",
+        encoding="utf-8",
+        keep_default_na=False,
+        na_values=[""],
+        dtype=str,
+    )
+    return coco.CountryConverter(country_data=data)
+
+
+def countryinfo_by_iso3() -> dict[str, dict]:
+    import json
+
+    import countryinfo
+
+    folder = Path(countryinfo.__file__).parent / "data"
+    out: dict[str, dict] = {}
+    for path in sorted(folder.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        iso3 = (record.get("ISO") or {}).get("alpha3")
+        if iso3 and (iso3 not in out or record.get("demonym")):
+            out[iso3] = record
+    return out
+
+
+def is_latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 or ch in "‘’" for ch in text)
+
+
+def convert_countries(hand_path: Path, extra_names: dict[str, list[str]]) -> list[dict[str, str]]:
+    """All ISO 3166-1 countries (current and withdrawn codes not reused) + the crosswalk's KSV/YAR."""
+    import pycountry
+
+    cc = country_converter()
+    coco_rows = {r["ISO3"]: r for r in cc.data.fillna("").to_dict("records")}
+    info = countryinfo_by_iso3()
+    hand = read_csv(hand_path)
+
+    rows: dict[str, dict[str, str]] = {}
+    for c in pycountry.countries:
+        co = coco_rows.get(c.alpha_3, {})
+        ci = info.get(c.alpha_3, {})
+        codes = {c.alpha_2.lower(), c.alpha_3.lower()}
+        name = (
+            getattr(c, "common_name", None) or (co.get("name_short") if "," in c.name else c.name) or c.name
+        )
+        official = getattr(c, "official_name", "") or co.get("name_official", "")
+        aliases = [
+            c.name,
+            getattr(c, "common_name", ""),
+            getattr(c, "official_name", ""),
+            co.get("name_short", ""),
+            co.get("name_official", ""),
+            ci.get("name", ""),
+        ]
+        aliases += [a for a in ci.get("altSpellings", []) if a.lower() not in codes and is_latin(a)]
+        aliases += extra_names.get(c.alpha_3, [])
+        sources = [PYCOUNTRY] + ([COCO] if co else []) + ([COUNTRYINFO] if ci else [])
+        rows[c.alpha_3] = {
+            "iso3": c.alpha_3,
+            "iso2": c.alpha_2,
+            "numeric": c.numeric,
+            "name": name,
+            "official_name": official,
+            "aliases": [a for a in aliases if a and a != name],
+            "demonyms": [ci["demonym"]] if ci.get("demonym") else [],
+            "continent": co.get("continent", ""),
+            "historic": "",
+            "source": sources,
+        }
+    for h in pycountry.historic_countries:
+        if h.alpha_3 in rows:  # a withdrawn code later reused (ATF): the current country wins
+            continue
+        rows[h.alpha_3] = {
+            "iso3": h.alpha_3,
+            "iso2": getattr(h, "alpha_2", ""),
+            "numeric": getattr(h, "numeric", "") or "",
+            "name": h.name.split(",")[0].strip(),
+            "official_name": "",
+            "aliases": [h.name] if "," in h.name else [],
+            "demonyms": [],
+            "continent": "",
+            "historic": "true",
+            "source": [
+                PYCOUNTRY + " historic_countries, withdrawn " + str(getattr(h, "withdrawal_date", ""))
+            ],
+        }
+    # Kosovo: the curated tables use KSV (crosswalk), country_converter knows it as XKX/XK
+    ko = coco_rows["XKX"]
+    rows["KSV"] = {
+        "iso3": "KSV",
+        "iso2": ko["ISO2"],
+        "numeric": "",
+        "name": ko["name_short"],
+        "official_name": ko["name_official"],
+        "aliases": [ko["name_official"]],
+        "demonyms": [],
+        "continent": ko["continent"],
+        "historic": "",
+        "source": [
+            COCO + " (as XKX/XK; KSV is the code of raw/conflict-relapse/unpko_country_crosswalk.xlsx)"
+        ],
+    }
+    for i, h in enumerate(hand, start=2):
+        iso3, kind, value = h["iso3"], h["kind"], h["value"]
+        if kind == "name":
+            rows.setdefault(
+                iso3,
+                {
+                    "iso3": iso3,
+                    "iso2": "",
+                    "numeric": "",
+                    "name": value,
+                    "official_name": "",
+                    "aliases": [],
+                    "demonyms": [],
+                    "continent": "",
+                    "historic": "true",
+                    "source": [],
+                },
+            )
+            rows[iso3]["source"].append(HAND)
+            continue
+        if iso3 not in rows:
+            raise ConversionError(f"{hand_path}:{i} column 'iso3': unknown country code {iso3!r}")
+        if kind not in ("alias", "demonym"):
+            raise ConversionError(f"{hand_path}:{i} column 'kind': {kind!r} is not name, alias or demonym")
+        rows[iso3]["aliases" if kind == "alias" else "demonyms"].append(value)
+        if HAND not in rows[iso3]["source"]:
+            rows[iso3]["source"].append(HAND)
+    out = []
+    for iso3 in sorted(rows):
+        r = rows[iso3]
+        out.append(
+            {
+                **r,
+                "aliases": join(r["aliases"]),
+                "demonyms": join(r["demonyms"]),
+                "source": " | ".join(r["source"]),
+            }
+        )
+    return out
+
+
+# ---- missions ----------------------------------------------------------------------------------------
+def political_name(acronym: str, missions: list[dict[str, str]]) -> str:
+    """The name the curated notes give a political mission.
+
+    '… UNIOSIL (UN Integrated Office in Sierra Leone, …' -> 'UN Integrated Office in Sierra Leone'.
+    """
+    for m in missions:
+        for match in re.finditer(rf"\b{re.escape(acronym)} \(([^),;]+)", m["notes"]):
+            text = match.group(1).strip()
+            if re.match(r"(UN|United Nations|International)\b", text):
+                return text
+    for m in missions:  # '… the UN Office in Mali (UNOM, not a PKO)'
+        match = re.search(rf"\b((?:UN|United Nations) [A-Za-z' -]+?) \({re.escape(acronym)}[,)]", m["notes"])
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def convert_missions(
+    shared: Path, countries: set[str], contribution_missions: set[str]
+) -> list[dict[str, str]]:
+    curated = read_csv(shared / "curated" / "missions.csv")
+    psdata = {r["mission_acronym"]: r for r in read_csv(shared / "raw" / "un-psdata" / "DPPADPOSS-PKO.csv")}
+    pkoc = {r["mission"]: r for r in read_csv(shared / "raw" / "pkoc" / "mission_start.csv")}
+    acronyms = {m["acronym"] for m in curated}
+    rows: list[dict[str, str]] = []
+    for line, m in enumerate(curated, start=2):
+        for code in split(m["host_iso3"]):
+            if code not in countries:
+                raise ConversionError(
+                    f"curated/missions.csv:{line} column 'host_iso3': unknown country code {code!r}"
+                )
+        alt = []
+        raw = psdata.get(m["acronym"])
+        if (
+            raw
+            and raw["mission_name"]
+            and raw["mission_name"] != m["name"]
+            and not m["name"].startswith(raw["mission_name"])
+        ):
+            alt.append(raw["mission_name"])
+        sources = split(m["sources"], "|")
+        start = m["start_date"][:7]
+        for other, p in sorted(pkoc.items()):
+            same = f"{int(p['year']):04d}-{int(p['month']):02d}" == start and p["iso3c"] in m["host_iso3"]
+            if other not in acronyms and same and not m["acronym"].startswith(other):
+                alt.append(other)  # ONUCI = UNOCI in PKOC
+                sources.append("raw/pkoc/mission_start.csv")
+        rows.append({**m, "kind": "peacekeeping", "alt_names": join(alt), "source": " | ".join(sources)})
+        cross_check(m, raw, pkoc.get(m["acronym"]))
+
+    linked: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"predecessor": [], "successor": []})
+    for m in curated:
+        for other in split(m["predecessor"]):
+            if other not in acronyms:
+                linked[other]["successor"].append(m["acronym"])
+        for other in split(m["successor"]):
+            if other not in acronyms:
+                linked[other]["predecessor"].append(m["acronym"])
+    by_acronym = {m["acronym"]: m for m in curated}
+    political = set(linked) | {a for a in contribution_missions if a in pkoc and a not in acronyms}
+    for acr in sorted(political):
+        p = pkoc.get(acr)
+        links = linked.get(acr, {"predecessor": [], "successor": []})
+        neighbours = links["predecessor"] + links["successor"]
+        name = political_name(acr, curated)
+        sources = [f"curated/missions.csv (notes and links of {', '.join(neighbours)})"] if neighbours else []
+        notes = ["special political mission or other non-PKO UN presence (not a PKO)"]
+        if p:
+            host, start = p["iso3c"], f"{int(p['year']):04d}-{int(p['month']):02d}"
+            sources.append("raw/pkoc/mission_start.csv")
+            notes.append("host country and start month from PKOC")
+        else:
+            hosts = sorted({h for n in neighbours for h in split(by_acronym[n]["host_iso3"])})
+            host, start = ";".join(hosts), ""
+            notes.append(
+                f"not in PKOC: host country taken from the linked mission(s) {', '.join(neighbours)}; "
+                f"start date unknown"
+            )
+        if name:
+            notes.append("name from the curated notes")
+        rows.append(
+            {
+                "acronym": acr,
+                "name": name,
+                "kind": "political",
+                "host_iso3": host,
+                "region": "",
+                "established_resolution": "",
+                "established_date": "",
+                "start_date": start,
+                "end_date": "",
+                "status": "",
+                "predecessor": join(links["predecessor"]),
+                "successor": join(links["successor"]),
+                "headquarters": "",
+                "alt_names": "",
+                "source": " | ".join(sources),
+                "notes": "; ".join(notes),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["kind"] != "peacekeeping", r["acronym"]))
+
+
+def cross_check(m: dict[str, str], raw: dict[str, str] | None, pkoc: dict[str, str] | None) -> None:
+    """Report (not fix) where the raw lists disagree with the curated row on the start month."""
+    month = m["start_date"][:7]
+    if raw and raw["start_date"] and raw["start_date"][:7] != month and len(month) == 7:
+        warn(
+            f"cross-check {m['acronym']}: start {m['start_date']} (curated) vs {raw['start_date']} "
+            f"(raw/un-psdata); curated kept"
+        )
+    if pkoc and len(month) == 7:
+        pk = f"{int(pkoc['year']):04d}-{int(pkoc['month']):02d}"
+        if pk != month:
+            warn(
+                f"cross-check {m['acronym']}: start {m['start_date']} (curated) vs {pk} (raw/pkoc); "
+                "curated kept"
+            )
+
+
+# ---- officials, bodies, frameworks --------------------------------------------------------------------
+def slug(text: str) -> str:
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def convert_bodies(
+    shared: Path, officials: list[dict[str, str]], missions: set[str]
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """un_bodies.csv, plus a minimal row for any officials.csv post_org that is neither body nor mission."""
+    bodies = read_csv(shared / "curated" / "un_bodies.csv")
+    by_name: dict[str, str] = {}
+    for b in bodies:
+        for n in [b["name"], b["acronym"], *clean_names(b["alt_names"])]:
+            if n:
+                by_name.setdefault(n.lower(), b["body_id"])
+                by_name.setdefault(("United Nations " + n).lower(), b["body_id"])
+    rows = [{**b, "alt_names": join(clean_names(b["alt_names"])), "source": b["sources"]} for b in bodies]
+    org_ids: dict[str, str] = {}
+    for o in officials:
+        org = o["post_org"]
+        if org in missions:
+            org_ids[org] = f"mission/{org}"
+        elif org.lower() in by_name:
+            org_ids[org] = f"body/{by_name[org.lower()]}"
+        elif org not in org_ids:
+            body_id = slug(org)
+            by_name[org.lower()] = body_id
+            org_ids[org] = f"body/{body_id}"
+            rows.append(
+                {
+                    "body_id": body_id,
+                    "name": org,
+                    "acronym": "",
+                    "alt_names": "",
+                    "kind": "office",
+                    "parent": "",
+                    "established": "",
+                    "superseded_by": "",
+                    "source": "curated/officials.csv (post_org)",
+                    "notes": "named only as the post_org of officials.csv; no row in curated/un_bodies.csv",
+                }
+            )
+    return sorted(rows, key=lambda r: r["body_id"]), org_ids
+
+
+def convert_officials(shared: Path, org_ids: dict[str, str], countries: set[str]) -> list[dict[str, str]]:
+    rows = []
+    for line, o in enumerate(read_csv(shared / "curated" / "officials.csv"), start=2):
+        if o["nationality_iso3"] and o["nationality_iso3"] not in countries:
+            raise ConversionError(
+                f"curated/officials.csv:{line} column 'nationality_iso3': "
+                f"unknown country code {o['nationality_iso3']!r}"
+            )
+        rows.append(
+            {
+                **o,
+                "alt_names": join(clean_names(o["alt_names"])),
+                "post_org_id": org_ids[o["post_org"]],
+                "source": o["sources"],
+            }
+        )
+    return rows  # curated order (by post line, then date) is meaningful and stable
+
+
+def convert_frameworks(shared: Path) -> list[dict[str, str]]:
+    rows = read_csv(shared / "curated" / "frameworks.csv")
+    return sorted(
+        ({**f, "alt_names": join(clean_names(f["alt_names"])), "source": f["sources"]} for f in rows),
+        key=lambda r: (r["year"], r["framework_id"]),
+    )
+
+
+# ---- contributions, CAMEO -----------------------------------------------------------------------------
+def convert_contributions(
+    shared: Path, countries: list[dict[str, str]], missions: set[str]
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Rows with Total > 0; country names mapped with country_converter (then our names/aliases)."""
+    path = shared / "raw" / "un-contributions-corinnee" / "CountryByYear.csv"
+    raw = read_csv(path)
+    names = sorted({r["Country"] for r in raw})
+    cc = country_converter()
+    mapped = dict(zip(names, cc.convert(names, to="ISO3", not_found=None), strict=True))
+    ours = {}
+    for c in countries:
+        for n in [c["name"], c["official_name"], *split(c["aliases"])]:
+            ours.setdefault(n.lower(), c["iso3"])
+    problems = []
+    for n in names:
+        if not mapped[n] or mapped[n] not in {c["iso3"] for c in countries}:
+            mapped[n] = ours.get(n.lower())
+        if not mapped[n]:
+            problems.append(f"{path}: country {n!r} maps to no ISO 3166 code; add it to {HAND} as an alias")
+    if problems:
+        raise ConversionError("\n".join(problems))
+    rows, unmapped = [], defaultdict(int)
+    source = "raw/un-contributions-corinnee/CountryByYear.csv"
+    for r in raw:
+        if int(r["Total"]) <= 0:
+            continue
+        if r["Mission"] not in missions:
+            unmapped[r["Mission"]] += 1
+            continue
+        rows.append(
+            {
+                "mission": r["Mission"],
+                "iso3": mapped[r["Country"]],
+                "year": r["Year"],
+                "female": r["Female"],
+                "male": r["Male"],
+                "total": r["Total"],
+                "source": source,
+            }
+        )
+    for m, n in sorted(unmapped.items()):
+        warn(f"contributions: mission {m!r} is in no mission table (curated or PKOC); {n} rows left out")
+    return sorted(rows, key=lambda r: (r["mission"], r["year"], r["iso3"])), mapped
+
+
+def convert_cameo(shared: Path) -> list[dict[str, str]]:
+    """CAMEO codes; parent = the code one digit shorter, and for two-digit roots the quad class above them."""
+    path = shared / "raw" / "phoenix-cameo" / "CAMEO.eventcodes.txt"
+    rows, quad = [], ""
+    with path.open(encoding="utf-8", newline="") as f:
+        for rec in csv.DictReader(f, delimiter="\t"):
+            code, label = rec["CAMEOEVENTCODE"].strip(), rec["EVENTDESCRIPTION"].strip()
+            if len(code) == 1:
+                quad, parent = code, ""
+            elif len(code) == 2:
+                parent = quad
+            else:
+                parent = code[:-1]
+            rows.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "parent": parent,
+                    "source": "raw/phoenix-cameo/CAMEO.eventcodes.txt",
+                }
+            )
+    codes = {r["code"] for r in rows}
+    for r in rows:
+        if r["parent"] and r["parent"] not in codes:
+            raise ConversionError(f"{path}: code {r['code']} has no parent {r['parent']} in the file")
+    return rows
+
+
+# ---- main ----------------------------------------------------------------------------------------------
+def convert(shared: Path, out: Path, hand: Path = DEFAULT_OUT / "country_aliases.csv") -> dict[str, int]:
+    """Write every data/reference CSV (``hand`` is the hand-written alias file); return rows per file."""
+    contribution_missions = {
+        r["Mission"] for r in read_csv(shared / "raw" / "un-contributions-corinnee" / "CountryByYear.csv")
+    }
+    # names the contribution table uses become aliases when they are not already known
+    countries = convert_countries(hand, {})
+    codes = {c["iso3"] for c in countries}
+    missions = convert_missions(shared, codes, contribution_missions)
+    mission_set = {m["acronym"] for m in missions}
+    contributions, mapped = convert_contributions(shared, countries, mission_set)
+    extra: dict[str, list[str]] = defaultdict(list)
+    for name, iso3 in sorted(mapped.items()):
+        extra[iso3].append(name)
+    countries = convert_countries(hand, extra)
+    for c in countries:
+        if c["iso3"] in extra and "CountryByYear" not in c["source"]:
+            c["source"] += " | raw/un-contributions-corinnee/CountryByYear.csv (names)"
+    officials_raw = read_csv(shared / "curated" / "officials.csv")
+    bodies, org_ids = convert_bodies(shared, officials_raw, mission_set)
+    tables = {
+        "countries.csv": countries,
+        "missions.csv": missions,
+        "officials.csv": convert_officials(shared, org_ids, codes),
+        "un_bodies.csv": bodies,
+        "frameworks.csv": convert_frameworks(shared),
+        "contributions.csv": contributions,
+        "cameo.csv": convert_cameo(shared),
+    }
+    for name, rows in tables.items():
+        write_csv(out / name, COLUMNS[name], rows)
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared reference folder")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the CSVs")
+    args = parser.parse_args(argv)
+    if not (args.shared / "curated" / "missions.csv").exists():
+        print(f"convert_reference: no reference data at {args.shared}; pass --shared", file=sys.stderr)
+        return 2
+    try:
+        counts = convert(args.shared, args.out)
+    except ConversionError as e:
+        print(f"convert_reference: {e}", file=sys.stderr)
+        return 1
+    for name, n in counts.items():
+        warn(f"wrote {args.out / name} ({n} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
