@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Settings
-from kg.errors import ValidationFailed
+from kg.errors import InputError, ValidationFailed
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES, sparql_prologue
 from kg.reference import ontology_ntriples, reference_ntriples
 from kg.store import OxigraphStore, Store
@@ -18,10 +18,108 @@ Progress = Callable[[str], None]
 
 
 # ---- ingest (owned by the extraction work, issue 3) -----------------------------------------------
+@dataclass
+class IngestReport:
+    """What `kg ingest` did: documents added, left unchanged, replaced, and every rejected input."""
+
+    accepted: list[str] = field(default_factory=list)  # "dockey file" of documents loaded
+    unchanged: list[str] = field(default_factory=list)  # already in the store with the same text
+    replaced: list[str] = field(default_factory=list)  # graphs removed because --replace gave a new version
+    rejected: list = field(default_factory=list)  # kg.extract.readers.Rejected
+    warnings: list = field(default_factory=list)
+    statements: int = 0
+
+    @property
+    def documents(self) -> int:
+        return len(self.accepted) + len(self.unchanged)
+
+    def text(self) -> str:
+        lines = [f"ingested {len(self.accepted)} documents ({self.statements} statements), "
+                 f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected"]
+        lines += [f"  replaced an older version: {r}" for r in self.replaced]
+        return "\n".join(lines)
+
+
+def _document_versions(store: Store) -> dict[str, tuple[str, str]]:
+    """Document graphs in the store: graph IRI -> (url, file name)."""
+    q = sparql_prologue() + (
+        "SELECT ?g ?url ?name WHERE { GRAPH ?g { ?d a pk:SourceDocument . "
+        "OPTIONAL { ?d schema:url ?url } OPTIONAL { ?d schema:name ?name } } }")
+    out = {}
+    for r in store.query(q).rows:
+        out[str(r["g"])] = (str(r.get("url") or ""), str(r.get("name") or ""))
+    return out
+
+
 def ingest(store: Store, paths: list[Path], settings: Settings, *, replace: bool = False,
-           progress: Progress | None = None):  # noqa: ANN201 — the report type is defined with extraction
-    """Add documents (.txt files, folders with index.tsv, JSON Lines) to the store, one named graph each."""
-    raise NotImplementedError("ingest is being written (issue 3)")
+           progress: Progress | None = None) -> IngestReport:
+    """Add documents (.txt files, folders with index.tsv, JSON Lines) to the store, one named graph each.
+
+    A document already in the store (same text, so same key) is left unchanged. With ``replace`` its
+    graph is rebuilt, and older versions of the same document (same URL, or same file name when there
+    is no URL) are removed. Bad inputs are reported in the report and never stop the batch.
+    """
+    from kg.extract import extract_document, load_gazetteer
+    from kg.extract.readers import read_inputs
+    from kg.mapping import document_ntriples
+    from kg.namespaces import document_graph
+
+    say = progress or (lambda _line: None)
+    gaz = load_gazetteer(settings.reference_dir)
+    read = read_inputs(list(paths), max_bytes=settings.max_document_bytes)
+    report = IngestReport(rejected=list(read.rejected), warnings=list(read.warnings))
+    versions = _document_versions(store) if read.documents else {}
+    for doc in read.documents:
+        graph = document_graph(doc.key)
+        label = f"{doc.key} {doc.file}".strip()
+        if graph in versions and not replace:
+            report.unchanged.append(label)
+            say(f"unchanged: {label}")
+            continue
+        if replace:
+            ident = (doc.url or "", doc.file if not doc.url else "")
+            for other, (url, name) in sorted(versions.items()):
+                same = (url and url == ident[0]) or (not url and not ident[0] and name and name == ident[1])
+                if other != graph and same:
+                    store.remove_graph(other)
+                    report.replaced.append(other)
+        result = extract_document(doc, gaz)
+        data = document_ntriples(result, gaz)
+        store.replace_graph(graph, data)
+        versions[graph] = (doc.url or "", doc.file)
+        report.accepted.append(label)
+        report.statements += len(result.statements)
+        say(f"ingested: {label} ({len(result.statements)} statements)")
+    store.flush()
+    return report
+
+
+def withdraw(store: Store, doc: str) -> str:
+    """Remove one document's named graph; ``doc`` is a doc key, a document IRI, a file name or a URL.
+
+    Raises InputError (exit 1) naming how to list the keys when no document matches.
+    """
+    from kg.errors import InputError
+    from kg.namespaces import GRAPH_DOCUMENT_PREFIX, document_graph
+
+    if doc.startswith(GRAPH_DOCUMENT_PREFIX):
+        candidates = [doc]
+    elif "/document/" in doc:
+        candidates = [document_graph(doc.rsplit("/", 1)[-1])]
+    else:
+        candidates = [document_graph(doc)]
+    for graph, (url, name) in sorted(_document_versions(store).items()):
+        if doc in (url, name):
+            candidates.append(graph)
+    for graph in candidates:
+        if store.has_graph(graph):
+            store.remove_graph(graph)
+            store.flush()
+            return graph
+    raise InputError(
+        f"no document {doc!r} in the store; list the documents and their keys with "
+        f"`kg query \"SELECT ?key ?name WHERE {{ ?d a pk:SourceDocument ; dcterms:identifier ?key . "
+        f"OPTIONAL {{ ?d schema:name ?name }} }}\"`")
 
 
 # ---- build (owned by the reference work, issue 2) -------------------------------------------------
@@ -119,7 +217,11 @@ def build(store: Store, settings: Settings, *, progress: Progress | None = None,
     if _has_documents(settings.statements_dir):
         say(f"extracting statements from {settings.statements_dir}")
         report = ingest(store, [settings.statements_dir], settings, progress=progress)
-        documents = int(getattr(report, "documents", 0) or 0) if not isinstance(report, int) else report
+        if report.rejected:
+            # the bundled data must build cleanly: a rejected bundled document is a broken build
+            raise InputError(f"{len(report.rejected)} bundled document(s) rejected: "
+                             + "; ".join(str(r) for r in report.rejected))
+        documents = report.documents
     if isinstance(store, OxigraphStore):
         say("optimizing the store")
         store.optimize()

@@ -219,7 +219,8 @@ def convert_countries(hand_path: Path, extra_names: dict[str, list[str]]) -> lis
             "name": name,
             "official_name": official,
             "aliases": [a for a in aliases if a and a != name],
-            "demonyms": [ci["demonym"]] if ci.get("demonym") else [],
+            # countryinfo joins several demonyms with commas ("Bosnian, Herzegovinian")
+            "demonyms": [d.strip() for d in ci.get("demonym", "").split(",") if d.strip()],
             "continent": co.get("continent", ""),
             "historic": "",
             "source": sources,

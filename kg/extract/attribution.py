@@ -1,0 +1,822 @@
+"""Who said what: reporting verbs, their speakers (resolved through pronouns and descriptions), quotes.
+
+One statement per (sentence, speaker): the first reporting verb is the statement's verb, the others
+go to ``other_verbs``. Speakers are found left of the verb (the clause subject, skipping appositions
+and adverbs), right of it after a quotation or comma ("…," said Mr. Khare), after "according to",
+or in headline patterns ("UNIFIL Commander: …", "… - UNIFIL", "…: UN"). Pronouns and descriptions
+resolve to an earlier compatible speaker; headlines and indefinite descriptions ("a U.N. spokesman")
+may point forward to someone named later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract import lexicon as lx
+from kg.extract.gazetteer import Gazetteer, fold
+from kg.extract.persons import _Person
+from kg.extract.text import Quote
+from kg.model import Mention
+
+_PREPS = {
+    "of",
+    "in",
+    "for",
+    "by",
+    "with",
+    "to",
+    "from",
+    "at",
+    "on",
+    "about",
+    "against",
+    "between",
+    "among",
+    "into",
+    "than",
+    "towards",
+    "toward",
+    "under",
+    "over",
+    "like",
+    "including",
+    "via",
+    "through",
+    "after",
+    "before",
+    "during",
+    "behind",
+    "beside",
+    "besides",
+    "despite",
+    "without",
+    "within",
+}
+_DETS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "such"}
+_ADVERBIAL = re.compile(
+    r"(?:\s*,?\s*(?:[a-z]+ly|also|further|then|long|again|still|later|earlier|now|once|already|never|"
+    r"however|too|once again|in a statement|in a separate statement|on (?:Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|(?:late |early )?(?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|today|yesterday|"
+    r"this (?:morning|afternoon|evening|week)|tonight|last (?:night|week)|has|have|had|'s|did|does|do)"
+    r"\s*,?)$",
+    re.IGNORECASE,
+)
+_AUX = re.compile(
+    r"(?:\b(?:has|have|had)(?:\s+(?:[a-z]+ly|also|long|further|already|since|never|repeatedly))*"
+    r"\s+)$",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"(?<![\w-])(he|she|they|it|I|who|which)$", re.IGNORECASE)
+_MODAL = re.compile(
+    r"(?:\b(?:to|will|would|could|should|may|might|must|can|cannot|shall|due to|set to|"
+    r"expected to|going to|is to|was|were|been|being|be|is|are)\s+(?:[a-z]+ly\s+)?)$",
+    re.IGNORECASE,
+)
+_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|his|her|its|their|our|this|that|these|those|such|press|new|"
+    r"repeated|recent|latest|several|many|[\w-]+['\u2019]s)\s+)$",
+    re.IGNORECASE,
+)
+_HEAD_NOUNS = lx.SPEAKER_NOUNS | lx.GROUP_NOUNS | lx.ORG_SPEAKER_NOUNS | {"delegates", "speakers"}
+_MODIFIER = re.compile(
+    r"^(?:[A-Z][\w.'\-]*|U\.N\.|UN|top|senior|chief|peacekeeping|peace|military|police|"
+    r"council|security|government|mission|union|committee|opposition|rebel|army|"
+    r"force|world|body's|body\u2019s|[\w-]+'s|[\w-]+\u2019s|\d+[\w-]*|(?:[\w-]+-)+\w+|"
+    r"former|deputy|acting|new|special|civilian|local|national|international|regional|"
+    r"ruling|\(UN\)|\(U\.N\.\)|[a-z]+ian|[a-z]+ese|other|several|some|two|three|four)$"
+)
+_KEEP_MODIFIERS = {
+    "peacekeeping",
+    "ruling",
+    "governing",
+    "leading",
+    "visiting",
+    "outgoing",
+    "incoming",
+    "retired",
+    "united",
+}
+_UN_SPEAKER = re.compile(r"^(?:the\s+)?(?:United Nations|U\.N\.|UN|world body)$", re.IGNORECASE)
+_SC_DESC = re.compile(
+    r"\b(?:(?:security )?council members|members of the (?:security )?council|the council|"
+    r"15 member (?:body|panel|council))\b"
+)
+_PK_CHIEF = re.compile(
+    r"\b(?:peacekeeping (?:chief|head|boss)|chief of (?:un )?peacekeeping|head of (?:un )?"
+    r"peacekeeping|under ?secretary general for (?:un )?peace(?:keeping)? operations|"
+    r"chief for peace operations|peace operations chief|usg for peace)"
+)
+_SG_DESC = re.compile(
+    r"^(?:the )?(?:un |u n |united nations )?(?:secretary general|sg|unsg|un chief|"
+    r"united nations chief)$|^(?:the )?(?:un|u n|united nations|world body s) chief$"
+)
+_PK_POST = re.compile(r"Under-Secretary-General for Peace(?:keeping)? Operations")
+_SG_POST = re.compile(r"^(?:Acting )?Secretary-General of the United Nations")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: ``key`` identifies it within the document."""
+
+    key: str
+    name: str
+    type: str  # person | organization | unnamed_person | group
+    kind: str | None = None  # person | body | mission | country | org | un
+    ref: str | None = None  # reference key
+    gender: str | None = None
+
+
+@dataclass
+class Chunk:
+    start: int
+    end: int
+    text: str
+    kind: str  # person, pronoun, desc, group, un, body, mission, country, org, statement, report, rel
+    ref: str | None = None
+
+
+@dataclass
+class Hit:
+    start: int  # start of the verb (incl. auxiliary)
+    end: int
+    verb: str
+    lemma: str
+    participle: bool = False
+    opening: bool = False
+    coordinated: bool = False
+    chunk: Chunk | None = None
+    speaker: Speaker | None = None
+    addressee: str | None = None
+    addressee_id: str | None = None
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    para: int
+    headline: bool
+    quotes: list[Quote] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def quote_only(self) -> bool:
+        return (
+            bool(self.quotes)
+            and self.quotes[0].open <= self.start + 1
+            and (self.quotes[-1].close >= self.end - 2)
+        )
+
+
+class Resolver:
+    """Coreference memory for one document: who has spoken, who was mentioned, in which order."""
+
+    def __init__(
+        self, g: Gazetteer, persons: list[_Person], mentions: list[Mention], date: str | None
+    ) -> None:
+        self.g = g
+        self.persons = persons
+        self.by_key = {p.key: p for p in persons}
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.date = date
+        self.history: list[tuple[int, Speaker]] = []  # (position, speaker)
+        self.genders: dict[str, str] = {}
+        self.transcript: Speaker | None = None
+        self.org_subjects: list[tuple[int, Speaker]] = []
+        self.speaker_counts: dict[str, int] = {}
+
+    # ---- speakers from entities ---------------------------------------------------------------------
+    def person(self, key: str) -> Speaker:
+        p = self.by_key[key]
+        return Speaker(p.key, p.name, "person", "person", p.person_id, self.genders.get(p.key))
+
+    def entity(self, m: Mention) -> Speaker | None:
+        if m.kind == "person":
+            return self.person(m.id)
+        if m.kind == "body":
+            return Speaker("body:" + m.id, m.name, "organization", "body", m.id)
+        if m.kind == "mission":
+            return Speaker("mission:" + m.id, m.id, "organization", "mission", m.id)
+        if m.kind == "country":
+            return Speaker("country:" + m.id, m.name, "organization", "country", m.id)
+        if m.kind == "org":
+            return Speaker("org:" + m.id, m.name, "organization", "org", m.id)
+        return None
+
+    def un(self) -> Speaker:
+        return Speaker("un", "United Nations", "organization", "un", "un")
+
+    def remember(self, pos: int, sp: Speaker) -> None:
+        self.history.append((pos, sp))
+        self.speaker_counts[sp.key] = self.speaker_counts.get(sp.key, 0) + 1
+
+    # ---- pronouns -------------------------------------------------------------------------------------
+    def pronoun(self, word: str, pos: int) -> Speaker | None:
+        w = word.lower()
+        if w == "i":
+            return self.transcript
+        if w in ("he", "she"):
+            g = "m" if w == "he" else "f"
+            for _, sp in reversed(self.history):
+                if sp.type in ("person", "unnamed_person"):
+                    known = self.genders.get(sp.key)
+                    if known and known != g:
+                        continue
+                    self.genders.setdefault(sp.key, g)
+                    return sp
+            prior = [m for m in self.mentions if m.kind == "person" and m.end <= pos]
+            if prior:
+                sp = self.person(prior[-1].id)
+                self.genders.setdefault(sp.key, g)
+                return sp
+            return None
+        if w == "they":
+            for _, sp in reversed(self.history):
+                if sp.type in ("group", "organization"):
+                    return sp
+            return None
+        if w == "it":
+            last_org = next((p_sp for p_sp in reversed(self.history) if p_sp[1].type == "organization"), None)
+            last_subj = self.org_subjects[-1] if self.org_subjects else None
+            if last_org and (not last_subj or last_subj[0] < last_org[0] or last_org[0] >= pos - 600):
+                return last_org[1]
+            return last_subj[1] if last_subj else None
+        return None
+
+    # ---- descriptions ---------------------------------------------------------------------------------
+    def _persons_compatible(self, test, pos: int, forward: bool) -> Speaker | None:  # noqa: ANN001
+        prior, later = [], []
+        for p in self.persons:
+            if not test(p):
+                continue
+            first = min(m.start for m in p.mentions)
+            (prior if first < pos else later).append(p)
+        if prior:
+            best = max(
+                prior,
+                key=lambda p: (
+                    self.speaker_counts.get(p.key, 0) > 0,
+                    len(p.mentions),
+                    max(m.start for m in p.mentions if m.start < pos),
+                ),
+            )
+            return self.person(best.key)
+        if forward and later:
+            best = min(later, key=lambda p: min(m.start for m in p.mentions))
+            return self.person(best.key)
+        return None
+
+    def _ref_holder(self, post: re.Pattern[str], pos: int, forward: bool) -> Speaker | None:
+        pids = self.g.holders(post, self.date)
+        sp = self._persons_compatible(lambda p: p.person_id in pids, pos, True)
+        if sp:
+            return sp
+        if self.date and len(pids) == 1:
+            o = self.g.officials[pids[0]]
+            return Speaker(pids[0], o.name, "person", "person", pids[0])
+        return None
+
+    def description(self, text: str, pos: int, end: int, forward: bool) -> Speaker | None:
+        """Resolve 'the UN peacekeeping chief', 'the Canadian general', 'India's representative'…"""
+        f = fold(text)
+        f_noart = re.sub(r"^(?:the|a|an) ", "", f)
+        if _SC_DESC.search(f) or f_noart in ("council", "security council members"):
+            sc = self.g.bodies.get("security-council")
+            return Speaker(
+                "body:security-council",
+                sc.display if sc else "Security Council",
+                "organization",
+                "body",
+                "security-council",
+            )
+        inner = [m for m in self.mentions if pos <= m.start and m.end <= end]
+        # '<Country>'s representative' / 'the <Demonym> delegation' / 'Delegate'
+        if re.search(r"\b(?:representative|delegation|delegate)s?$", f) and not re.search(
+            r"special|secretary|unsg|sg\b|un |united nations", f
+        ):
+            country = next((m for m in inner if m.kind == "country"), None)
+            if country:
+                name = (
+                    f"{country.name}'s representative"
+                    if not country.name.endswith("s")
+                    else f"{country.name}' representative"
+                )
+                return Speaker("rep:" + country.id, name, "unnamed_person", None, None)
+            for _, sp in self.history:
+                if sp.key.startswith("rep:"):
+                    return sp
+            if forward:
+                return Speaker("rep:?", text, "unnamed_person", None, None)
+        if f_noart in ("mission",) or f_noart.endswith(" mission") and not inner:
+            prior = [m for m in self.mentions if m.kind == "mission" and m.end <= pos]
+            if prior:
+                return self.entity(prior[-1])
+        if re.search(r"\b(?:report|statement)$", f):
+            for m in inner:
+                if m.kind == "person":
+                    return self.person(m.id)
+            words = [w for w in text.split() if w[:1].isupper() and w.lower() not in ("the", "a")]
+            for w in words:
+                for p in self.persons:
+                    if any(n.split()[-1] == w for n in p.names):
+                        return self.person(p.key)
+            if "statement" in f:
+                for _, sp in reversed(self.history):
+                    if sp.type in ("person", "organization"):
+                        return sp
+            return None
+        if _PK_CHIEF.search(f):
+            return self._ref_holder(_PK_POST, pos, forward) or self._by_role(r"peace", pos, forward)
+        if _SG_DESC.match(f) and "under" not in f:
+            return self._ref_holder(_SG_POST, pos, forward) or self._by_role(
+                r"^(?:un |the )?secretary-general", pos, forward
+            )
+        missions = {m.id for m in inner if m.kind == "mission"}
+        words = f.split()
+        head = next(
+            (
+                w
+                for w in reversed(words[: _complement_start(words)])
+                if w in lx.SPEAKER_NOUNS
+                or w in lx.GROUP_NOUNS
+                or w in ("official", "diplomat", "envoy", "boss")
+            ),
+            words[-1] if words else "",
+        )
+        if missions:
+
+            def on_mission(p: _Person) -> bool:
+                if p.person_id and any(t.post_org in missions for t in self.g.officials[p.person_id].tenures):
+                    return True
+                return bool(p.role and any(mid.lower() in p.role.lower() for mid in missions))
+
+            sp = self._persons_compatible(on_mission, pos, True)
+            if sp:
+                return sp
+        if head in ("official", "officials", "diplomat", "envoy", "boss") or head in lx.SPEAKER_NOUNS:
+            if head.endswith("s") and head not in lx.SPEAKER_NOUNS:
+                return None
+            syn = {
+                "official": r"representative|secretary|head|chief|commander|envoy|coordinator|official|"
+                r"adviser|"
+                r"spokes|director|president|minister",
+                "diplomat": r"representative|secretary|head|envoy|ambassador|diplomat|coordinator|official",
+                "envoy": r"representative|envoy|head|coordinator",
+                "chief": r"chief|head|secretary|commander|representative",
+                "head": r"head|chief|representative|commander",
+                "boss": r"chief|head|secretary",
+                "general": r"general",
+                "commander": r"commander|general",
+                "spokesman": r"spokes",
+                "spokesperson": r"spokes",
+                "spokeswoman": r"spokes",
+                "representative": r"representative",
+            }.get(head, re.escape(head))
+            test_re = re.compile(syn, re.IGNORECASE)
+            return self._by_role(test_re, pos, forward)
+        return None
+
+    def _by_role(self, pattern, pos: int, forward: bool) -> Speaker | None:  # noqa: ANN001
+        rx = re.compile(pattern, re.IGNORECASE) if isinstance(pattern, str) else pattern
+
+        def test(p: _Person) -> bool:
+            text = " ".join(x for x in (p.role, p.rank) if x)
+            if p.person_id:
+                text += " " + " ".join(t.post for t in self.g.officials[p.person_id].tenures)
+            return bool(rx.search(text))
+
+        return self._persons_compatible(test, pos, forward)
+
+
+def _complement_start(words: list[str]) -> int:
+    """Index where a prepositional complement starts ('official in the West African nation' -> 1)."""
+    for i, w in enumerate(words):
+        if (
+            i > 0
+            and w in ("of", "for", "in", "to", "at")
+            and (words[i - 1] in lx.SPEAKER_NOUNS or words[i - 1] in ("official", "diplomat", "envoy"))
+        ):
+            return i
+    return len(words)
+
+
+class Attributor:
+    """Finds reporting verbs in sentences and attaches speakers and quotes."""
+
+    def __init__(self, work: str, masked: str, g: Gazetteer, resolver: Resolver) -> None:
+        self.work = work  # normalised text, junk blanked
+        self.masked = masked  # ... and quotation interiors blanked with '~'
+        self.g = g
+        self.r = resolver
+        self.entity_mentions = [
+            m for m in resolver.mentions if m.kind in ("person", "body", "mission", "country", "org")
+        ]
+
+    # ---- verbs ----------------------------------------------------------------------------------------
+    def verb_hits(self, s: Sentence) -> list[Hit]:
+        text = self.masked
+        hits: list[Hit] = []
+        for m in lx.SPEECH_WORD_RE.finditer(text, s.start, s.end):
+            word = m.group(1)
+            low = word.lower()
+            vs, ve = m.start(1), m.end(1)
+            after = text[ve : s.end]
+            before = text[s.start : vs]
+            lemma = lx.FORM_TO_LEMMA.get(low)
+            verb_text = word
+            if low in lx.PHRASAL_FORMS:
+                plemma = lx.PHRASAL_FORMS[low]
+                matched = None
+                for base, particle, phr in lx.PHRASAL:
+                    if base != plemma:
+                        continue
+                    pm = re.match(r"\s+(" + particle + r")(?=\s+[\w\"\u201c'\u2018])", after)
+                    if pm:
+                        matched = (phr, pm)
+                        break
+                if matched:
+                    lemma = matched[0]
+                    verb_text = word + after[: matched[1].end()]
+                    ve = ve + matched[1].end()
+                    after = text[ve : s.end]
+                elif plemma == "call" and re.match(
+                    r"\s+(?:the|it|them|this|these|his|her)\b[^.;\"\u201c]{0,60}"
+                    r"[\"\u201c'\u2018]",
+                    after,
+                ):
+                    lemma = "describe"
+                elif lemma is None:
+                    continue
+            if lemma is None:
+                continue
+            if (
+                word[:1].isupper()
+                and not s.headline
+                and vs != s.start
+                and text[s.start : vs].strip() not in ("", '"', "\u201c")
+            ):
+                continue  # 'Welcome to …' inside a sentence, names like 'Said'
+            if lemma == "appeal" and not s.headline and low == "appeals":
+                pass
+            cond = lx.CONDITIONAL.get(lemma)
+            opening_part = low.endswith("ing") and not text[s.start : vs].strip(" \"\u201c'")
+            if cond and not cond.match(after) and not (opening_part and low in lx.OPENING_PARTICIPLES):
+                continue
+            if low in ("thanks",) and re.match(r"\s+(?:in part\s+)?to\b", after):
+                continue
+            if _MODAL.search(before) and not re.search(
+                r"\b(?:has|have|had)\s+(?:[a-z]+ly\s+)?$", before, re.I
+            ):
+                continue
+            if re.match(r"\s+by\b", after) and low.endswith("ed"):
+                continue  # passive: 'measures announced by …'
+            ing = low.endswith("ing")
+            if re.search(r"[\w-]['\u2019]s\s+$", before):
+                continue  # "Ban Ki-moon's call for …": a noun
+            if (ing or low.endswith(("s",))) and _NOUN_BEFORE.search(before) and lemma not in ("say",):
+                continue  # 'a briefing', 'the warning', 'his remarks'
+            if ing and re.search(r"[A-Z][\w-]*\s+$", before) and not s.headline and before.strip():
+                prev_word = before.split()[-1]
+                if prev_word[:1].isupper() and prev_word.lower() not in ("he", "she", "it", "they"):
+                    continue  # 'Press Briefing'
+            aux = _AUX.search(before)
+            start = vs
+            if aux:
+                start = vs - len(aux.group(0))
+                verb_text = text[start:vs] + verb_text
+                verb_text = re.sub(r"\s+", " ", verb_text)
+            opening = ing and not before.strip(" \"\u201c'")
+            hits.append(Hit(start, ve, verb_text.strip(), lemma, participle=ing, opening=opening))
+        for m in lx.ACCORDING_RE.finditer(text, s.start, s.end):
+            hits.append(Hit(m.start(), m.end(), m.group(0), "according to"))
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    # ---- chunks ---------------------------------------------------------------------------------------
+    def _mention_ending(self, end: int, start_min: int) -> Mention | None:
+        best = None
+        for m in self.entity_mentions:
+            if m.end == end and m.start >= start_min and (best is None or m.start < best.start):
+                best = m
+        return best
+
+    def _mention_starting(self, start: int) -> Mention | None:
+        best = None
+        for m in self.entity_mentions:
+            if m.start == start and (best is None or m.end > best.end):
+                best = m
+        return best
+
+    def chunk_ending(self, s0: int, end: int) -> Chunk | None:
+        """The speaker-like noun phrase that ends at ``end`` (sentence starts at ``s0``)."""
+        text = self.masked
+        seg = text[s0:end]
+        m = self._mention_ending(end, s0)
+        if m is not None:
+            pw = text[s0 : m.start].rstrip().split()
+            if pw and pw[-1].lower() in _PREPS and m.kind != "person":
+                m = None
+        if m is not None:
+            # 'the UN peacekeeping chief' style: a mention followed by a head noun is handled below
+            kind = m.kind
+            start = m.start
+            pre = text[s0:start]
+            # include a leading article / title in the surface form
+            art = re.search(r"(?:\b(?:the|The)\s+)$", pre)
+            surface = text[start - (len(art.group(0)) if art else 0) : end]
+            if kind == "country" and m.text in self.g.demonym_forms:
+                pass
+            else:
+                return Chunk(start - (len(art.group(0)) if art else 0), end, surface.strip(), kind, m.id)
+        pm = _PRONOUN.search(seg)
+        if pm:
+            return Chunk(
+                s0 + pm.start(),
+                end,
+                pm.group(1),
+                "rel" if pm.group(1).lower() in ("who", "which") else "pronoun",
+            )
+        um = re.search(r"(?:\b(?:[Tt]he)\s+)?(?:United Nations|U\.N\.|UN|world body)$", seg)
+        if um and not re.search(r"[\w-]$", seg[: um.start()]):
+            return Chunk(s0 + um.start(), end, um.group(0), "un")
+        # description: [det] modifiers* HEAD [complement]
+        words = list(re.finditer(r"[\w.'\u2019()\-]+", seg))
+        if not words:
+            return None
+        cands = []
+        last = words[-1]
+        if (
+            last.group(0).lower().rstrip(".") in _HEAD_NOUNS
+            or last.group(0).lower().rstrip("s") in _HEAD_NOUNS
+        ):
+            cands.append(len(words) - 1)
+        else:
+            # complement: HEAD (of|for|in|to) … up to the end, no comma
+            for i in range(len(words) - 2, max(-1, len(words) - 14), -1):
+                w = words[i].group(0).lower()
+                if "," in seg[words[i].end() :] or ";" in seg[words[i].end() :]:
+                    break
+                if w in _HEAD_NOUNS and words[i + 1].group(0).lower() in ("of", "for", "in", "to", "at"):
+                    cands.append(i)
+                    break
+        if not cands:
+            return None
+        hi = cands[0]
+        lo = hi
+        while lo - 1 >= 0:
+            prev = words[lo - 1]
+            gap = seg[prev.end() : words[lo].start()]
+            if gap.strip():
+                break
+            pw = prev.group(0)
+            if pw.lower() in _DETS:
+                lo -= 1
+                break
+            if pw.lower() in _PREPS or pw.lower() in (
+                "and",
+                "or",
+                "but",
+                "that",
+                "as",
+                "when",
+                "while",
+                "where",
+            ):
+                break
+            if _MODIFIER.match(pw) and (
+                pw.lower() in _KEEP_MODIFIERS or not re.match(r"^(?:[a-z]+ed|[a-z]+ing)$", pw)
+            ):
+                lo -= 1
+                continue
+            break
+        start = s0 + words[lo].start()
+        head = words[hi].group(0)
+        ctext = text[start:end].strip()
+        kind = (
+            "group"
+            if head.lower().endswith("s")
+            and head.lower().rstrip("s") not in ("statu",)
+            and head.lower() not in lx.SPEAKER_NOUNS
+            and head.lower() not in lx.ORG_SPEAKER_NOUNS
+            else "desc"
+        )
+        if head.lower() in ("statement", "report"):
+            kind = "statement"
+        return Chunk(start, end, ctext, kind)
+
+    def chunk_starting(
+        self, start: int, limit: int, *, strict: bool = True, bare: bool = False
+    ) -> Chunk | None:
+        text = self.masked
+        while start < limit and text[start] in " \n":
+            start += 1
+        m = self._mention_starting(start)
+        if m is None:
+            art = re.match(r"(?:the|The)\s+", text[start:limit])
+            if art:
+                m = self._mention_starting(start + art.end())
+        seg = text[start:limit]
+        if m is not None:
+            return Chunk(start, m.end, text[start : m.end], m.kind, m.id)
+        pm = re.match(r"(he|she|they|it)\b", seg, re.IGNORECASE)
+        if pm:
+            return Chunk(start, start + pm.end(), pm.group(1), "pronoun")
+        um = re.match(r"(?:the\s+)?(?:United Nations|U\.N\.|UN)\b(?!\s+[A-Za-z]+(?:\s|$))", seg)
+        if um:
+            return Chunk(start, start + um.end(), um.group(0), "un")
+        st = re.match(
+            r"(?:a|the|his|her|its)\s+(?:separate\s+|joint\s+|written\s+)?statement\s+(?:issued|released|"
+            r"read(?: out)?|delivered|circulated)\s+by\s+(?:(his|her|its)\s+)?([^,.;]{0,80})",
+            seg,
+            re.IGNORECASE,
+        )
+        if st:
+            return Chunk(start, start + st.end(), st.group(0), "statement", (st.group(1) or "").lower())
+        dm = re.match(
+            r"((?:the\s+|a\s+|an\s+"
+            + (r"|(?=[a-z]+\s+[a-z]+\b)" if bare else "")
+            + r")(?:[\w.'\u2019()\-]+\s+){0,6}?(?:"
+            + "|".join(sorted(_HEAD_NOUNS, key=len, reverse=True))
+            + r"))\b(?:\s+(?:of|for|in|to)\s+[^,.;]{1,60}?)?"
+            + (r"(?=[,.;]|$)" if strict else r"(?=[,.;]|$|\s+[a-z]+(?:ed|s)\b)"),
+            seg,
+            re.IGNORECASE,
+        )
+        if dm:
+            after = seg[dm.end() :]
+            pm2 = re.match(r",\s+", after)
+            if pm2:
+                m2 = self._mention_starting(start + dm.end() + pm2.end())
+                if m2 is not None and m2.kind == "person":
+                    return Chunk(m2.start, m2.end, text[m2.start : m2.end], "person", m2.id)
+            return Chunk(start, start + dm.end(), dm.group(0), "desc")
+        return None
+
+    # ---- subjects -------------------------------------------------------------------------------------
+    def left_subject(self, s: Sentence, hit: Hit) -> Chunk | None:
+        text = self.masked
+        end = hit.start
+        # strip adverbs, auxiliaries and date words between subject and verb
+        while True:
+            seg = text[s.start : end]
+            m = _ADVERBIAL.search(seg)
+            if not m or m.start() == len(seg):
+                break
+            end = s.start + m.start()
+        seg = text[s.start : end].rstrip()
+        end = s.start + len(seg)
+        if not seg:
+            return None
+        if seg.endswith((",", ")")) and seg.endswith(","):
+            # apposition: SUBJECT, APPOSITION, VERB
+            inner_end = end - 1
+            prev_comma = text.rfind(",", s.start, inner_end)
+            if prev_comma != -1 and not re.search(r"[\"\u201d]\s*$", text[s.start : prev_comma + 1]):
+                appos = [
+                    m
+                    for m in self.entity_mentions
+                    if prev_comma < m.start and m.end <= inner_end and m.kind == "person"
+                ]
+                if appos:
+                    m0 = appos[0]
+                    return Chunk(m0.start, m0.end, text[m0.start : m0.end], "person", m0.id)
+                c = self.chunk_ending(s.start, prev_comma)
+                if c is not None and c.kind != "rel":
+                    return c
+            return None
+        if re.search(r"[\"\u201d'\u2019]\s*$", seg) or seg.endswith(("~", ":")):
+            return None
+        if re.search(r"(?:\band|;)$", seg) and hit.lemma:
+            hit.coordinated = True
+            return None
+        c = self.chunk_ending(s.start, end)
+        before = text[s.start : c.start].rstrip().split() if c is not None else []
+        if c is None or (before and before[-1].lower() in _PREPS and c.kind not in ("pronoun", "rel")):
+            # 'NAME, the Special Representative … and head of UNMISS said': an apposition left open
+            for m in reversed(self.entity_mentions):
+                if m.kind == "person" and s.start <= m.start and m.end < end:
+                    rest = text[m.end : end]
+                    if re.match(r"^,\s+[^,;~\"\u201d]*$", rest) and any(
+                        w.lower() in lx.SPEAKER_NOUNS for w in re.findall(r"[\w-]+", rest)
+                    ):
+                        return Chunk(m.start, m.end, text[m.start : m.end], "person", m.id)
+                    break
+            return None
+        if before and before[-1].endswith(("'s", "\u2019s")) and c.kind in ("desc", "group"):
+            pass
+        if c.kind == "rel":
+            ant_end = c.start
+            seg2 = text[s.start : ant_end].rstrip()
+            if seg2.endswith(","):
+                prev_comma = text.rfind(",", s.start, s.start + len(seg2) - 1)
+                target = prev_comma if prev_comma != -1 else s.start + len(seg2) - 1
+                ant = self.chunk_ending(s.start, target)
+                if ant is None:
+                    ant = self.chunk_ending(s.start, s.start + len(seg2) - 1)
+                return ant
+            return None
+        return c
+
+    def right_subject(self, s: Sentence, hit: Hit) -> Chunk | None:
+        text = self.masked
+        pos = hit.end
+        m = re.match(
+            r"(?:\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|today|"
+            r"yesterday|[a-z]+ly))*",
+            text[pos : s.end],
+        )
+        if m:
+            pos += m.end()
+        return self.chunk_starting(pos, s.end, bare=True)
+
+    def inverted(self, s: Sentence, hit: Hit) -> bool:
+        before = self.masked[s.start : hit.start].rstrip()
+        return bool(before) and (before.endswith(",") or bool(re.search(r"[\"\u201d'\u2019~]\s*,?$", before)))
+
+    # ---- resolution -----------------------------------------------------------------------------------
+    def resolve(self, c: Chunk, pos: int, forward: bool = False) -> Speaker | None:
+        r = self.r
+        if c.kind == "person":
+            return r.person(c.ref)
+        if c.kind in ("body", "mission", "country", "org"):
+            m = next((m for m in self.entity_mentions if m.kind == c.kind and m.id == c.ref), None)
+            if c.kind == "country" and m is not None:
+                return Speaker("country:" + m.id, m.name, "organization", "country", m.id)
+            return r.entity(m) if m else None
+        if c.kind == "un":
+            return r.un()
+        if c.kind == "pronoun":
+            return r.pronoun(c.text, pos)
+        if c.kind == "statement":
+            owner = c.ref or ""
+            if owner in ("his", "her"):
+                return r.pronoun("he" if owner == "his" else "she", pos)
+            if owner == "its":
+                return r.pronoun("it", pos)
+            inner = [m for m in self.entity_mentions if c.start <= m.start and m.end <= c.end]
+            sp = r.description(c.text, c.start, c.end, forward)
+            if sp:
+                return sp
+            if inner:
+                return r.entity(inner[-1])
+            return None
+        if c.kind == "desc":
+            if _UN_SPEAKER.match(c.text.strip()):
+                return r.un()
+            sp = r.description(c.text, c.start, c.end, True)
+            if sp:
+                return sp
+            name = re.sub(r"^(?:the|The)\s+", "", c.text.strip())
+            return Speaker("desc:" + fold(name), name, "unnamed_person", None, None)
+        if c.kind == "group":
+            sp = r.description(c.text, c.start, c.end, forward)
+            if sp:
+                return sp
+            name = re.sub(r"^(?:the|The)\s+", "", c.text.strip())
+            if re.fullmatch(r"[A-Z][a-z]+s", name):
+                longer = re.search(r"\b([A-Z][a-z]+ " + re.escape(name) + r")\b", self.work)
+                if longer:
+                    name = longer.group(1)
+            return Speaker("group:" + fold(name), name, "group", None, None)
+        return None
+
+
+_ADDRESSEE = re.compile(
+    r"^\s+(?:a\s+(?:meeting|session|briefing)\s+of\s+)?(?:the\s+)?(reporters|journalists|"
+    r"the press|the media|press|correspondents)\b",
+    re.IGNORECASE,
+)
+
+
+def addressee(work: str, hit: Hit, mentions: list[Mention], sent_end: int) -> tuple[str | None, str | None]:
+    """'told reporters' -> ('reporters', None); 'briefed the Security Council' -> (name, body id)."""
+    if hit.lemma not in (
+        "tell",
+        "brief",
+        "inform",
+        "say",
+        "urge",
+        "ask",
+        "appeal",
+        "call on",
+        "state",
+        "stress",
+    ):
+        return None, None
+    after = work[hit.end : sent_end]
+    m = _ADDRESSEE.match(after)
+    if m and hit.lemma in ("tell", "brief", "inform"):
+        return "reporters", None
+    window_end = hit.end + min(len(after), 60)
+    for mm in mentions:
+        if mm.kind == "body" and hit.end <= mm.start < window_end:
+            gap = work[hit.end : mm.start]
+            if re.fullmatch(
+                r"\s+(?:(?:a\s+(?:meeting|session|briefing)\s+of\s+)?the\s+|members\s+of\s+the\s+)?"
+                r"(?:UN\s+|U\.N\.\s+|United Nations\s+)?",
+                gap,
+            ):
+                return mm.name, mm.id
+    return None, None

@@ -1,0 +1,477 @@
+"""Extraction of one document: text -> mentions, persons and statements (``kg.model`` records)."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract import dates as dts
+from kg.extract import lexicon as lx
+from kg.extract.attribution import Attributor, Hit, Resolver, Sentence, Speaker, addressee
+from kg.extract.entities import (
+    Found,
+    find_bodies_frameworks_orgs,
+    find_countries,
+    find_mission_descriptions,
+    find_missions,
+)
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.persons import find_persons, to_records
+from kg.extract.text import blank, find_quotes, normalize, paragraphs, sentences
+from kg.model import Document, ExtractionResult, Mention, Statement
+
+_TRANSCRIPT = re.compile(
+    r"^(?:Following (?:are|is)|Below (?:are|is)|Here (?:are|is))\b.*\b(?:remarks|statement|"
+    r"address|speech|message|briefing|opening)\b.*:\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_CJK_PREFIX = re.compile(r"^[\s\u3000-\u9fff\uff00-\uffef]+[:\uff1a]")
+
+
+class _Stmt:
+    """A statement under construction."""
+
+    def __init__(self, speaker: Speaker, sent: Sentence, hits: list[Hit], chunk_text: str | None) -> None:
+        self.speaker = speaker
+        self.sent = sent
+        self.hits = hits
+        self.spans = [(sent.start, sent.end)]
+        self.quotes: list[tuple[int, int, bool]] = []
+        self.as_written = chunk_text
+        self.implicit = False
+        self.headline = sent.headline
+        self.nested = False
+        self.date: str | None = None
+        self.date_basis: str | None = None
+        self.own_date = False
+        self.blocked_date = False
+
+
+def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
+    """Mentions, persons and statements of one document, each with offsets into ``doc.text``."""
+    text = doc.text
+    norm = normalize(text)
+    paras = paragraphs(norm)
+    junk = [(p.start, p.end) for p in paras if p.junk or p.duplicate]
+    for p in paras:
+        m = _CJK_PREFIX.match(norm[p.start : p.end])
+        if m and not p.junk:
+            junk.append((p.start, p.start + m.end()))
+    work = blank(norm, junk)
+    live = [p for p in paras if not (p.junk or p.duplicate)]
+    anchor = dts.document_anchor(doc.publication_date, [work[p.start : p.end] for p in live])
+    lookup_date = anchor.iso() or (doc.publication_date or None)
+
+    sents: list[Sentence] = []
+    all_quotes = []
+    for idx, p in enumerate(live):
+        qs = find_quotes(work, p.start, p.end, last=(idx == len(live) - 1))
+        all_quotes.extend(qs)
+        for s, e in sentences(work, p.start, p.end, qs):
+            if not work[s:e].strip():
+                continue
+            sq = [q for q in qs if s <= q.open < e]
+            sents.append(Sentence(s, e, idx, p.headline, sq))
+    sent_spans = [(s.start, s.end) for s in sents]
+
+    found = Found()
+    find_missions(work, g, lookup_date, found)
+    find_bodies_frameworks_orgs(work, g, found)
+    find_countries(work, g, found)
+    find_mission_descriptions(work, sent_spans, g, lookup_date, found)
+    persons = find_persons(work, g, found, lookup_date, [(p.start, p.end) for p in live if p.headline])
+    person_mentions = [m for p in persons for m in p.mentions]
+    mentions = sorted(found.mentions + person_mentions, key=lambda m: (m.start, m.end))
+
+    masked = list(work)
+    for q in all_quotes:
+        for i in range(q.start, q.end):
+            if masked[i] != "\n":
+                masked[i] = "~"
+    masked_text = "".join(masked)
+    resolver = Resolver(g, persons, mentions, lookup_date)
+    att = Attributor(work, masked_text, g, resolver)
+
+    stmts: list[_Stmt] = []
+    headline_sents = [s for s in sents if s.headline]
+    body_sents = [s for s in sents if not s.headline]
+    last_by_para: dict[int, _Stmt] = {}
+    for s in body_sents:
+        new = _sentence_statements(s, att, resolver, work, mentions)
+        if new:
+            stmts.extend(new)
+            last_by_para[s.para] = new[-1]
+            continue
+        if s.quote_only:
+            prev = last_by_para.get(s.para)
+            if prev is not None:
+                for q in s.quotes:
+                    prev.quotes.append((q.start, q.end, q.closed))
+                prev.spans.append((s.start, s.end))
+                continue
+            para_sents = [x for x in body_sents if x.para == s.para]
+            if para_sents and para_sents[0] is s and resolver.history and stmts:
+                last = stmts[-1]
+                if last.speaker.type in ("person", "unnamed_person") and s.para - last.sent.para <= 2:
+                    st = _Stmt(last.speaker, s, [], None)
+                    st.implicit = True
+                    st.quotes = [(q.start, q.end, q.closed) for q in s.quotes]
+                    for x in para_sents[1:]:
+                        st.spans.append((x.start, x.end))
+                    stmts.append(st)
+                    last_by_para[s.para] = st
+        # a subject that is an organisation or country, for a later 'it'
+        c = att.chunk_starting(s.start, s.end)
+        if c is not None and c.kind in ("un", "country", "body", "mission", "org"):
+            m = next((x for x in mentions if x.start == c.start or (c.kind != "un" and x.id == c.ref)), None)
+            if c.kind == "un":
+                resolver.org_subjects.append((s.start, resolver.un()))
+            elif m is not None and not (m.kind == "country" and m.text in g.demonym_forms):
+                sp = resolver.entity(m)
+                if sp:
+                    resolver.org_subjects.append((s.start, sp))
+    for s in headline_sents:
+        stmts.extend(_headline_statements(s, att, resolver, work, mentions))
+    stmts.sort(key=lambda st: st.spans[0][0])
+
+    _assign_dates(stmts, work, anchor, sents, live)
+    records = [_record(st, text, work, mentions, g, resolver) for st in stmts]
+    return ExtractionResult(
+        document=doc, persons=tuple(to_records(persons)), mentions=tuple(mentions), statements=tuple(records)
+    )
+
+
+def _sentence_statements(
+    s: Sentence, att: Attributor, r: Resolver, work: str, mentions: list[Mention]
+) -> list[_Stmt]:
+    sentence_text = work[s.start : s.end]
+    if _TRANSCRIPT.match(sentence_text.strip()):
+        people = [m for m in mentions if m.kind == "person" and s.start <= m.start < s.end]
+        if people:
+            sp = r.person(people[0].id)
+            r.transcript = sp
+            r.remember(s.start, sp)
+            st = _Stmt(sp, s, [], work[people[0].start : people[0].end])
+            return [st]
+    hits = att.verb_hits(s)
+    if not hits:
+        return []
+    good: list[Hit] = []
+    for h in hits:
+        if h.opening:
+            continue
+        if h.lemma == "according to":
+            c = att.chunk_starting(h.end, s.end)
+            if c is None or c.kind in ("country",):
+                continue
+            h.chunk = c
+        elif h.participle and good:
+            h.speaker = good[-1].speaker
+            h.chunk = None
+            good.append(h)
+            continue
+        elif h.participle:
+            continue
+        elif att.inverted(s, h):
+            c = None
+            if not re.search(r"[\"\u201d'\u2019~]\s*,?$", work[s.start : h.start].rstrip()):
+                c = att.left_subject(s, h)  # 'X, who heads …, said' is not inverted
+            if c is None:
+                c = att.right_subject(s, h)
+            h.chunk = c
+        else:
+            h.chunk = att.left_subject(s, h)
+            if h.chunk is None and h.coordinated:
+                if good:
+                    h.speaker = good[-1].speaker
+                    good.append(h)
+                    continue
+                c0 = att.chunk_starting(s.start, s.end, strict=False)
+                h.chunk = c0
+        if h.chunk is None:
+            continue
+        sp = att.resolve(h.chunk, h.chunk.start)
+        if sp is None:
+            continue
+        if (
+            sp.type == "person"
+            and h.chunk.kind == "pronoun"
+            and h.chunk.text.lower() == "i"
+            and r.transcript is None
+        ):
+            continue
+        h.speaker = sp
+        good.append(h)
+    # opening participles ('Emphasizing …, the UNIFIL head noted') belong to the main clause's speaker
+    for h in hits:
+        if h.opening:
+            main = next((x for x in good if x.speaker is not None), None)
+            if main is not None:
+                h.speaker = main.speaker
+                h.chunk = main.chunk
+                good.append(h)
+    good = [h for h in good if h.speaker is not None]
+    if not good:
+        return []
+    good.sort(key=lambda h: h.start)
+    for h in good:
+        h.addressee, h.addressee_id = addressee(work, h, mentions, s.end)
+    groups: dict[str, list[Hit]] = {}
+    for h in good:
+        groups.setdefault(h.speaker.key, []).append(h)
+    out = []
+    for key, hs in groups.items():
+        chunk = next((h.chunk for h in hs if h.chunk is not None), None)
+        st = _Stmt(hs[0].speaker, s, hs, chunk.text if chunk else None)
+        out.append(st)
+        del key
+    # quotes: to the nearest reporting verb before them, else the first one after
+    for q in s.quotes:
+        if _scare_quote(work, q):
+            continue
+        before = [h for h in good if h.end <= q.open]
+        after = [h for h in good if h.start >= q.close - 1]
+        target = before[-1] if before else (after[0] if after else None)
+        if target is None:
+            continue
+        st = next(x for x in out if target in x.hits)
+        st.quotes.append((q.start, q.end, q.closed))
+    if len(out) > 1:
+        first = min(out, key=lambda x: x.hits[0].start)
+        for st in out:
+            if st is not first and st.hits[0].start > first.hits[0].start and not att.inverted(s, st.hits[0]):
+                st.nested = True
+    for st in sorted(out, key=lambda x: x.hits[0].start):
+        r.remember(st.hits[0].start, st.speaker)
+    return sorted(out, key=lambda x: x.hits[0].start)
+
+
+def _scare_quote(work: str, q) -> bool:  # noqa: ANN001
+    """A short quoted noun phrase after a preposition or article ("among 'blue helmets'") is not speech."""
+    inner = work[q.start : q.end]
+    if len(inner.split()) > 3 or not q.closed:
+        return False
+    prev = work[max(0, q.open - 20) : q.open].split()
+    return bool(prev) and prev[-1].lower() in (
+        "among",
+        "of",
+        "the",
+        "a",
+        "an",
+        "so-called",
+        "by",
+        "for",
+        "with",
+        "from",
+        "between",
+        "its",
+        "their",
+        "his",
+        "her",
+    )
+
+
+_HEAD_COLON = re.compile(r"^\s*(?P<sp>[^:]{2,60}?):\s+\S")
+_TAIL_ATTR = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*(?P<sp>[A-Z][\w.'\- ]{1,40}?)\s*$")
+
+
+def _headline_statements(
+    s: Sentence, att: Attributor, r: Resolver, work: str, mentions: list[Mention]
+) -> list[_Stmt]:
+    out = _sentence_statements(s, att, r, work, mentions) if True else []
+    # re-resolve descriptions forward (a headline names the speaker before the body does)
+    for st in out:
+        st.headline = True
+        h0 = st.hits[0] if st.hits else None
+        if h0 is not None and h0.chunk is not None and h0.chunk.kind in ("desc", "group", "statement"):
+            sp = att.resolve(h0.chunk, h0.chunk.start, forward=True)
+            if sp is not None:
+                st.speaker = sp
+    if out:
+        return out
+    line = work[s.start : s.end]
+    for rx, where in ((_TAIL_ATTR, "tail"), (_HEAD_COLON, "head")):
+        m = rx.search(line) if where == "tail" else rx.match(line)
+        if not m:
+            continue
+        a = s.start + m.start("sp")
+        b = s.start + m.end("sp")
+        c = att.chunk_ending(a, b) if where == "head" or True else None
+        if c is None or c.start != a and where == "head":
+            c2 = att.chunk_starting(a, b)
+            c = c2 if c2 is not None and c2.end == b else c
+        if c is None or c.kind in ("country", "pronoun", "rel"):
+            continue
+        if c.kind == "desc" and not any(
+            w.lower().rstrip("s") in lx.SPEAKER_NOUNS | lx.ORG_SPEAKER_NOUNS for w in c.text.split()
+        ):
+            continue
+        sp = att.resolve(c, c.start, forward=True)
+        if sp is None:
+            continue
+        st = _Stmt(sp, s, [], c.text)
+        st.headline = True
+        st.quotes = [(q.start, q.end, q.closed) for q in s.quotes]
+        return [st]
+    return []
+
+
+def _assign_dates(
+    stmts: list[_Stmt], work: str, anchor: dts.Anchor, sents: list[Sentence], live: list
+) -> None:
+    """Own date expressions first; then the speaker's earlier occasion; then the lead's event date."""
+    lead_para = min((s.para for s in sents if not s.headline), default=None)
+    event_date = None
+    if lead_para is not None:
+        lead_sents = [s for s in sents if s.para == lead_para]
+        if not any(st.sent.para == lead_para and not st.headline for st in stmts):
+            for s in lead_sents[:1]:
+                seg = work[s.start : s.end]
+                if re.search(
+                    r"\b(?:meeting|conference|briefing|session|summit|debate|press conference|talks|"
+                    r"ceremony)\b",
+                    seg,
+                    re.I,
+                ):
+                    for m in dts.DATE_EXPR.finditer(seg):
+                        if re.match(r"['\u2019]s\b", seg[m.end() : m.end() + 2]):
+                            continue
+                        res = dts.resolve(m, anchor)
+                        if res.value:
+                            event_date = res.value
+                            break
+    for st in stmts:
+        if not st.hits:
+            continue
+        s = st.sent
+        h = st.hits[0]
+        c = h.chunk
+        lo = min(h.start, c.start if c is not None else h.start)
+        hi = min(s.end, max(x.end for x in st.hits) + 90)
+        if re.match(r"\s*(?:Speaking|Addressing|Briefing|Talking)\b", work[s.start : lo]):
+            lo = s.start
+        ranges = [(lo, hi)]
+        lead = re.match(
+            r"\s*(?:(?:Earlier|Later)\s+)?(?:today|yesterday|last week|this week|on \w+day|"
+            r"(?:late |early )?\w+day)\s*,",
+            work[s.start : s.end],
+            re.I,
+        )
+        if lead:
+            ranges.append((s.start, s.start + lead.end()))
+        found = None
+        for a, b in ranges:
+            for m in dts.DATE_EXPR.finditer(work, a, b):
+                if re.match(r"['\u2019]s\b", work[m.end() : m.end() + 2]) or work[m.start() : m.end()].count(
+                    "~"
+                ):
+                    continue
+                if any(q0 <= m.start() < q1 for q0, q1, _ in st.quotes):
+                    continue
+                res = dts.resolve(m, anchor)
+                if res.value is None and not res.blocking:
+                    continue
+                found = res
+                break
+            if found:
+                break
+        if found is not None:
+            st.own_date = True
+            st.date = found.value
+            st.blocked_date = found.value is None
+            if found.value:
+                st.date_basis = f"'{found.expression}' against the {anchor.basis}"
+    last_date: dict[str, str] = {}
+    for st in stmts:
+        if st.headline:
+            continue
+        if st.own_date:
+            if st.date:
+                last_date[st.speaker.key] = st.date
+            continue
+        if st.speaker.key in last_date:
+            st.date = last_date[st.speaker.key]
+            st.date_basis = "same occasion as the speaker's earlier statement"
+        elif event_date and st.sent.para <= (lead_para or 0) + 3:
+            st.date = event_date
+            st.date_basis = "the event reported in the lead"
+            last_date[st.speaker.key] = event_date
+    # the lead summarises the occasion dated in the next sentences
+    body = [st for st in stmts if not st.headline]
+    for i, st in enumerate(body):
+        if (
+            st.date is None
+            and not st.blocked_date
+            and lead_para is not None
+            and st.sent.para <= lead_para + 1
+        ):
+            nxt = next(
+                (x for x in body[i + 1 : i + 3] if x.speaker.key == st.speaker.key and x.date and x.own_date),
+                None,
+            )
+            if nxt:
+                st.date = nxt.date
+                st.date_basis = "the lead summarises the occasion dated in the next sentence"
+    first_dated = next((st for st in body), None)
+    for st in stmts:
+        if st.headline and first_dated is not None and first_dated.date:
+            st.date = first_dated.date
+            st.date_basis = "the headline summarises the lead statement"
+
+
+def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazetteer, r: Resolver) -> Statement:
+    sp = st.speaker
+    quotes = []
+    for a, b, _closed in st.quotes:
+        q = text[a:b].rstrip()
+        if q.endswith(","):
+            q = q[:-1]
+            b = a + len(q)
+        quotes.append((q, a, a + len(q)))
+    spans = st.spans
+    ms = []
+    seen = set()
+    for m in mentions:
+        if m.kind in ("country", "mission", "body", "framework") and any(a <= m.start < b for a, b in spans):
+            k = (m.kind, m.id)
+            if k not in seen:
+                seen.add(k)
+                ms.append(m)
+    verb = st.hits[0].verb if st.hits else None
+    lemma = st.hits[0].lemma if st.hits else None
+    code, fallback = lx.cameo_for(lemma)
+    addr = next(((h.addressee, h.addressee_id) for h in st.hits if h.addressee), (None, None))
+    role = None
+    if sp.type == "person":
+        p = r.by_key.get(sp.key)
+        role = p.role if p else None
+    truncated = any(not closed for _, _, closed in st.quotes) or (
+        st.spans[-1][1] >= len(work.rstrip()) - 1 and not work.rstrip().endswith((".", '"', "\u201d"))
+    )
+    return Statement(
+        speaker=sp.name,
+        speaker_type=sp.type,
+        start=spans[0][0],
+        end=spans[-1][1],
+        speaker_kind=sp.kind,
+        speaker_id=sp.ref,
+        speaker_as_written=st.as_written,
+        role_as_stated=role,
+        verb=verb,
+        verb_start=st.hits[0].start if st.hits else None,
+        other_verbs=tuple(h.verb for h in st.hits[1:] if h.verb != verb or True),
+        cameo=code,
+        cameo_fallback=fallback or lemma is None,
+        quote=quotes[0][0] if quotes else None,
+        quote_start=quotes[0][1] if quotes else None,
+        quote_end=quotes[0][2] if quotes else None,
+        quote_parts=tuple(q for q, _, _ in quotes) if len(quotes) > 1 else (),
+        date=st.date,
+        date_basis=st.date_basis,
+        addressee=addr[0],
+        addressee_id=addr[1],
+        mentions=tuple(ms),
+        in_headline=st.headline,
+        implicit=st.implicit,
+        nested=st.nested,
+        truncated=truncated,
+    )

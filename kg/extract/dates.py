@@ -1,0 +1,245 @@
+"""Dates: the reference date of a document (publication date, or the wire dateline) and the dates
+that relative expressions ("on Tuesday", "yesterday", "earlier this month") point to.
+
+Precision is never invented: a page dated only to a month gives month dates; a weekday that does
+not match the stated day of the month gives the month only; a year-only page gives nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+MONTH_ABBR = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAYS = {
+    d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+}
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+
+def _month(word: str) -> int:
+    w = word.lower().rstrip(".")
+    return MONTHS.get(w) or MONTH_ABBR[w[:4] if w.startswith("sept") else w[:3]]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The day (or month) a document speaks from; ``precision`` is 'day', 'month', 'year' or None."""
+
+    date: dt.date | None
+    precision: str | None
+    basis: str = ""
+
+    def iso(self) -> str | None:
+        if self.date is None:
+            return None
+        if self.precision == "day":
+            return self.date.isoformat()
+        if self.precision == "month":
+            return self.date.strftime("%Y-%m")
+        return None
+
+
+def parse_iso(value: str | None) -> tuple[dt.date | None, str | None]:
+    """'2020-03-25' / '2008-04' / '2019' -> (date, precision); anything else -> (None, None)."""
+    if not value:
+        return None, None
+    value = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value), "day"
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return dt.date(int(value[:4]), int(value[5:7]), 1), "month"
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 1, 1), "year"
+    except ValueError:
+        return None, None
+    return None, None
+
+
+def valid_date(value: str) -> bool:
+    """Whether a metadata date is ISO 8601 at day, month or year precision."""
+    return parse_iso(value)[0] is not None
+
+
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][\w'\-]+(?:[ -][A-Z][\w'\-]+)*(?:,\s*[A-Z][\w\- ]+)?)\s*,\s*(?:"
+    r"(?P<m1>" + _MONTH_RE + r")\s+(?P<d1>\d{1,2})|(?P<d2>\d{1,2})\s+(?P<m2>" + _MONTH_RE + r"))\b"
+)
+
+
+def document_anchor(publication_date: str | None, paragraphs_text: list[str]) -> Anchor:
+    """Publication date, refined by a wire dateline ('BEIRUT, April 6 (Xinhua)') in the first paragraphs."""
+    pub, prec = parse_iso(publication_date)
+    if pub is None:
+        return Anchor(None, None)
+    for para in paragraphs_text[:6]:
+        m = _DATELINE.match(para)
+        if not m:
+            continue
+        month = _month(m.group("m1") or m.group("m2"))
+        day = int(m.group("d1") or m.group("d2"))
+        year = pub.year
+        try:
+            cand = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if prec == "day" and cand > pub:
+            try:
+                cand = dt.date(year - 1, month, day)
+            except ValueError:
+                continue
+        if prec in ("day", "month", "year") and (prec != "day" or (pub - cand).days <= 7):
+            return Anchor(cand, "day", f"dateline '{m.group(0).strip()}'")
+    return Anchor(pub, prec, f"publication date {publication_date}")
+
+
+DATE_EXPR = re.compile(
+    r"(?<![\w-])(?:"
+    r"(?P<wd_full>"
+    + _WEEKDAY_RE
+    + r"),?\s+(?:(?P<fd1>\d{1,2})\s+(?P<fm1>"
+    + _MONTH_RE
+    + r")|(?P<fm2>"
+    + _MONTH_RE
+    + r")\s+(?P<fd2>\d{1,2}))(?:,?\s+(?P<fy>\d{4}))?"
+    r"|(?P<wd>" + _WEEKDAY_RE + r")(?!['\u2019]s)(?:\s+\((?P<pm>" + _MONTH_RE + r")\s+(?P<pd>\d{1,2})\))?"
+    r"|(?P<md_m>" + _MONTH_RE + r")\s+(?P<md_d>\d{1,2})(?:,\s+(?P<md_y>\d{4}))?(?!\d)"
+    r"|(?P<dm_d>\d{1,2})\s+(?P<dm_m>" + _MONTH_RE + r")(?:\s+(?P<dm_y>\d{4}))?"
+    r"|(?P<today>today|this morning|this afternoon|this evening|tonight|earlier today)"
+    r"|(?P<yesterday>yesterday|last night)"
+    r"|(?P<thismonth>earlier this month|this month)"
+    r"|(?P<lastmonth>last month)"
+    r"|(?P<week>last week|this week|earlier this week|next week)"
+    r"|(?:in|last|since|early|late)\s+(?P<mon>"
+    + _MONTH_RE.replace(r"|Jan\.?", "|Jan\\.").replace("|May", "|May(?! \\d)")
+    + r")(?:\s+(?P<mon_y>\d{4}))?"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    value: str | None  # ISO date / month, or None when the expression cannot be resolved
+    expression: str
+    start: int
+    end: int
+    blocking: bool  # an unresolvable expression that still says "not the inherited date"
+
+
+def _shift_month(d: dt.date, months: int) -> dt.date:
+    y, m = d.year, d.month + months
+    while m < 1:
+        y, m = y - 1, m + 12
+    while m > 12:
+        y, m = y + 1, m - 12
+    return dt.date(y, m, 1)
+
+
+def resolve(m: re.Match[str], anchor: Anchor) -> Resolved:
+    """Resolve one date expression against the document anchor."""
+    text = m.group(0)
+    a, p = anchor.date, anchor.precision
+    if a is None or p not in ("day", "month"):
+        # explicit years can still be read
+        year = m.group("fy") or m.group("md_y") or m.group("dm_y") or m.group("mon_y")
+        if year and (m.group("fd1") or m.group("fd2") or m.group("md_d") or m.group("dm_d")):
+            month = _month(m.group("fm1") or m.group("fm2") or m.group("md_m") or m.group("dm_m"))
+            day = int(m.group("fd1") or m.group("fd2") or m.group("md_d") or m.group("dm_d"))
+            try:
+                return Resolved(dt.date(int(year), month, day).isoformat(), text, m.start(), m.end(), False)
+            except ValueError:
+                pass
+        return Resolved(None, text, m.start(), m.end(), True)
+    day_prec = p == "day"
+
+    def month_only(d: dt.date) -> str:
+        return d.strftime("%Y-%m")
+
+    if m.group("wd_full") or m.group("md_m") or m.group("dm_d"):
+        month = _month(m.group("fm1") or m.group("fm2") or m.group("md_m") or m.group("dm_m"))
+        day = int(m.group("fd1") or m.group("fd2") or m.group("md_d") or m.group("dm_d"))
+        year = m.group("fy") or m.group("md_y") or m.group("dm_y")
+        y = int(year) if year else a.year
+        try:
+            d = dt.date(y, month, day)
+        except ValueError:
+            return Resolved(None, text, m.start(), m.end(), True)
+        if not year and d > a + dt.timedelta(days=1) and day_prec:
+            d = d.replace(year=y - 1)
+        if m.group("wd_full") and WEEKDAYS[m.group("wd_full").lower()] != d.weekday():
+            return Resolved(month_only(d), text, m.start(), m.end(), False)
+        return Resolved(d.isoformat(), text, m.start(), m.end(), False)
+    if m.group("wd"):
+        if m.group("pm"):
+            try:
+                d = dt.date(a.year, _month(m.group("pm")), int(m.group("pd")))
+                return Resolved(d.isoformat(), text, m.start(), m.end(), False)
+            except ValueError:
+                pass
+        if not day_prec:
+            return Resolved(month_only(a), text, m.start(), m.end(), False)
+        back = (a.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
+        return Resolved((a - dt.timedelta(days=back)).isoformat(), text, m.start(), m.end(), False)
+    if m.group("today"):
+        return Resolved(a.isoformat() if day_prec else month_only(a), text, m.start(), m.end(), False)
+    if m.group("yesterday"):
+        if day_prec:
+            return Resolved((a - dt.timedelta(days=1)).isoformat(), text, m.start(), m.end(), False)
+        return Resolved(month_only(a), text, m.start(), m.end(), False)
+    if m.group("thismonth"):
+        return Resolved(month_only(a), text, m.start(), m.end(), False)
+    if m.group("lastmonth"):
+        return Resolved(month_only(_shift_month(a, -1)), text, m.start(), m.end(), False)
+    if m.group("week"):
+        blocking = m.group("week").lower().startswith(("last", "next"))
+        return Resolved(None, text, m.start(), m.end(), blocking)
+    if m.group("mon"):
+        month = _month(m.group("mon"))
+        if m.group("mon_y"):
+            return Resolved(f"{int(m.group('mon_y')):04d}-{month:02d}", text, m.start(), m.end(), False)
+        y = a.year if month <= a.month else a.year - 1
+        if text.lower().startswith("last") and month == a.month:
+            y -= 1
+        return Resolved(f"{y:04d}-{month:02d}", text, m.start(), m.end(), False)
+    return Resolved(None, text, m.start(), m.end(), False)

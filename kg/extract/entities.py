@@ -1,0 +1,331 @@
+"""Named things in a document: missions, UN bodies, frameworks, other organisations, countries, people.
+
+Matching runs on a same-length working copy of the text (normalised, page chrome blanked), so every
+mention keeps the offsets of the original. Order matters: missions, bodies and organisations are
+found first, and a country name inside one of their names ("Interim Force in Lebanon") is not a
+mention of the country.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract import lexicon as lx
+from kg.extract.gazetteer import Gazetteer, fold
+from kg.model import Mention
+
+_UN = r"(?:United Nations|U\.N\.|UN)"
+_CAPW = r"(?:[A-Z][\w'\-]*\.?|of|for|in|and|the|on|to|de|d'|-)"
+MISSION_NAME_RE = re.compile(
+    _UN + r"(?:[\s-]+African Union)?(?:\s+" + _CAPW + r"){0,8}?\s+(?:Mission|Force|Operation|Authority|"
+    r"Administration|Group|Observers|Office|Presence|Organization)(?:\s+(?:of|for|in|to|on)(?:\s+the)?"
+    r"(?:\s+[A-Z][\w'\-]*(?:,)?){1,6})?"
+)
+_FUZZY_ACR = re.compile(r"(?<![\w-])(?:UN|MIN|MON|ONU)[A-Z]{2,7}(?![\w-])")
+MISSION_NOUN_RE = re.compile(
+    r"(?<![\w-])(?:(?:peacekeeping|peace-keeping|peace)\s+(?:mission|operation|force)s?|missions?|"
+    r"operations?|force|peacekeepers|blue helmets|(?:force\s+)?commander)(?![\w-])",
+    re.IGNORECASE,
+)
+_UN_MARK = re.compile(
+    r"(?<![\w-])(?:UN|U\.N\.|United Nations|peacekeeping|peacekeepers|peace-keeping|[Oo]ur)"
+    r"(?![\w-])"
+)
+_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20[0-4]\d)(?!\d)")
+
+
+@dataclass
+class Found:
+    """Mentions found in one document, plus the spans that block country matching."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    blocked: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, m: Mention) -> None:
+        self.mentions.append(m)
+
+    def inside_blocked(self, s: int, e: int) -> bool:
+        return any(a <= s and e <= b for a, b in self.blocked)
+
+
+def _edit1(a: str, b: str) -> bool:
+    """Levenshtein distance exactly one (substitution, insertion or deletion)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    for i in range(len(b)):
+        if b[:i] + b[i + 1 :] == a:
+            return True
+    return False
+
+
+def find_missions(work: str, g: Gazetteer, date: str | None, found: Found) -> None:
+    """Acronyms (also misspelled by one letter), full names, and UN mission descriptions."""
+    known_acronyms = {m.upper() for m in g.missions}
+    body_acr = {b.acronym.upper() for b in g.bodies.values() if b.acronym}
+    for m in g.acronym_regex.finditer(work):
+        tok = m.group(1)
+        if not (tok.isupper() or (tok[:1].isupper() and tok[1:].islower() and len(tok) >= 5)):
+            continue
+        acr = next((a for a in g.missions if a.upper() == tok.upper().replace("-", " ")), None)
+        if acr is None:
+            continue
+        if " " not in acr and re.match(r"\s+(?:I{1,3}|IV)\b", work[m.end() :]):
+            continue  # 'UNOSOM II' is matched by its own alternative
+        if " " not in acr:
+            # a bare 'UNOSOM' / 'UNEF' when only numbered missions exist
+            pass
+        found.add(Mention("mission", acr, acr, tok, m.start(), m.end()))
+    # bare acronyms of numbered missions ("UNOSOM" -> the one active on the date)
+    for m in re.finditer(r"(?<![\w-])([A-Z]{4,8})(?![\w-])(?!\s+(?:I{1,3}|IV)\b)", work):
+        tok = m.group(1)
+        if tok in known_acronyms:
+            continue
+        numbered = [a for a in g.missions if a.startswith(tok + " ")]
+        if numbered:
+            pick = [a for a in numbered if g.missions[a].active_on(date)] or numbered[-1:]
+            found.add(Mention("mission", pick[0], pick[0], tok, m.start(), m.end()))
+            continue
+        if _FUZZY_ACR.fullmatch(tok) and tok not in body_acr and len(tok) >= 5:
+            close = [a for a in g.missions if " " not in a and _edit1(tok, a.upper())]
+            if len(close) > 1 and date:
+                close = [a for a in close if g.missions[a].active_on(date)] or close
+            if len(close) == 1:
+                found.add(Mention("mission", close[0], close[0], tok, m.start(), m.end()))
+    for m in MISSION_NAME_RE.finditer(work):
+        span = m.group(0).rstrip(", ")
+        end = m.start() + len(span)
+        paren = re.match(r"\s*\(([A-Z][A-Za-z]{2,9}(?: I{1,3})?)\)", work[end : end + 16])
+        acr = None
+        if paren:
+            acr = next((a for a in g.missions if a.upper() == paren.group(1).upper()), None)
+        if acr is None:
+            acr = _resolve_mission_name(span, g, date)
+        found.blocked.append((m.start(), end))
+        if acr:
+            found.add(Mention("mission", acr, acr, span, m.start(), end))
+
+
+def _resolve_mission_name(span: str, g: Gazetteer, date: str | None) -> str | None:
+    f = fold(span)
+    f = re.sub(r"^(?:united nations|un) ", "", f)
+    if f in g.mission_name_index:
+        return g.mission_name_index[f]
+    hosts = []
+    for cm in g.country_regex.finditer(span):
+        hosts.extend(g.country_forms.get(cm.group(1), []))
+    words = set(f.split()) - {"of", "in", "the", "for", "and", "united", "nations", "un", "to"}
+    if not hosts:
+        return None
+    generic = {"mission", "missions", "operation", "force", "peacekeeping", "observer", "observers", "group"}
+    best, best_score = None, 0.0
+    for mis in g.missions.values():
+        if hosts and not set(hosts) & set(mis.hosts):
+            continue
+        mwords = set(fold(mis.name).split()) - {
+            "of",
+            "in",
+            "the",
+            "for",
+            "and",
+            "united",
+            "nations",
+            "un",
+            "to",
+        }
+        if not mwords or not (
+            (words & mwords) - generic - {fold(h) for h in hosts}
+            or {w[:6] for w in words - generic} & {w[:6] for w in mwords - generic}
+        ):
+            continue
+        overlap = len(words & mwords) / len(words | mwords)
+        # stabilisation/stabilization and similar spellings
+        overlap += 0.5 * len({w[:6] for w in words} & {w[:6] for w in mwords}) / max(len(mwords), 1)
+        if date and mis.active_on(date):
+            overlap += 0.3
+        if overlap > best_score:
+            best, best_score = mis.acronym, overlap
+    return best if best_score >= 0.7 else None
+
+
+def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
+    """UN bodies, regional organisations (as other orgs), frameworks and other named organisations."""
+    for m in g.body_regex.finditer(work):
+        s, e = m.start(1), m.end(1)
+        if found.inside_blocked(s, e):
+            continue
+        body = g.bodies[g.body_forms[m.group(1)]]
+        kind = "org" if body.regional else "body"
+        found.add(
+            Mention(kind, body.body_id, body.display if kind == "body" else body.name, m.group(1), s, e)
+        )
+        found.blocked.append((s, e))
+    for m in g.framework_regex.finditer(work):
+        fw = g.frameworks[g.framework_forms[m.group(1)]]
+        found.add(Mention("framework", fw.framework_id, fw.display, m.group(1), m.start(1), m.end(1)))
+        found.blocked.append((m.start(1), m.end(1)))
+    # the Security Council referred to as 'the Council' / 'council members'
+    if any(mm.kind == "body" and mm.id == "security-council" for mm in found.mentions) or re.search(
+        r"\b[Cc]ouncil (?:members|presidency)\b|\b15-member\b", work
+    ):
+        sc = g.bodies.get("security-council")
+        if sc:
+            for m in re.finditer(
+                r"(?<![\w-])(?:(?<=[Tt]he )[Cc]ouncil|[Cc]ouncil(?= (?:members|presidency|"
+                r"meeting|business|mandates?)))(?![\w-])",
+                work,
+            ):
+                if not found.inside_blocked(m.start(), m.end()):
+                    found.add(Mention("body", sc.body_id, sc.display, m.group(0), m.start(), m.end()))
+    known = sorted(set(lx.KNOWN_ORGS), key=len, reverse=True)
+    for m in re.finditer(r"(?<![\w-])(" + "|".join(re.escape(k) for k in known) + r")(?![\w])", work):
+        s, e = m.start(1), m.end(1)
+        if found.inside_blocked(s, e):
+            continue
+        found.add(Mention("org", _org_key(m.group(1)), m.group(1), m.group(1), s, e))
+        found.blocked.append((s, e))
+    org_re = re.compile(
+        r"(?<![\w-])((?:[A-Z][\w'\-]*\s+){1,5}?(?:"
+        + lx.ORG_HEADS
+        + r")(?:\s+of(?:\s+the)?\s+[A-Z][\w'\-]*)?)"
+        r"(?![\w-])"
+    )
+    for m in org_re.finditer(work):
+        s, e = m.start(1), m.end(1)
+        text = m.group(1)
+        first = text.split()[0]
+        if first in ("The", "A", "An", "In", "On", "At", "As", "But", "And", "UN", "U.N.", "United"):
+            shift = len(first) + 1
+            s += shift
+            text = text[shift:]
+            if len(text.split()) < 2:
+                continue
+        if found.inside_blocked(s, e) or text.split()[0] in lx.TITLE_WORDS:
+            continue
+        found.add(Mention("org", _org_key(text), text, text, s, e))
+        found.blocked.append((s, e))
+    # "<Demonym> army / armed forces / police" in lower case: a national army named by its country
+    for m in re.finditer(r"(?<![\w-])([A-Z][a-z]+)\s+(army|armed forces|military|navy)(?![\w-])", work):
+        if m.group(1) in g.demonym_forms and not found.inside_blocked(m.start(), m.end()):
+            text = m.group(0)
+            found.add(Mention("org", _org_key(text), text, text, m.start(), m.end()))
+
+
+def _org_key(name: str) -> str:
+    return fold(name).replace(" ", "-")
+
+
+def find_countries(work: str, g: Gazetteer, found: Found) -> None:
+    """Country names, aliases and demonyms, minus community labels, language uses and names inside names."""
+    masked = list(work)
+    for m in lx.COMMUNITY_LABELS.finditer(work):
+        for i in range(m.start(), m.end()):
+            masked[i] = " "
+    text = "".join(masked)
+    ambiguous: list[Mention] = []
+    for m in g.country_regex.finditer(text):
+        s, e = m.start(1), m.end(1)
+        form = m.group(1)
+        if found.inside_blocked(s, e):
+            continue
+        if lx.LANGUAGE_NOUNS.match(work[e : e + 20]):
+            continue
+        if re.match(r"-[A-Z][a-z]", work[e : e + 3]) and not g.country_regex.match(work, e + 1):
+            continue  # 'Agence France-Presse'
+        if form in ("American",) and re.search(
+            r"(?:Latin|Central|South|North|African)\s$", work[max(0, s - 9) : s]
+        ):
+            continue
+        codes = g.country_forms[form]
+        if len(codes) > 1:
+            ambiguous.append(Mention("country", "?", form, form, s, e))
+            continue
+        iso3 = codes[0]
+        found.add(Mention("country", iso3, g.country_name(iso3), form, s, e))
+    seen = {m.id for m in found.mentions if m.kind == "country"}
+    for m in ambiguous:
+        codes = g.country_forms[m.text]
+        pick = next((c for c in codes if c in seen), None)
+        if pick is None:
+            pick = max(codes, key=lambda c: (g.prominence.get(c, 0), c == codes[0]))
+        if "Brazzaville" in work and "COG" in codes:
+            pick = "COG"
+        found.add(Mention("country", pick, g.country_name(pick), m.text, m.start, m.end))
+
+
+def find_mission_descriptions(
+    work: str, sent_spans: list[tuple[int, int]], g: Gazetteer, date: str | None, found: Found
+) -> None:
+    """'the UN mission in Sierra Leone' (2000) -> UNAMSIL: the mission hosted there and active on the date."""
+    countries = sorted(
+        (
+            m
+            for m in found.mentions
+            if m.kind == "country" and m.text[:1].isupper() and m.text not in g.demonym_forms
+        ),
+        key=lambda m: m.start,
+    )
+    chain_start: dict[int, int] = {}
+    for prev, c in zip(countries, countries[1:], strict=False):
+        if re.fullmatch(r"\s*(?:,|,?\s*and)\s+(?:the\s+)?", work[prev.end : c.start]):
+            chain_start[c.start] = chain_start.get(prev.start, prev.start)
+    for c in countries:
+        sent = next(((a, b) for a, b in sent_spans if a <= c.start < b), None)
+        if sent is None:
+            continue
+        before = work[sent[0] : chain_start.get(c.start, c.start)]
+        # 'in (the)? X', possibly after a list 'in the DRC and the CAR'
+        if not re.search(r"(?:\b(?:in|for)|,|\band)\s+(?:the\s+)?$", before):
+            continue
+        window = before[-140:]
+        nouns = list(MISSION_NOUN_RE.finditer(window))
+        if not nouns:
+            continue
+        noun = nouns[-1]
+        gap = window[noun.end() :]
+        if len(gap.split()) > 15 or re.search(r"[.;:]\s", gap):
+            continue
+        if not re.search(
+            r"(?:\b(?:in|for)\s+(?:the\s+)?(?:[A-Z][\w'-]*\s*)+(?:,|\band)\s+(?:the\s+)?$|"
+            r"\b(?:in|for)\s+(?:the\s+)?$)",
+            gap if gap.strip() else " in ",
+        ):
+            if not re.search(r"\b(?:in|for)\s", gap):
+                continue
+        head_ctx = window[max(0, noun.start() - 40) : noun.end()]
+        if not _UN_MARK.search(head_ctx) and not re.search(r"peace", noun.group(0), re.I):
+            continue
+        years = _YEAR.findall(work[sent[0] : sent[1]][max(0, c.start - sent[0] - 120) : c.end - sent[0] + 40])
+        when = years[0] if years else date
+        cands = [mis for mis in g.missions_in(c.id) if mis.kind.startswith("peace")]
+        if when:
+            active = [mis for mis in cands if mis.active_on(when)]
+            if len(years) >= 2:
+                active = [
+                    mis for mis in cands if mis.active_on(years[0]) or mis.active_on(years[-1])
+                ] or active
+        else:
+            active = cands if len(cands) == 1 else []
+        if len(active) > 1:
+            single = [mis for mis in active if mis.hosts == (c.id,)]
+            active = single or active
+        if len(active) > 1:
+            active.sort(key=lambda mis: mis.start)
+            if len(years) >= 2:
+                active = active[:1]
+        if len(active) == 1:
+            mis = active[0]
+            found.add(
+                Mention(
+                    "mission",
+                    mis.acronym,
+                    mis.acronym,
+                    work[sent[0] + (len(before) - len(window)) + noun.start() : c.end],
+                    sent[0] + len(before) - len(window) + noun.start(),
+                    c.end,
+                )
+            )

@@ -1,0 +1,307 @@
+"""Scoring extraction against gold annotations: precision, recall and F1 per field.
+
+Field definitions (per document, summed over documents, micro-averaged):
+
+- ``persons``: gold and predicted persons match one-to-one when any of their names (``name``,
+  ``canonical_name``, ``aliases``) are equal after folding (case, accents, dots ignored).
+- ``un_bodies``, ``missions``, ``other_orgs``: sets of names; bodies and missions are first mapped to
+  their reference key through the gazetteer ("UN Security Council" == "Security Council").
+- ``countries``: sets of ISO 3166 alpha-3 codes.
+- ``statements``: a predicted statement matches a gold one of the same document when the speakers are
+  the same (folded; a person's name, canonical name or alias all count; bodies, missions and countries
+  by reference key) and the verbs have the same lemma ("said" == "says", auxiliaries and adverbs
+  dropped: "has strongly condemned" == "condemned"); a null verb matches only a null verb. Pairs are
+  made one-to-one, preferring equal quotes, then nearby positions.
+- ``verbs (exact)``: among matched statements, the verb as written is identical (case-insensitive).
+- ``quotes``: among matched statements; a predicted quote is right when it equals the gold quote
+  exactly; precision over predicted non-null quotes, recall over gold non-null quotes.
+- ``dates``: among matched statements, the same for dates (exact string, so precision counts too).
+- ``mentions``: among matched statements, the mention sets (countries by ISO3, missions, bodies).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+from kg.extract import lexicon as lx
+from kg.extract.gazetteer import Gazetteer, fold
+
+FIELDS = [
+    "persons",
+    "un_bodies",
+    "countries",
+    "missions",
+    "other_orgs",
+    "statements",
+    "verbs (exact)",
+    "quotes",
+    "dates",
+    "mentions",
+]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class EvalReport:
+    scores: dict[str, Score] = field(default_factory=lambda: {f: Score() for f in FIELDS})
+    details: list[str] = field(default_factory=list)
+    documents: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    def table(self) -> str:
+        lines = [f"{'field':<15} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+        for f in FIELDS:
+            s = self.scores[f]
+            lines.append(
+                f"{f:<15} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.tp:>5} {s.fp:>5} {s.fn:>5}"
+            )
+        return "\n".join(lines)
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    """Gold records, one JSON object per line; a bad line is an ``InputError`` naming file and line."""
+    out = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(
+            f"cannot read the gold file ({e}); pass a UTF-8 JSON Lines file", path=str(path)
+        ) from e
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"not valid JSON ({e.msg}); one object per line", path=str(path), line=n) from e
+        if not isinstance(obj, dict) or "file" not in obj:
+            raise InputError('not a gold record (an object with a "file" key)', path=str(path), line=n)
+        out.append(obj)
+    return out
+
+
+def verb_key(verb: str | None) -> str:
+    """Lemma of a reporting verb phrase: 'has strongly condemned' -> 'condemn', 'Calls on' -> 'call on'."""
+    if not verb:
+        return ""
+    words = [
+        w
+        for w in re.findall(r"[a-z]+", verb.lower())
+        if w not in ("has", "have", "had", "is", "was", "also", "long", "further", "then")
+        and not (w.endswith("ly") and len(w) > 4)
+    ]
+    if not words:
+        return ""
+    first = words[0]
+    if first in lx.PHRASAL_FORMS:
+        base = lx.PHRASAL_FORMS[first]
+        rest = " ".join(words[1:])
+        for b, particle, phr in lx.PHRASAL:
+            if b == base and re.match(particle, rest):
+                return phr
+        return lx.FORM_TO_LEMMA.get(first, base)
+    if first == "according":
+        return "according to"
+    return lx.FORM_TO_LEMMA.get(first, first)
+
+
+class _Canon:
+    """Maps names to comparable keys, using the gold persons of the document and the gazetteer."""
+
+    def __init__(self, g: Gazetteer, gold_persons: list[dict], pred_persons: list[dict]) -> None:
+        self.g = g
+        self.alias: dict[str, str] = {}
+        for p in gold_persons + pred_persons:
+            forms = [p.get("name")] + [p.get("canonical_name")] + list(p.get("aliases") or [])
+            forms = [fold(f) for f in forms if f]
+            key = next((self.alias[f] for f in forms if f in self.alias), forms[0] if forms else "")
+            for f in forms:
+                self.alias.setdefault(f, key)
+                parts = f.split()
+                if len(parts) >= 2:
+                    self.alias.setdefault(
+                        " ".join(parts[1:]) if parts[0] in ("mr", "ms", "mrs", "dr") else f, key
+                    )
+
+    def speaker(self, name: str | None) -> str:
+        f = fold(name or "")
+        f = re.sub(r"^(?:the|a|an) ", "", f)
+        if f in self.alias:
+            return self.alias[f]
+        return self.entity(name or "") or f
+
+    def entity(self, name: str) -> str | None:
+        if not name:
+            return None
+        if fold(name) in ("un", "united nations", "the united nations"):
+            return "un"
+        for form, bid in self.g.body_forms.items():
+            if fold(form) == fold(name):
+                return "body:" + bid
+        acr = name.strip().upper()
+        if acr in {a.upper() for a in self.g.missions}:
+            return "mission:" + acr
+        for iso3, c in self.g.countries.items():
+            if fold(name) in {fold(x) for x in c.forms} or fold(name) == fold(iso3):
+                return "country:" + iso3
+        return None
+
+    def mention(self, name: str) -> str:
+        return self.entity(name) or fold(name)
+
+
+def _match_persons(gold: list[dict], pred: list[dict]) -> tuple[int, list[str], list[str]]:
+    def forms(p: dict) -> set[str]:
+        fs = {fold(p.get("name") or "")} | {fold(p.get("canonical_name") or "")}
+        fs |= {fold(a) for a in p.get("aliases") or []}
+        return {f for f in fs if f}
+
+    used: set[int] = set()
+    tp = 0
+    misses = []
+    for gp in gold:
+        gf = forms(gp)
+        hit = next((i for i, pp in enumerate(pred) if i not in used and forms(pp) & gf), None)
+        if hit is None:
+            misses.append(gp.get("name", "?"))
+        else:
+            used.add(hit)
+            tp += 1
+    false = [pp.get("name", "?") for i, pp in enumerate(pred) if i not in used]
+    return tp, misses, false
+
+
+def score_document(gold: dict, pred: dict, g: Gazetteer, report: EvalReport) -> None:
+    """Add one document's counts (and details) to the report."""
+    f = gold["file"]
+    sc = report.scores
+    det = report.details
+    tp, miss, false = _match_persons(gold.get("persons", []), pred.get("persons", []))
+    sc["persons"].tp += tp
+    sc["persons"].fn += len(miss)
+    sc["persons"].fp += len(false)
+    det += [f"{f}\tpersons\tmiss\t{x}" for x in miss] + [f"{f}\tpersons\tfalse\t{x}" for x in false]
+    canon = _Canon(g, gold.get("persons", []), pred.get("persons", []))
+
+    def sets(field_name: str, gval: set[str], pval: set[str]) -> None:
+        s = sc[field_name]
+        s.tp += len(gval & pval)
+        s.fn += len(gval - pval)
+        s.fp += len(pval - gval)
+        det.extend(f"{f}\t{field_name}\tmiss\t{x}" for x in sorted(gval - pval))
+        det.extend(f"{f}\t{field_name}\tfalse\t{x}" for x in sorted(pval - gval))
+
+    sets(
+        "un_bodies",
+        {canon.mention(x) for x in gold.get("un_bodies", [])},
+        {canon.mention(x) for x in pred.get("un_bodies", [])},
+    )
+    sets(
+        "countries",
+        {c["iso3"] for c in gold.get("countries", [])},
+        {c["iso3"] for c in pred.get("countries", [])},
+    )
+    sets(
+        "missions",
+        {canon.mention(x) for x in gold.get("missions", [])},
+        {canon.mention(x) for x in pred.get("missions", [])},
+    )
+    sets(
+        "other_orgs",
+        {re.sub(r"^the ", "", fold(x)) for x in gold.get("other_orgs", [])},
+        {re.sub(r"^the ", "", fold(x)) for x in pred.get("other_orgs", [])},
+    )
+
+    gs = gold.get("statements", [])
+    ps = pred.get("statements", [])
+    gkeys = [(canon.speaker(s.get("speaker")), verb_key(s.get("verb"))) for s in gs]
+    pkeys = [(canon.speaker(s.get("speaker")), verb_key(s.get("verb"))) for s in ps]
+    used: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for i, gk in enumerate(gkeys):
+        cands = [j for j, pk in enumerate(pkeys) if j not in used and pk == gk]
+        if not cands:
+            continue
+
+        def score(j: int, i: int = i) -> tuple:
+            return (
+                ps[j].get("quote") == gs[i].get("quote") and gs[i].get("quote") is not None,
+                -abs(j / max(len(ps), 1) - i / max(len(gs), 1)),
+            )
+
+        j = max(cands, key=score)
+        used.add(j)
+        pairs.append((i, j))
+    st = sc["statements"]
+    st.tp += len(pairs)
+    st.fn += len(gs) - len(pairs)
+    st.fp += len(ps) - len(pairs)
+    matched_g = {i for i, _ in pairs}
+    for i, s in enumerate(gs):
+        if i not in matched_g:
+            det.append(
+                f"{f}\tstatements\tmiss\t{s.get('speaker')} / {s.get('verb')} / "
+                f"{(s.get('quote') or '')[:50]!r}"
+            )
+    for j, s in enumerate(ps):
+        if j not in used:
+            det.append(
+                f"{f}\tstatements\tfalse\t{s.get('speaker')} / {s.get('verb')} / "
+                f"{(s.get('quote') or '')[:50]!r}"
+            )
+    for i, j in pairs:
+        gsi, psj = gs[i], ps[j]
+        label = f"{gsi.get('speaker')} / {gsi.get('verb')}"
+        ve = sc["verbs (exact)"]
+        if (gsi.get("verb") or "").lower() == (psj.get("verb") or "").lower():
+            ve.tp += 1
+        else:
+            ve.fp += 1
+            ve.fn += 1
+            det.append(
+                f"{f}\tverbs (exact)\tdiffer\t{label}: gold {gsi.get('verb')!r}, got {psj.get('verb')!r}"
+            )
+        for field_name in ("quote", "date"):
+            s = sc[field_name + "s"]
+            gv, pv = gsi.get(field_name), psj.get(field_name)
+            if pv is not None and pv == gv:
+                s.tp += 1
+            else:
+                if pv is not None:
+                    s.fp += 1
+                if gv is not None:
+                    s.fn += 1
+                if pv != gv:
+                    det.append(f"{f}\t{field_name}s\tdiffer\t{label}: gold {gv!r}, got {pv!r}")
+        gm = {canon.mention(x) for x in gsi.get("mentions", [])}
+        pm = {canon.mention(x) for x in psj.get("mentions", [])}
+        s = sc["mentions"]
+        s.tp += len(gm & pm)
+        s.fn += len(gm - pm)
+        s.fp += len(pm - gm)
+        if gm != pm:
+            det.append(f"{f}\tmentions\tdiffer\t{label}: missing {sorted(gm - pm)}, extra {sorted(pm - gm)}")

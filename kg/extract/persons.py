@@ -1,0 +1,690 @@
+"""People: known officials by any recorded spelling, new people from titles, ranks and appositions.
+
+A capitalised run of words is a person when the reference data knows the name, or when the text
+frames it as one: a title or rank before it ("Defense Minister Raul Jungmann", "Lt. Gen. Michael
+Rose"), a role after it ("Son Sen, military commander of ..."), a role before it ("the head of
+MINUSMA, El-Ghassim Wane"), or a reporting verb right after it. Later surnames, and surnames
+misspelt by one letter ("Ladous", "La Croix"), are aliases of a person already named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract import lexicon as lx
+from kg.extract.entities import Found, _edit1
+from kg.extract.gazetteer import Gazetteer, fold
+from kg.model import Mention, Person
+from kg.namespaces import slug
+
+_TOKEN = re.compile(
+    r"(?:Mr|Ms|Mrs|Dr|Lt|Col|Gen|Maj|Brig|Capt|Sgt|Adm|Cmdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
+    r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
+    r"al|el|la|le|du|di|y)(?=\s+[A-Z])|-[A-Z][a-z]+"
+)
+_PARTICLES = {
+    "dos",
+    "de",
+    "da",
+    "das",
+    "do",
+    "van",
+    "von",
+    "del",
+    "della",
+    "der",
+    "den",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "la",
+    "le",
+    "du",
+    "di",
+    "y",
+}
+_NOT_NAME = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "united",
+    "nations",
+    "council",
+    "security",
+    "mission",
+    "day",
+    "peace",
+    "medal",
+    "honor",
+    "honour",
+    "international",
+    "national",
+    "republic",
+    "state",
+    "states",
+    "government",
+    "army",
+    "forces",
+    "force",
+    "police",
+    "news",
+    "photo",
+    "press",
+    "agency",
+    "committee",
+    "commission",
+    "department",
+    "office",
+    "assembly",
+    "general",
+    "resolution",
+    "province",
+    "city",
+    "region",
+    "district",
+    "county",
+    "camp",
+    "line",
+    "zone",
+    "heights",
+    "sea",
+    "ocean",
+    "river",
+    "lake",
+    "mount",
+    "mt.",
+    "island",
+    "islands",
+    "street",
+    "road",
+    "airport",
+    "hotel",
+    "hospital",
+    "university",
+    "school",
+    "church",
+    "mosque",
+    "headquarters",
+    "operations",
+    "operation",
+    "peacekeeping",
+    "peacekeepers",
+    "the",
+    "a",
+    "an",
+    "and",
+    "i",
+    "we",
+    "he",
+    "she",
+    "they",
+    "it",
+    "his",
+    "her",
+    "their",
+    "our",
+    "this",
+    "that",
+    "these",
+    "those",
+    "in",
+    "on",
+    "at",
+    "for",
+    "of",
+    "to",
+    "by",
+    "with",
+    "from",
+    "as",
+    "but",
+    "or",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "during",
+    "since",
+    "under",
+    "over",
+    "un",
+    "u.n.",
+    "un's",
+    "mr.",
+    "ms.",
+    "mrs.",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "new",
+    "old",
+    "great",
+    "first",
+    "last",
+    "next",
+    "secretary-general",
+    "under-secretary-general",
+    "special",
+    "representative",
+    "head",
+    "chief",
+    "commander",
+    "president",
+    "minister",
+    "ambassador",
+    "spokesman",
+    "action",
+    "agenda",
+    "pact",
+    "future",
+    "declaration",
+    "shared",
+    "commitments",
+    "report",
+    "statement",
+    "covid-19",
+    "ebola",
+    "blue",
+    "helmets",
+    "chapter",
+    "article",
+    "global",
+    "human",
+    "rights",
+    "world",
+    "african",
+    "union",
+    "european",
+    "arab",
+    "league",
+    "summit",
+    "conference",
+    "session",
+    "meeting",
+    "ceremony",
+    "visit",
+    "transitional",
+    "interim",
+    "integrated",
+    "stabilization",
+    "stabilisation",
+    "disengagement",
+    "observer",
+    "assistance",
+    "authority",
+    "administration",
+    "hammarskjold",
+    "hammarskjöld",
+    "there",
+    "here",
+    "however",
+    "also",
+    "according",
+    "speaking",
+    "following",
+    "among",
+    "despite",
+    "although",
+    "because",
+    "regarding",
+    "responding",
+    "invited",
+    "asked",
+    "earlier",
+    "later",
+    "today",
+    "yesterday",
+    "tonight",
+    "all",
+    "some",
+    "many",
+    "most",
+    "several",
+    "other",
+    "others",
+    "both",
+    "each",
+    "every",
+    "any",
+    "no",
+    "not",
+    "only",
+    "just",
+    "even",
+    "still",
+    "yet",
+    "so",
+    "then",
+    "thus",
+    "such",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "where",
+    "why",
+    "how",
+    "is",
+    "was",
+    "are",
+    "were",
+}
+
+
+_STRONG_TITLES = (
+    lx.SPEAKER_NOUNS
+    | {
+        "mr.",
+        "ms.",
+        "mrs.",
+        "dr.",
+        "sir",
+        "dame",
+        "king",
+        "queen",
+        "prince",
+        "sheikh",
+        "senator",
+        "sen.",
+        "rep.",
+        "gov.",
+        "mayor",
+        "pope",
+        "emir",
+        "sultan",
+        "ayatollah",
+        "archbishop",
+        "bishop",
+        "professor",
+        "prof.",
+        "lord",
+        "lady",
+        "chairman",
+        "premier",
+        "chancellor",
+        "deputy",
+        "vice",
+    }
+) - {"general"}
+
+
+@dataclass
+class _Person:
+    key: str
+    person_id: str | None
+    names: list[str] = field(default_factory=list)
+    role: str | None = None
+    rank: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    canonical: str | None = None
+
+    @property
+    def name(self) -> str:
+        full = [n for n in self.names if len(n.split()) >= 2] or self.names
+        return max(full, key=lambda n: (len(n.split()), len(n)))
+
+
+def _runs(work: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
+    """Capitalised runs: (start, end, tokens) where tokens are (start, end, text)."""
+    out = []
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(work)]
+    cur: list[tuple[int, int, str]] = []
+    for t in toks:
+        if cur:
+            gap = work[cur[-1][1] : t[0]]
+            joined = (
+                gap in (" ", "\n", " -", "")
+                or (re.fullmatch(r"[ \n]", gap) is not None)
+                or (t[2].startswith("-") and gap.strip() == "")
+            )
+            if joined and "\n\n" not in gap:
+                cur.append(t)
+                continue
+            out.append((cur[0][0], cur[-1][1], cur))
+        cur = [t]
+    if cur:
+        out.append((cur[0][0], cur[-1][1], cur))
+    return out
+
+
+def _is_title_token(tok: str) -> bool:
+    low = tok.lower().rstrip(",")
+    return low in lx.TITLE_WORDS or low in lx.RANK_WORDS or low.lstrip("-") in lx.RANK_WORDS
+
+
+def _name_like(tokens: list[str], g: Gazetteer) -> bool:
+    if not tokens:
+        return False
+    for t in tokens:
+        low = t.lower().rstrip(".")
+        if low in _NOT_NAME or t in g.country_forms or (t in g.demonym_forms and t == tokens[0]):
+            return False
+        if t.isupper() and len(t) > 2 and not t.endswith("."):
+            return False  # acronyms
+        if re.search(r"\d", t):
+            return False
+    if tokens[0].lower() in _PARTICLES or tokens[-1].lower() in _PARTICLES:
+        return False
+    return True
+
+
+_ROLE_AFTER = re.compile(
+    r"^,\s+(?:the\s+|a\s+|an\s+)?((?:[\w.'\u2019()\-]+\s+){0,3}?(?:"
+    + "|".join(
+        sorted(
+            lx.SPEAKER_NOUNS
+            | {
+                "head",
+                "servant",
+                "member",
+                "peacekeeper",
+                "undersecretary-general",
+                "under-secretary-general",
+                "special",
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b[^,.;\n]*)",
+    re.IGNORECASE,
+)
+_ROLE_BEFORE = re.compile(
+    r"((?:the|a|an|The|A|An)\s+(?:[\w.'\u2019()\-]+\s+){0,6}?(?:"
+    + "|".join(sorted(lx.SPEAKER_NOUNS | {"head"}, key=len, reverse=True))
+    + r")(?:\s+(?:of|for|in|to)\s+[^,;]{2,60})?),\s+$",
+    re.IGNORECASE,
+)
+_LOWER_TITLE_BEFORE = re.compile(
+    r"(?:^|\s)(president|leader|minister|ambassador|spokesman|spokesperson|envoy|"
+    r"representative|commander|general|chief|governor|officer|peacekeeper|"
+    r"mr\.|ms\.|mrs\.|dr\.)\s+$",
+    re.IGNORECASE,
+)
+
+
+def find_persons(
+    work: str, g: Gazetteer, found: Found, date: str | None, headline_spans: list[tuple[int, int]] = ()
+) -> list[_Person]:
+    """People named in the document, with every mention (full names, surnames, misspellings)."""
+    persons: dict[str, _Person] = {}
+    claimed: list[tuple[int, int]] = []
+    runs = _runs(work)
+
+    def add(
+        key: str, pid: str | None, text: str, s: int, e: int, role: str | None = None, rank: str | None = None
+    ) -> _Person:
+        p = persons.get(key)
+        if p is None:
+            p = persons[key] = _Person(key, pid)
+            if pid:
+                p.canonical = g.officials[pid].name
+        if text not in p.names:
+            p.names.append(text)
+        if role and not p.role:
+            p.role = role
+        if rank and not p.rank:
+            p.rank = rank
+        p.mentions.append(Mention("person", key, text, text, s, e))
+        claimed.append((s, e))
+        return p
+
+    blocked = found.blocked + [(m.start, m.end) for m in found.mentions if m.kind != "person"]
+
+    def is_blocked(s: int, e: int) -> bool:
+        return any(a <= s < b or a < e <= b for a, b in blocked)
+
+    for rs, _re, toks in runs:
+        texts = [t[2] for t in toks]
+        headline = any(a <= rs < b for a, b in headline_spans)
+        # split the run: leading titles / ranks / country words, then the name
+        i = 0
+        while i < len(texts) and (
+            _is_title_token(texts[i])
+            or texts[i].rstrip("'s") in g.country_forms
+            or texts[i] in g.demonym_forms
+            or (texts[i].isupper() and len(texts[i]) > 2 and not texts[i].endswith("."))
+            or texts[i].lower() in _PARTICLES
+            and i == 0
+        ):
+            i += 1
+        # a known official anywhere inside the run (longest first)
+        hit = None
+        for length in range(min(5, len(toks)), 1, -1):
+            for j in range(0, len(toks) - length + 1):
+                cand = " ".join(texts[j : j + length])
+                pid = g.official_forms.get(fold(cand))
+                if pid:
+                    hit = (j, j + length, pid)
+                    break
+            if hit:
+                break
+        prefix_tokens = texts[:i]
+        if hit:
+            j, k, pid = hit
+            s, e = toks[j][0], toks[k - 1][1]
+            if is_blocked(s, e):
+                continue
+            role, rank = _role_and_rank(work, rs, s, e, texts[:j])
+            add(pid, pid, work[s:e].replace("\n", " "), s, e, role, rank)
+            continue
+        name_toks = toks[i:]
+        if len(name_toks) > 4:
+            name_toks = name_toks[-4:]
+        names = [t[2] for t in name_toks]
+        if len(names) < 2 or not _name_like(names, g):
+            continue
+        s, e = name_toks[0][0], name_toks[-1][1]
+        if is_blocked(s, e):
+            continue
+        before = work[max(0, rs - 120) : rs]
+        after = work[e : e + 160]
+        titled = any(
+            t.lower() in _STRONG_TITLES or t.lower().lstrip("-") in lx.RANK_WORDS for t in prefix_tokens
+        )
+        if headline and not titled:
+            continue
+        titled = titled or bool(
+            re.search(
+                r"\b(?:Ambassador|Minister|Envoy|Representative|Commander|Chief|Head|"
+                r"Coordinator|Adviser|Advisor|President|Secretary|Director)\s+(?:of|to|for|in)"
+                r"\s+(?:the\s+)?$",
+                before,
+            )
+            and prefix_tokens
+        )
+        evidence = (
+            titled
+            or bool(_LOWER_TITLE_BEFORE.search(before))
+            or bool(_ROLE_AFTER.match(after))
+            or bool(_ROLE_BEFORE.search(before + work[rs:s]))
+            or bool(
+                re.match(
+                    r"^\s+(?:\w+ly\s+)?(?:"
+                    + "|".join(
+                        ["said", "says", "told", "tells", "added", "noted", "stated", "warned", "urged"]
+                    )
+                    + r")\b",
+                    after,
+                )
+            )
+        )
+        if (
+            not evidence
+            or re.search(r"(?:Photo|Credit|By)\s*[:/]\s*$", before)
+            or re.search(r"/\s*$", before)
+        ):
+            continue
+        text = " ".join(names)
+        pid = _link_unknown(names, g, date)
+        role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
+        add(pid or slug(text), pid, work[s:e].replace("\n", " "), s, e, role, rank)
+
+    # surnames and misspelt surnames of people already named
+    by_surname: dict[str, _Person] = {}
+    for p in persons.values():
+        for n in p.names:
+            parts = n.split()
+            if len(parts) >= 2:
+                by_surname.setdefault(fold(parts[-1]), p)
+                if len(parts) >= 3 and parts[-2][:1].isupper():
+                    by_surname.setdefault(fold(" ".join(parts[-2:])), p)
+                if len(parts) >= 3 and parts[-2].lower() in _PARTICLES:
+                    by_surname.setdefault(fold(" ".join(parts[-2:])), p)
+    for _rs, _re, toks in runs:
+        for j, (s, e, t) in enumerate(toks):
+            if any(a <= s < b for a, b in claimed) or is_blocked(s, e):
+                continue
+            word = t.rstrip(".")
+            key = fold(word)
+            p = by_surname.get(key)
+            if (
+                p is None
+                and j + 1 < len(toks)
+                and fold(word + toks[j + 1][2]) in {k.replace(" ", "") for k in by_surname}
+            ):
+                joined = fold(word + toks[j + 1][2])
+                p = next(v for k, v in by_surname.items() if k.replace(" ", "") == joined)
+                e = toks[j + 1][1]
+            if p is None and len(word) >= 6 and word[:1].isupper() and not word.isupper():
+                close = [v for k, v in by_surname.items() if " " not in k and len(k) >= 6 and _edit1(key, k)]
+                if len(close) == 1 and re.match(
+                    r"^\s+(?:\w+ly\s+)?(?:said|says|told|warned|added|noted|stated|"
+                    r"urged|stressed)\b",
+                    work[e : e + 30],
+                ):
+                    p = close[0]
+            if p is None:
+                continue
+            prev = work[max(0, s - 6) : s]
+            title = re.search(r"(Mr\.|Ms\.|Mrs\.|Dr\.|President|Ambassador)\s$", work[max(0, s - 12) : s])
+            surface = work[s:e]
+            if title:
+                surface = title.group(1) + " " + surface
+                s = s - len(title.group(1)) - 1
+            del prev
+            add(p.key, p.person_id, surface, s, e)
+    # a surname alone, known to the reference data, as the subject of a reporting verb ("Lacroix said")
+    for m in re.finditer(
+        r"(?<![\w-])(?:(Mr\.|Ms\.|Mrs\.)\s+)?([A-Z][\w'\-]{3,})(?=\s+(?:\w+ly\s+)?(?:said|says|told|"
+        r"added|noted|warned|stated|stressed|urged|emphasi[sz]ed)\b)",
+        work,
+    ):
+        s, e = m.start(2), m.end(2)
+        if any(a <= s < b for a, b in claimed) or is_blocked(s, e):
+            continue
+        pids = g.surname_index.get(fold(m.group(2)), [])
+        if date:
+            dated = [p for p in pids if any(t.holds_on(date) for t in g.officials[p].tenures)]
+            pids = dated or pids
+        if len(set(pids)) == 1:
+            add(pids[0], pids[0], m.group(0), m.start(), e)
+    return list(persons.values())
+
+
+def _link_unknown(names: list[str], g: Gazetteer, date: str | None) -> str | None:
+    """A name the reference spells differently ('Rome Dallaire' for 'Roméo Dallaire')."""
+    surname = fold(names[-1])
+    first = fold(names[0])
+    for pid in g.surname_index.get(surname, []):
+        o = g.officials[pid]
+        ofirst = fold(o.name.split()[0])
+        if ofirst[:3] == first[:3] or _edit1(ofirst, first):
+            return pid
+    return None
+
+
+def _role_and_rank(
+    work: str, run_start: int, s: int, e: int, prefix: list[str]
+) -> tuple[str | None, str | None]:
+    """The title phrase the text gives the person, and a military rank if any."""
+    rank = None
+    role = None
+    pre = work[run_start:s].strip()
+    # lower-case title words and connectors before the run ("Special Representative of UNSG in Cyprus")
+    before = work[max(0, run_start - 80) : run_start]
+    m = re.search(r"((?:(?:[A-Z][\w.'\-]*|of|for|in|to|the|and)\s+)*)$", before)
+    lead = (m.group(1) if m else "").strip()
+    full_prefix = (
+        (lead + " " + pre).strip() if lead and lead.split()[-1] in ("of", "for", "in", "to", "and") else pre
+    )
+    rm = re.search(
+        r"((?:Lieutenant|Lt\.|Major|Maj\.|Brigadier|Brig\.|Colonel|Col\.|Captain|Capt\.|Admiral|"
+        r"Air|Vice|Rear)?[\s-]*(?:General|Gen\.|Colonel|Col\.|Major|Captain|Admiral|Commodore|"
+        r"-General)(?:\s+Major)?)\s*$",
+        full_prefix,
+    )
+    if rm and rm.group(1).strip():
+        rank = re.sub(r"\s+", " ", rm.group(1).strip())
+        full_prefix = full_prefix[: rm.start()].strip()
+    if full_prefix:
+        words = full_prefix.split()
+        while words and (words[0] in ("The", "the", "A", "a") or words[0].lower() in ("and",)):
+            words = words[1:]
+        if words and any(w.lower() in lx.TITLE_WORDS or w.lower() in lx.SPEAKER_NOUNS for w in words):
+            role = " ".join(words)
+    if role is None:
+        ma = _ROLE_AFTER.match(work[e : e + 160])
+        if ma:
+            role = ma.group(1).strip()
+            role = re.split(r"\s+(?:who|which|said|told)\b", role)[0]
+    if role is None:
+        mb = _ROLE_BEFORE.search(work[max(0, run_start - 120) : run_start])
+        if mb:
+            role = mb.group(1)
+    if role is None:
+        ml = _LOWER_TITLE_BEFORE.search(work[max(0, run_start - 30) : run_start])
+        if ml and not ml.group(1).endswith("."):
+            role = ml.group(1)
+    if role:
+        role = role.replace("\u2011", "-").replace("\n", " ").strip(" ,")
+    return role, rank
+
+
+def to_records(persons: list[_Person]) -> list[Person]:
+    """Frozen records, in order of first mention."""
+    out = []
+    for p in sorted(persons, key=lambda p: min(m.start for m in p.mentions)):
+        name = p.name
+        aliases = tuple(n for n in dict.fromkeys(p.names) if n != name)
+        canonical = p.canonical if p.canonical and fold(p.canonical) != fold(name) else None
+        first = min(p.mentions, key=lambda m: m.start)
+        out.append(
+            Person(
+                name=name,
+                person_id=p.person_id,
+                canonical_name=canonical,
+                role_as_stated=p.role,
+                rank=p.rank,
+                aliases=aliases,
+                start=first.start,
+                end=first.end,
+            )
+        )
+    return out

@@ -1,0 +1,361 @@
+"""Text preparation: same-length normalisation, paragraphs, page junk, sentences and quotations.
+
+Everything keeps the offsets of the original text: normalisation only swaps one character for
+another (non-breaking hyphen -> '-', no-break space -> ' ', curly apostrophe -> "'"), and junk is
+blanked with spaces in a working copy instead of being cut out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: one-for-one character replacements (the text keeps its length, so offsets stay valid)
+_CHAR_MAP = {
+    "\u2011": "-",
+    "\u2010": "-",
+    "\u2012": "-",
+    "\u00ad": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\t": " ",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+    "\ufeff": " ",
+    "\u200b": " ",
+}
+_TRANS = str.maketrans(_CHAR_MAP)
+
+OPEN_DQ = "\u201c"
+CLOSE_DQ = "\u201d"
+
+
+def normalize(text: str) -> str:
+    """Same-length copy used for matching: hyphens, spaces and apostrophes made plain."""
+    return text.translate(_TRANS)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of lines read as one block; ``junk`` marks page chrome (menus, related links, credits)."""
+
+    start: int
+    end: int
+    junk: bool = False
+    headline: bool = False
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Text between quotation marks: ``start``/``end`` cover the inner text, ``open``/``close`` the marks."""
+
+    open: int
+    start: int
+    end: int
+    close: int  # offset just after the closing mark, or ``end`` when the quote is never closed
+    closed: bool = True
+
+
+_JUNK_LINE = re.compile(
+    r"""^\s*(?:
+        advertisement|share|skip\ to\ main\ content|welcome\ to\ the\ united\ nations|a\+\s*a-|citation
+        |global\ perspective\ human\ stories|news\ and\ press\ release|originally\ published
+        |\(near\ verbatim\)
+        |please\ enter\ your\ .*|related\ (?:articles|stories|news|content)|read\ more|more\ stories
+        |subscribe.*|sign\ up.*|follow\ us.*|print|email|comments?|tweet|facebook|twitter|whatsapp|linkedin
+        |(?:the\ )?associated\ press|agence\ france-presse|reuters|afp|xinhua|ap|un\ news(?:\ service)?
+        |[A-Z][A-Z .'-]+\ (?:WRITER|CORRESPONDENT|REPORTER)|by\ [A-Z][\w.'-]+(?:\ [A-Z][\w.'-]+){0,3}
+        |\d{1,2}:\d{2}|[-–—•|]+|\(?(?:file\ )?photos?\b.*|.*\|\s*\w+\s+\d{1,2},\s+\d{4}
+        |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\ )?\d{1,2}\ [A-Z][a-z]+\ \d{4}
+        |[A-Z]{1,6}/[A-Z]{1,6}/\d+
+    )\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(r"^\s*\d{1,2}:\d{2}\s*$")
+_CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
+_END_PUNCT = re.compile(r"""[.!?:;"'\u201d\u2019)\]]\s*$""")
+_CAPTION_CREDIT = re.compile(r"\b(?:Photo|Credit|Image)\s*[:/]", re.IGNORECASE)
+
+
+def _is_short_title(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 22 and not _END_PUNCT.search(line.rstrip(" -"))
+
+
+def _body_like(line: str) -> bool:
+    """A line that reads like running text: long, with sentence punctuation."""
+    return (len(line.split()) >= 12 and bool(re.search(r"[.!?\"\u201d\u2019]\s*$", line))) or len(
+        line.split()
+    ) >= 30
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """True when the text is broken into fixed-width lines (wire copy), so newlines are not paragraphs."""
+    long_lines = [ln for ln in lines if ln.strip()]
+    if len(long_lines) < 8:
+        return False
+    widths = [len(ln) for ln in long_lines]
+    near = sum(1 for w in widths if 45 <= w <= 80)
+    open_end = sum(1 for ln in long_lines if not _END_PUNCT.search(ln))
+    return near >= 0.6 * len(long_lines) and open_end >= 0.4 * len(long_lines)
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Split into paragraphs and mark page chrome, duplicates and headline lines.
+
+    A newline is a soft break (same paragraph) when the line does not end a sentence and the next
+    line starts in lower case, or when the whole text is hard-wrapped wire copy.
+    """
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
+    strs = [text[s:e] for s, e in lines]
+    wrapped = _hard_wrapped(strs)
+    blocks: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for (s, e), line in zip(lines, strs, strict=True):
+        if not line.strip():
+            if cur:
+                blocks.append(cur)
+            cur = None
+            continue
+        if cur is None:
+            cur = (s, e)
+            continue
+        prev = text[cur[0] : cur[1]]
+        nxt = line.lstrip()
+        soft = wrapped or (not _END_PUNCT.search(prev) and nxt[:1].islower())
+        if soft:
+            cur = (cur[0], e)
+        else:
+            blocks.append(cur)
+            cur = (s, e)
+    if cur:
+        blocks.append(cur)
+
+    out: list[Paragraph] = []
+    seen: set[str] = set()
+    body_started = False
+    after_timestamp = False
+    n = len(blocks)
+    for i, (s, e) in enumerate(blocks):
+        line = text[s:e].strip()
+        key = re.sub(r"\W+", " ", line).strip().lower()
+        junk = False
+        if _JUNK_LINE.match(line) or _TIMESTAMP.match(line):
+            junk = True
+        elif _CJK.search(line) and not re.search(r"[\u3000-\u9fff]+\s*[:：]\s*[A-Za-z]", line):
+            junk = True
+        elif line.startswith(("•", "- ", "– ", "— ")) and _is_short_title(line.lstrip("•-–— ")):
+            junk = True
+        elif after_timestamp:
+            junk = True
+        elif body_started and _is_short_title(line) and line.rstrip().endswith(" -"):
+            junk = True
+        elif body_started and _is_short_title(line):
+            # a run of short title-like lines after the body started (related links), or the page's tail
+            run = 1
+            for s2, e2 in blocks[i + 1 :]:
+                if _is_short_title(text[s2:e2].strip()) or _TIMESTAMP.match(text[s2:e2]):
+                    run += 1
+                else:
+                    break
+            junk = run >= 3 or (i + run == n and run >= 2)
+        if _TIMESTAMP.match(line):
+            after_timestamp = True
+        duplicate = key in seen and len(key) > 0
+        seen.add(key)
+        headline = (
+            not body_started and not junk and _is_short_title(line) and not _CAPTION_CREDIT.search(line)
+        )
+        if not junk and _body_like(line):
+            body_started = True
+        out.append(Paragraph(s, e, junk=junk, headline=headline and not duplicate, duplicate=duplicate))
+    return out
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace the given spans by spaces (newlines kept), so offsets stay valid."""
+    chars = list(text)
+    for s, e in spans:
+        for i in range(s, e):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+# ---- quotations --------------------------------------------------------------------------------------
+_LETTER = re.compile(r"[\w]")
+
+
+def _is_opener(text: str, i: int) -> bool:
+    ch = text[i]
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    prev = text[i - 1] if i > 0 else " "
+    if ch == OPEN_DQ:
+        return True
+    if ch == CLOSE_DQ:
+        return False
+    if ch in "\"'\u2018":
+        if ch in "'\u2018" and _LETTER.match(prev or " "):
+            return False  # apostrophe inside a word
+        return (not prev.strip() or prev in "([{-\u2014\u2013:;,") and bool(nxt) and not nxt.isspace()
+    return False
+
+
+def _is_closer(text: str, i: int) -> bool:
+    ch = text[i]
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    prev = text[i - 1] if i > 0 else ""
+    if ch == CLOSE_DQ:
+        return True
+    if ch in "\"'\u2019":
+        if ch in "'\u2019" and _LETTER.match(nxt or " "):
+            return False  # don't, Haiti's
+        if ch in "'\u2019" and prev in "sx" and nxt == " " and text[i - 2 : i].isalpha():
+            # possessive after -s/-x ("Lacroix' visit") unless it closes a quote: decided by the caller
+            return True
+        return bool(prev) and not prev.isspace()
+    return False
+
+
+def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[Quote]:
+    """Quotations inside ``text[start:end]`` (one paragraph), in straight or curly marks.
+
+    Marks may be mismatched (opened with a single quote, closed with a double one, or the other way
+    round). An unclosed double quotation runs to the end of the paragraph, and so does an unclosed
+    single one in the last paragraph: that is how stored pages cut off mid-quote look.
+    """
+    quotes: list[Quote] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch not in "\"'\u201c\u2018" or not _is_opener(text, i):
+            i += 1
+            continue
+        single = ch in "'\u2018"
+        doubles = [j for j in range(i + 2, end) if text[j] in '"\u201d' and _is_closer(text, j)]
+        singles = [j for j in range(i + 2, end) if text[j] in "'\u2019" and _is_closer(text, j)]
+        close = None
+        if single:
+            cands = sorted(singles[:1] + doubles[:1])
+            close = cands[0] if cands else None
+        else:
+            if doubles:
+                close = doubles[0]
+            elif singles:
+                close = singles[0]
+        if close is not None:
+            quotes.append(Quote(i, i + 1, close, close + 1, True))
+            i = close + 1
+            continue
+        if single and not last:
+            i += 1
+            continue
+        inner_end = end
+        while inner_end > i + 1 and text[inner_end - 1].isspace():
+            inner_end -= 1
+        quotes.append(Quote(i, i + 1, inner_end, inner_end, False))
+        break
+    return quotes
+
+
+# ---- sentences ---------------------------------------------------------------------------------------
+ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "lt",
+    "gen",
+    "col",
+    "maj",
+    "brig",
+    "capt",
+    "cpt",
+    "sgt",
+    "cpl",
+    "adm",
+    "cmdr",
+    "cdr",
+    "gov",
+    "sen",
+    "rep",
+    "rev",
+    "st",
+    "mt",
+    "no",
+    "nos",
+    "jr",
+    "sr",
+    "vs",
+    "etc",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "amb",
+    "u.n",
+    "u.s",
+    "u.k",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "fig",
+    "approx",
+    "est",
+    "hon",
+    "pres",
+    "gens",
+}
+_SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9\u00C0-\u00DE])")
+
+
+def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:
+    """Sentence spans inside one paragraph; never splits inside a closed quotation."""
+    inside: list[tuple[int, int]] = [(q.start, q.end) for q in quotes if q.closed]
+    out: list[tuple[int, int]] = []
+    s = start
+    while s < end and text[s].isspace():
+        s += 1
+    for m in _SENT_END.finditer(text, start, end):
+        cut = m.end()
+        dot = m.start()
+        if any(a < dot < b for a, b in inside):
+            continue
+        word = re.search(r"([\w.]+)$", text[s : dot + 1] if text[dot] == "." else "")
+        if text[dot] == "." and word:
+            w = word.group(1).rstrip(".").lower()
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                continue
+        if cut > s:
+            out.append((s, cut))
+        s = cut
+        while s < end and text[s].isspace():
+            s += 1
+    if s < end:
+        e = end
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out

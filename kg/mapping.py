@@ -1,0 +1,260 @@
+"""Extraction records -> RDF for one document's named graph (N-Triples, built with rdflib, sorted).
+
+IRIs follow docs/vocabulary.md: the document is ``pkr:document/{dockey}`` (first 16 hex of the SHA-256
+of its text), each statement ``pkr:statement/{dockey}-{start}-{end}`` (character offsets of the
+sentence it comes from), with W3C Web Annotation selectors into the document's ``rdf:value``. Speakers
+link to the reference person, body, mission or country when known, and to the tenure they held on the
+statement date; a date outside every known tenure is recorded as ``pk:inconsistency``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
+
+from kg.extract.dates import parse_iso
+from kg.extract.gazetteer import Gazetteer, Official
+from kg.extract.lexicon import CAMEO_EXTENSIONS
+from kg.model import ExtractionResult, Statement
+from kg.namespaces import PK, key, resource, slug
+
+PKN = Namespace(PK)
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+
+_CONTEXT = 32
+
+
+def date_literal(value: str) -> Literal | None:
+    """'2025-07-29' -> xsd:date, '2008-04' -> xsd:gYearMonth, '2019' -> xsd:gYear; anything else -> None."""
+    d, prec = parse_iso(value)
+    if d is None:
+        return None
+    dtype = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}[prec]
+    return Literal(value, datatype=dtype)
+
+
+def tenure_iri(o: Official, tenure) -> URIRef:  # noqa: ANN001
+    """The reference module's tenure IRI: ``pkr:tenure/{person_id}--{post key}--{start or 'unknown'}``."""
+    post_key = f"{slug(tenure.post)}--{slug(tenure.post_org)}"
+    return URIRef(resource("tenure", f"{o.person_id}--{post_key}--{tenure.start or 'unknown'}"))
+
+
+@dataclass(frozen=True)
+class PostLink:
+    """The tenure a speaker held on a date, or the reason none fits."""
+
+    tenure: URIRef | None
+    inconsistency: str | None
+
+
+def speaker_post(g: Gazetteer, person_id: str, date: str | None) -> PostLink:
+    """Which of the person's reference tenures covers the statement date."""
+    o = g.officials.get(person_id)
+    if o is None or not date or not o.tenures:
+        return PostLink(None, None)
+    holding = [t for t in o.tenures if t.holds_on(date)]
+    if holding:
+        return PostLink(tenure_iri(o, holding[0]), None)
+    spans = "; ".join(f"{t.post} ({t.post_org}) {t.start or '?'}–{t.end or 'open'}" for t in o.tenures)
+    return PostLink(None, f"statement dated {date} falls outside every known tenure of {o.name}: {spans}")
+
+
+def cameo_iri(code: str) -> URIRef:
+    return URIRef(resource("cameo", code))
+
+
+def cameo_extension_graph() -> Graph:
+    """The UN-register refinements of CAMEO (brief, urge, welcome, …) as SKOS concepts in ``pkr:cameo``."""
+    g = Graph()
+    scheme = URIRef(resource("cameo", "")[:-1])
+    for code, (verb, label, base) in sorted(CAMEO_EXTENSIONS.items()):
+        c = cameo_iri(code)
+        g.add((c, RDF.type, SKOS.Concept))
+        g.add((c, SKOS.notation, Literal(code)))
+        g.add((c, SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((c, SKOS.altLabel, Literal(verb, lang="en")))
+        g.add((c, SKOS.inScheme, scheme))
+        g.add((c, SKOS.broader, cameo_iri(base)))
+        g.add((c, PKN.extendsCameo, cameo_iri(base)))
+    return g
+
+
+def _speaker_iri(s: Statement) -> tuple[URIRef, str]:
+    """IRI and kind of the speaker node ('ref' when it lives in the reference graph)."""
+    kind, ref = s.speaker_kind, s.speaker_id
+    if kind == "person" and ref:
+        return URIRef(resource("person", ref)), "ref"
+    if kind == "body" and ref:
+        return URIRef(resource("body", ref)), "ref"
+    if kind == "mission" and ref:
+        return URIRef(resource("mission", key(ref))), "ref"
+    if kind == "country" and ref:
+        return URIRef(resource("country", ref)), "ref"
+    if kind == "un":
+        return URIRef(resource("org", "united-nations")), "org"
+    if kind == "org" and ref:
+        return URIRef(resource("org", slug(ref))), "org"
+    if s.speaker_type in ("person", "unnamed_person"):
+        return URIRef(resource("person", slug(s.speaker))), "person"
+    return URIRef(resource("org", slug(s.speaker))), "group"
+
+
+def _mention_iri(kind: str, ident: str) -> URIRef | None:
+    if kind == "country":
+        return URIRef(resource("country", ident))
+    if kind == "mission":
+        return URIRef(resource("mission", key(ident)))
+    if kind == "body":
+        return URIRef(resource("body", ident))
+    if kind == "framework":
+        return URIRef(resource("framework", ident))
+    return None
+
+
+def statement_iris(result: ExtractionResult) -> list[str]:
+    """Stable statement IRIs: the sentence span, or the verb onwards when two speakers share a sentence."""
+    dockey = result.document.key
+    seen: set[str] = set()
+    out = []
+    for s in result.statements:
+        start = s.start
+        iri = resource("statement", f"{dockey}-{start}-{s.end}")
+        if iri in seen and s.verb_start is not None:
+            iri = resource("statement", f"{dockey}-{s.verb_start}-{s.end}")
+        n = 1
+        base = iri
+        while iri in seen:
+            n += 1
+            iri = f"{base}-{n}"
+        seen.add(iri)
+        out.append(iri)
+    return out
+
+
+def document_graph(result: ExtractionResult, g: Gazetteer) -> Graph:
+    """All triples of one document's named graph."""
+    doc = result.document
+    text = doc.text
+    out = Graph()
+    d = URIRef(resource("document", doc.key))
+    out.add((d, RDF.type, PKN.SourceDocument))
+    out.add((d, RDF.value, Literal(text)))
+    out.add((d, DCTERMS.identifier, Literal(doc.key)))
+    if doc.file:
+        out.add((d, SCHEMA.name, Literal(doc.file)))
+    if doc.title:
+        out.add((d, DCTERMS.title, Literal(doc.title)))
+    if doc.url:
+        out.add((d, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI)))
+    if doc.source:
+        out.add((d, DCTERMS.publisher, Literal(doc.source)))
+    if doc.publication_date:
+        lit = date_literal(doc.publication_date)
+        if lit is not None:
+            out.add((d, DCTERMS.date, lit))
+            out.add((d, SCHEMA.datePublished, lit))
+    if doc.date_inferred:
+        out.add((d, PKN.dateInferred, Literal(True)))
+        if doc.date_note:
+            out.add((d, SKOS.note, Literal(doc.date_note)))
+    for m in result.mentions:
+        iri = _mention_iri(m.kind, m.id)
+        if iri is not None:
+            out.add((d, PKN.mentions, iri))
+    # people named in the text: spellings seen become altLabels; new people are minted
+    for p in result.persons:
+        if p.person_id:
+            pi = URIRef(resource("person", p.person_id))
+            for alias in (p.name, *p.aliases):
+                if (
+                    alias
+                    and alias != g.officials[p.person_id].name
+                    and alias not in g.officials[p.person_id].forms
+                ):
+                    out.add((pi, SKOS.altLabel, Literal(alias)))
+    used_ext: set[str] = set()
+    for s, iri in zip(result.statements, statement_iris(result), strict=True):
+        st = URIRef(iri)
+        out.add((st, RDF.type, PKN.Statement))
+        out.add((st, RDF.type, PROV.Entity))
+        if s.quote:
+            out.add((st, RDF.type, SCHEMA.Quotation))
+            out.add((st, PKN.quote, Literal(s.quote)))
+        out.add((st, PKN.sourceDocument, d))
+        out.add((st, PROV.wasDerivedFrom, d))
+        sp, sp_kind = _speaker_iri(s)
+        out.add((st, PKN.speaker, sp))
+        out.add((st, PROV.wasAttributedTo, sp))
+        if sp_kind == "person":
+            out.add((sp, RDF.type, FOAF.Person))
+            out.add((sp, RDF.type, SCHEMA.Person))
+            out.add((sp, FOAF.name, Literal(s.speaker)))
+            out.add((sp, SKOS.prefLabel, Literal(s.speaker, lang="en")))
+        elif sp_kind in ("org", "group"):
+            out.add((sp, RDF.type, ORG.Organization if sp_kind == "org" else FOAF.Group))
+            out.add((sp, SKOS.prefLabel, Literal(s.speaker, lang="en")))
+        if s.speaker_as_written:
+            out.add((st, PKN.speakerAsWritten, Literal(s.speaker_as_written.replace("\n", " "))))
+        if s.role_as_stated:
+            out.add((st, PKN.roleAsStated, Literal(s.role_as_stated)))
+        if s.speaker_kind == "person" and s.speaker_id:
+            link = speaker_post(g, s.speaker_id, s.date)
+            if link.tenure is not None:
+                out.add((st, PKN.speakerPost, link.tenure))
+            if link.inconsistency:
+                out.add((st, PKN.inconsistency, Literal(link.inconsistency)))
+        if s.verb:
+            out.add((st, PKN.speechVerb, Literal(s.verb)))
+        for v in s.other_verbs:
+            out.add((st, PKN.speechVerb, Literal(v)))
+        if s.cameo:
+            out.add((st, PKN.speechAct, cameo_iri(s.cameo)))
+            if s.cameo in CAMEO_EXTENSIONS:
+                used_ext.add(s.cameo)
+        if s.cameo_fallback:
+            out.add((st, PKN.cameoFallback, Literal(True)))
+        if s.date:
+            lit = date_literal(s.date)
+            if lit is not None:
+                out.add((st, DCTERMS.date, lit))
+        if s.addressee_id:
+            out.add((st, PKN.addressee, URIRef(resource("body", s.addressee_id))))
+        elif s.addressee:
+            out.add((st, PKN.addressee, Literal(s.addressee)))
+        for m in s.mentions:
+            iri2 = _mention_iri(m.kind, m.id)
+            if iri2 is not None:
+                out.add((st, PKN.mentions, iri2))
+        target = URIRef(iri + "#target")
+        pos = URIRef(iri + "#position")
+        quote = URIRef(iri + "#quote")
+        out.add((st, OA.hasTarget, target))
+        out.add((target, RDF.type, OA.SpecificResource))
+        out.add((target, OA.hasSource, d))
+        out.add((target, OA.hasSelector, pos))
+        out.add((target, OA.hasSelector, quote))
+        out.add((pos, RDF.type, OA.TextPositionSelector))
+        out.add((pos, OA.start, Literal(s.start, datatype=XSD.nonNegativeInteger)))
+        out.add((pos, OA.end, Literal(s.end, datatype=XSD.nonNegativeInteger)))
+        out.add((quote, RDF.type, OA.TextQuoteSelector))
+        out.add((quote, OA.exact, Literal(text[s.start : s.end])))
+        out.add((quote, OA.prefix, Literal(text[max(0, s.start - _CONTEXT) : s.start])))
+        out.add((quote, OA.suffix, Literal(text[s.end : s.end + _CONTEXT])))
+    if used_ext:
+        ext = cameo_extension_graph()
+        for code in sorted(used_ext):
+            for t in ext.triples((cameo_iri(code), None, None)):
+                out.add(t)
+    return out
+
+
+def document_ntriples(result: ExtractionResult, g: Gazetteer) -> bytes:
+    """The document graph as sorted N-Triples (byte-identical for the same text and metadata)."""
+    data = document_graph(result, g).serialize(format="nt", encoding="utf-8")
+    lines = sorted(set(line for line in data.splitlines() if line.strip()))
+    return b"\n".join(lines) + b"\n"

@@ -1,0 +1,304 @@
+"""Extraction rules, one phenomenon per test, on short texts written for these tests.
+
+The gazetteer is built from a small reference folder written here, so that each test states the
+facts it relies on (a mission's host and dates, an official's tenures) next to the text.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract_text, record
+from kg.extract.gazetteer import load_gazetteer
+
+COUNTRIES = """iso3,iso2,name,official_name,aliases,demonyms,continent,historic
+MLI,ML,Mali,Republic of Mali,,Malian,Africa,
+CIV,CI,Côte d'Ivoire,Republic of Côte d'Ivoire,Ivory Coast,Ivorian,Africa,
+NLD,NL,Netherlands,Kingdom of the Netherlands,Holland,Dutch,Europe,
+GBR,GB,United Kingdom,United Kingdom of Great Britain and Northern Ireland,Britain;UK,British,Europe,
+YUG,YU,Yugoslavia,,,,Europe,true
+SRB,RS,Serbia,Republic of Serbia,,Serbian,Europe,
+TUR,TR,Türkiye,Republic of Türkiye,Turkey,Turkish,Asia,
+CYP,CY,Cyprus,Republic of Cyprus,,Cypriot,Asia,
+LBN,LB,Lebanon,Lebanese Republic,,Lebanese,Asia,
+ISR,IL,Israel,State of Israel,,Israeli,Asia,
+SLE,SL,Sierra Leone,Republic of Sierra Leone,,Sierra Leonean,Africa,
+COD,CD,DR Congo,Democratic Republic of the Congo,DRC;Democratic Republic of Congo,Congolese,Africa,
+COG,CG,Congo,Republic of the Congo,,Congolese,Africa,
+SSD,SS,South Sudan,Republic of South Sudan,,South Sudanese,Africa,
+"""  # noqa: E501
+MISSIONS = """acronym,name,kind,host_iso3,start_date,end_date
+UNAMSIL,United Nations Mission in Sierra Leone,peacekeeping,SLE,1999-10-22,2005-12-31
+UNIOSIL,United Nations Integrated Office in Sierra Leone,political,SLE,2006-01,2008-09
+UNIFIL,United Nations Interim Force in Lebanon,peacekeeping,LBN,1978-03-19,
+MINUSMA,United Nations Multidimensional Integrated Stabilization Mission in Mali,peacekeeping,MLI,2013-04-25,2023-12-31
+MONUSCO,United Nations Organization Stabilization Mission in the Democratic Republic of the Congo,peacekeeping,COD,2010-07-01,
+MONUC,United Nations Organization Mission in the Democratic Republic of the Congo,peacekeeping,COD,1999-11-30,2010-06-30
+UNMISS,United Nations Mission in the Republic of South Sudan,peacekeeping,SSD,2011-07-09,
+"""  # noqa: E501
+BODIES = """body_id,name,acronym,alt_names,kind,parent,established,superseded_by
+security-council,United Nations Security Council,UNSC,Security Council;SC,principal organ,,1945,
+dpko,Department of Peacekeeping Operations,DPKO,UN Department of Peacekeeping Operations,department,,1992-03,dpo
+dpo,Department of Peace Operations,DPO,UN Department of Peace Operations,department,,2019-01-01,
+african-union,African Union,AU,,regional organization,,2002-07-09,
+"""  # noqa: E501
+FRAMEWORKS = """framework_id,name,acronym,alt_names,year,issuer
+pact-for-the-future,Pact for the Future,,Summit of the Future outcome,2024,general-assembly
+"""  # noqa: E501
+OFFICIALS = """person_id,name,alt_names,nationality_iso3,post,post_org,start_date,end_date
+jean-pierre-lacroix,Jean-Pierre Lacroix,Jean Pierre Lacroix,FRA,Under-Secretary-General for Peacekeeping Operations,Department of Peacekeeping Operations,2017-04-01,2018-12-31
+jean-pierre-lacroix,Jean-Pierre Lacroix,Jean Pierre Lacroix,FRA,Under-Secretary-General for Peace Operations,Department of Peace Operations,2019-01-01,
+herve-ladsous,Hervé Ladsous,Herve Ladsous,FRA,Under-Secretary-General for Peacekeeping Operations,Department of Peacekeeping Operations,2011-09,2017-03-31
+"""  # noqa: E501
+
+
+def write_reference(folder: Path) -> Path:
+    """A minimal reference folder with the columns of data/reference."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in [
+        ("countries.csv", COUNTRIES),
+        ("missions.csv", MISSIONS),
+        ("un_bodies.csv", BODIES),
+        ("frameworks.csv", FRAMEWORKS),
+        ("officials.csv", OFFICIALS),
+    ]:
+        (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def gaz(tmp_path_factory):
+    return load_gazetteer(write_reference(tmp_path_factory.mktemp("ref") / "reference"))
+
+
+def run(gaz, text: str, date: str | None = None) -> dict:
+    return record(extract_text(textwrap.dedent(text).strip() + "\n", gaz, publication_date=date))
+
+
+def by_verb(rec: dict) -> dict[str, dict]:
+    return {s["verb"]: s for s in rec["statements"]}
+
+
+def test_verbs_in_present_past_and_participle_forms(gaz):
+    rec = run(
+        gaz,
+        """
+        Jean-Pierre Lacroix said the mission would stay, adding that troops were needed.
+        Lacroix says the plan is sound, noting progress in the north.
+    """,
+    )
+    verbs = [(s["verb"], s.get("other_verbs")) for s in rec["statements"]]
+    assert verbs == [("said", ["adding"]), ("says", ["noting"])]
+    assert {s["speaker"] for s in rec["statements"]} == {"Jean-Pierre Lacroix"}
+
+
+def test_straight_curly_and_fragmented_quotes(gaz):
+    rec = run(
+        gaz,
+        """
+        “We will stay,” Jean-Pierre Lacroix said. "The work is not done."
+
+        He called the attacks "unacceptable" and "dangerous".
+    """,
+    )
+    first, second = rec["statements"]
+    assert first["quote"] == "We will stay"
+    assert first["quote_parts"] == ["We will stay", "The work is not done."]
+    assert second["quote"] == "unacceptable" and second["quote_parts"] == ["unacceptable", "dangerous"]
+
+
+def test_stand_alone_quote_paragraph_goes_to_the_last_speaker(gaz):
+    rec = run(
+        gaz,
+        """
+        "We need more support," Jean-Pierre Lacroix told reporters.
+
+        "Every mission is short of helicopters."
+    """,
+    )
+    implicit = rec["statements"][-1]
+    assert implicit["implicit"] is True and implicit["verb"] is None
+    assert implicit["speaker"] == "Jean-Pierre Lacroix"
+    assert implicit["quote"] == "Every mission is short of helicopters."
+
+
+def test_colon_attribution_in_a_headline_resolves_forward(gaz):
+    rec = run(
+        gaz,
+        """
+        UN peacekeeping chief: missions need support
+
+        Jean-Pierre Lacroix, the Under-Secretary-General for Peace Operations, said on Monday that missions
+        need support.
+    """,
+        date="2020-03-25",
+    )
+    head = rec["statements"][0]
+    assert head["in_headline"] is True and head["verb"] is None
+    assert head["speaker"] == "Jean-Pierre Lacroix"
+
+
+def test_pronouns_and_descriptions_resolve_to_the_earlier_speaker(gaz):
+    rec = run(
+        gaz,
+        """
+        Jean-Pierre Lacroix, the Under-Secretary-General for Peace Operations, visited Mali.
+        He said the mission would adapt.
+        The Under-Secretary-General stressed that civilians come first.
+        The UN official warned that funding was short.
+    """,
+        date="2020-03-25",
+    )
+    assert [s["speaker"] for s in rec["statements"]] == ["Jean-Pierre Lacroix"] * 3
+    assert [s["speaker_as_written"] for s in rec["statements"]] == [
+        "He",
+        "The Under-Secretary-General",
+        "The UN official",
+    ]
+
+
+def test_council_descriptions_and_organizations_as_speakers(gaz):
+    rec = run(
+        gaz,
+        """
+        The Security Council met on Tuesday.
+        Council members welcomed the elections in Mali.
+        The 15-member body urged the parties to talk.
+        UNIFIL said its patrols continued.
+        It added that the Blue Line was calm.
+    """,
+        date="2020-03-25",
+    )
+    speakers = [(s["speaker"], s["speaker_type"]) for s in rec["statements"]]
+    assert speakers == [("Security Council", "organization")] * 2 + [("UNIFIL", "organization")] * 2
+
+
+def test_misspelt_surname_is_an_alias_of_the_named_official(gaz):
+    rec = run(
+        gaz,
+        """
+        Jean-Pierre Lacroix arrived in Bamako.
+        "We discussed the withdrawal," says La Croix.
+        Herve Ladsous visited Juba. Ladous warned that the force was late.
+    """,
+    )
+    lacroix = next(p for p in rec["persons"] if p.get("person_id") == "jean-pierre-lacroix")
+    assert "La Croix" in lacroix["aliases"]
+    ladsous = next(p for p in rec["persons"] if p.get("person_id") == "herve-ladsous")
+    assert ladsous["name"] == "Herve Ladsous" and "Ladous" in ladsous["aliases"]
+    assert [s["speaker"] for s in rec["statements"]] == ["Jean-Pierre Lacroix", "Herve Ladsous"]
+
+
+def test_non_breaking_hyphens_are_normalised_in_roles(gaz):
+    rec = run(
+        gaz,
+        "Jean-Pierre Lacroix, Under\u2011Secretary\u2011General for Peace Operations, said the plan works.",
+    )
+    assert rec["persons"][0]["role_as_stated"] == "Under-Secretary-General for Peace Operations"
+
+
+def test_countries_from_adjectives_and_old_names(gaz):
+    rec = run(
+        gaz,
+        """
+        Malian and Ivorian officers met Dutch and British envoys in Holland, while Britain and Yugoslavia
+        sent observers.
+    """,
+    )
+    assert {c["iso3"] for c in rec["countries"]} == {"MLI", "CIV", "NLD", "GBR", "YUG"}
+
+
+def test_ethnic_labels_and_names_inside_mission_names_are_not_countries(gaz):
+    rec = run(
+        gaz,
+        """
+        Turkish Cypriot leaders and Serb community groups met the UN Interim Force in Lebanon team,
+        which reported in its French acronym.
+    """,
+    )
+    assert rec["countries"] == []
+    assert rec["missions"] == ["UNIFIL"]
+
+
+def test_missions_by_acronym_misspelt_acronym_and_description_with_date(gaz):
+    assert run(gaz, "MINUSCO patrols resumed in Beni.", date="2021-05-02")["missions"] == ["MONUSCO"]
+    assert run(gaz, "The UN mission in Sierra Leone disarmed fighters.", date="2000-06-01")["missions"] == [
+        "UNAMSIL"
+    ]
+    # the same words in 2007 point to no peacekeeping operation
+    assert run(gaz, "The UN mission in Sierra Leone closed its offices.", date="2007-06-01")["missions"] == []
+
+
+def test_relative_dates_against_the_publication_date(gaz):
+    rec = run(
+        gaz,
+        """
+        Jean-Pierre Lacroix said on Tuesday that troops would stay.
+        Herve Ladsous said yesterday that the force was ready.
+    """,
+        date="2020-03-26",
+    )
+    assert [s["date"] for s in rec["statements"]] == ["2020-03-24", "2020-03-25"]
+
+
+def test_month_precision_page_gives_month_dates_and_incident_days_are_ignored(gaz):
+    rec = run(gaz, "Jean-Pierre Lacroix condemned Sunday's attack on the convoy.", date="2019-05-28")
+    assert rec["statements"][0]["date"] is None
+    rec = run(
+        gaz,
+        "Jean-Pierre Lacroix told the Security Council today that the attackers must be found.",
+        date="2019-05",
+    )
+    assert rec["statements"][0]["date"] == "2019-05"
+
+
+def test_site_junk_is_ignored(gaz):
+    rec = run(
+        gaz,
+        """
+        Skip to main content
+        Advertisement
+        Jean-Pierre Lacroix said the mission in Mali would close by the end of the year, as planned with the
+        authorities.
+        Share
+        00:59
+        Malians in Ivory Coast protest
+        Related stories about Holland
+        More news from Britain
+    """,
+    )
+    assert {c["iso3"] for c in rec["countries"]} == {"MLI"}
+    assert len(rec["statements"]) == 1
+
+
+def test_decisions_visits_and_future_briefings_are_not_statements(gaz):
+    rec = run(
+        gaz,
+        """
+        The Security Council extended the mandate of MONUSCO.
+        Jean-Pierre Lacroix is due to brief the Security Council next week.
+        Mali welcomed Jean-Pierre Lacroix for a visit.
+    """,
+    )
+    assert rec["statements"] == []
+
+
+def test_addressee_and_frameworks(gaz):
+    rec = run(
+        gaz, "Jean-Pierre Lacroix told the Security Council that the Pact for the Future guides reform."
+    )
+    s = rec["statements"][0]
+    assert s["addressee"] == "Security Council"
+    assert s["frameworks"] == ["Pact for the Future"]
+    assert rec["frameworks"] == ["Pact for the Future"]
+
+
+def test_offsets_point_at_the_source_characters(gaz):
+    text = 'Intro line here.\n\n"Peace needs politics," Jean-Pierre Lacroix said.\n'
+    res = extract_text(text, gaz)
+    s = res.statements[0]
+    assert text[s.quote_start : s.quote_end] == "Peace needs politics"
+    assert text[s.start : s.end].startswith('"Peace needs politics,"')
