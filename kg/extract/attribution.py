@@ -79,13 +79,14 @@ _NOUN_BEFORE = re.compile(
     r"repeated|recent|latest|several|many|[\w-]+['\u2019]s)\s+)$",
     re.IGNORECASE,
 )
-_HEAD_NOUNS = lx.SPEAKER_NOUNS | lx.GROUP_NOUNS | lx.ORG_SPEAKER_NOUNS | {"delegates", "speakers"}
+_HEAD_NOUNS = lx.SPEAKER_NOUNS | lx.GROUP_NOUNS | lx.ORG_SPEAKER_NOUNS | {"delegates", "speakers", "speaker"}
 _MODIFIER = re.compile(
     r"^(?:[A-Z][\w.'\-]*|U\.N\.|UN|top|senior|chief|peacekeeping|peace|military|police|"
     r"council|security|government|mission|union|committee|opposition|rebel|army|"
     r"force|world|body's|body\u2019s|[\w-]+'s|[\w-]+\u2019s|\d+[\w-]*|(?:[\w-]+-)+\w+|"
     r"former|deputy|acting|new|special|civilian|local|national|international|regional|"
-    r"ruling|\(UN\)|\(U\.N\.\)|[a-z]+ian|[a-z]+ese|other|several|some|two|three|four)$"
+    r"ruling|\(UN\)|\(U\.N\.\)|[a-z]+ian|[a-z]+ese|other|several|some|two|three|four|"
+    r"foreign|defen[cs]e|interior|federal|transitional|interim)$"
 )
 _KEEP_MODIFIERS = {
     "peacekeeping",
@@ -98,6 +99,16 @@ _KEEP_MODIFIERS = {
     "retired",
     "united",
 }
+#: someone speaking on behalf of the person named after it
+_AGENT_OF = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|aides?|advis[eo]rs?|lawyers?|office|representatives?|sources?|"
+    r"officials?)\s+(?:for|of|to|close to)\s+(?:[\w.'\u2019-]+\s+){0,5}$",
+    re.IGNORECASE,
+)
+#: compass adjectives before a place name ('in southern Lebanon', 'in north-eastern Syria')
+_PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
+#: head nouns of a noun phrase that speaks for a country's government
+_GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "administration", "junta"}
 _UN_SPEAKER = re.compile(r"^(?:the\s+)?(?:United Nations|U\.N\.|UN|world body)$", re.IGNORECASE)
 _SC_DESC = re.compile(
     r"\b(?:(?:security )?council members|members of the (?:security )?council|the council|"
@@ -186,6 +197,9 @@ class Resolver:
         self.transcript: Speaker | None = None
         self.org_subjects: list[tuple[int, Speaker]] = []
         self.speaker_counts: dict[str, int] = {}
+        #: set while resolving 'a UN official': an indefinite description introduces someone new, so
+        #: it never points back to a person already named (it may point forward to one named later)
+        self.indefinite = False
 
     # ---- speakers from entities ---------------------------------------------------------------------
     def person(self, key: str) -> Speaker:
@@ -253,7 +267,7 @@ class Resolver:
                 continue
             first = min(m.start for m in p.mentions)
             (prior if first < pos else later).append(p)
-        if prior:
+        if prior and not self.indefinite:
             best = max(
                 prior,
                 key=lambda p: (
@@ -280,6 +294,13 @@ class Resolver:
 
     def description(self, text: str, pos: int, end: int, forward: bool) -> Speaker | None:
         """Resolve 'the UN peacekeeping chief', 'the Canadian general', 'India's representative'…"""
+        self.indefinite = bool(re.match(r"^(?:a|an) ", fold(text)))
+        try:
+            return self._description(text, pos, end, forward)
+        finally:
+            self.indefinite = False
+
+    def _description(self, text: str, pos: int, end: int, forward: bool) -> Speaker | None:
         f = fold(text)
         f_noart = re.sub(r"^(?:the|a|an) ", "", f)
         if _SC_DESC.search(f) or f_noart in ("council", "security council members"):
@@ -292,8 +313,22 @@ class Resolver:
                 "security-council",
             )
         inner = [m for m in self.mentions if pos <= m.start and m.end <= end]
+        # 'Mali's military-led government', 'the British government', 'Syria's foreign ministry',
+        # 'the government of Sudan': a government speaks for its country
+        words0 = f_noart.split()
+        cut0 = next((i for i, w in enumerate(words0) if i > 0 and w in ("of", "for", "in", "to")), None)
+        gov_head = words0[:cut0][-1] if words0[:cut0] else ""
+        if gov_head in _GOVERNMENT_HEADS:
+            country = next((m for m in inner if m.kind == "country"), None)
+            if country is not None:
+                return Speaker("country:" + country.id, country.name, "organization", "country", country.id)
+        # 'the Iran-backed group', 'the rebel movement': the organisation named last before
+        if gov_head in ("group", "movement", "militia") and not re.match(r"^(?:a|an) ", f):
+            orgs = [m for m in self.mentions if m.kind == "org" and m.end <= pos]
+            if orgs:
+                return self.entity(orgs[-1])
         # '<Country>'s representative' / 'the <Demonym> delegation' / 'Delegate'
-        if re.search(r"\b(?:representative|delegation|delegate)s?$", f) and not re.search(
+        if gov_head in ("representative", "delegation", "delegate", "speaker") and not re.search(
             r"special|secretary|unsg|sg\b|un |united nations", f
         ):
             country = next((m for m in inner if m.kind == "country"), None)
@@ -309,7 +344,12 @@ class Resolver:
                     return sp
             if forward:
                 return Speaker("rep:?", text, "unnamed_person", None, None)
-        if f_noart in ("mission",) or f_noart.endswith(" mission") and not inner:
+        head_words = f_noart.split()
+        cut = next(
+            (i for i, w in enumerate(head_words) if i > 0 and w in ("of", "for", "in", "to", "at")), None
+        )
+        head_words = head_words[:cut]
+        if head_words and head_words[-1] == "mission" and not inner:
             prior = [m for m in self.mentions if m.kind == "mission" and m.end <= pos]
             if prior:
                 return self.entity(prior[-1])
@@ -334,6 +374,8 @@ class Resolver:
                 r"^(?:un |the )?secretary-general", pos, forward
             )
         missions = {m.id for m in inner if m.kind == "mission"}
+        if gov_head in ("force", "mission", "operation", "operations") and len(missions) == 1:
+            return self.entity(next(m for m in inner if m.kind == "mission"))
         words = f.split()
         head = next(
             (
@@ -513,9 +555,23 @@ class Attributor:
         """The speaker-like noun phrase that ends at ``end`` (sentence starts at ``s0``)."""
         text = self.masked
         seg = text[s0:end]
+        paren = re.search(r"\s*\(\s*[\w.'\-]{2,15}\s*\)$", seg)
+        if paren:
+            # 'the United Nations Interim Force in Lebanon (UNIFIL)': the name before its acronym
+            inner = self._mention_ending(end - 1, s0)
+            before = self.chunk_ending(s0, s0 + paren.start())
+            if inner is not None and inner.kind != "person" and (before is None or before.kind == inner.kind):
+                start = before.start if before is not None else inner.start
+                return Chunk(start, end, text[start:end].strip(), inner.kind, inner.id)
+            if before is not None and before.kind not in ("pronoun", "rel"):
+                return Chunk(before.start, end, text[before.start : end].strip(), before.kind, before.ref)
         m = self._mention_ending(end, s0)
+        if m is not None and m.kind == "person" and _AGENT_OF.search(text[s0 : m.start]):
+            m = None  # 'a spokesman for EU foreign policy chief Javier Solana' speaks, not Solana
         if m is not None:
             pw = text[s0 : m.start].rstrip().split()
+            while pw and (pw[-1].lower() in _DETS or _PLACE_ADJ.fullmatch(pw[-1].lower())):
+                pw.pop()
             if pw and pw[-1].lower() in _PREPS and m.kind != "person":
                 m = None
         if m is not None:
@@ -547,20 +603,26 @@ class Attributor:
             return None
         cands = []
         last = words[-1]
-        if (
+        # complement: HEAD (of|for|in|to) … up to the end, no comma. It wins over a head noun at the
+        # end, which is then the object of the preposition ('the head of the mission', 'the envoy to
+        # the Council'), not the subject.
+        inside = [(x.start - s0, x.end - s0) for x in self.entity_mentions if x.kind != "person"]
+        for i in range(len(words) - 2, max(-1, len(words) - 14), -1):
+            w = words[i].group(0).lower()
+            if "," in seg[words[i].end() :] or ";" in seg[words[i].end() :]:
+                break
+            if any(a <= words[i].start() < b for a, b in inside):
+                continue  # 'Force' in 'the UN Interim Force in Lebanon' is part of a name
+            if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS)) and words[i + 1].group(
+                0
+            ).lower() in ("of", "for", "in", "to", "at"):
+                cands.append(i)
+                break
+        if not cands and (
             last.group(0).lower().rstrip(".") in _HEAD_NOUNS
             or last.group(0).lower().rstrip("s") in _HEAD_NOUNS
         ):
             cands.append(len(words) - 1)
-        else:
-            # complement: HEAD (of|for|in|to) … up to the end, no comma
-            for i in range(len(words) - 2, max(-1, len(words) - 14), -1):
-                w = words[i].group(0).lower()
-                if "," in seg[words[i].end() :] or ";" in seg[words[i].end() :]:
-                    break
-                if w in _HEAD_NOUNS and words[i + 1].group(0).lower() in ("of", "for", "in", "to", "at"):
-                    cands.append(i)
-                    break
         if not cands:
             return None
         hi = cands[0]
@@ -736,6 +798,17 @@ class Attributor:
         return bool(before) and (before.endswith(",") or bool(re.search(r"[\"\u201d'\u2019~]\s*,?$", before)))
 
     # ---- resolution -----------------------------------------------------------------------------------
+    def _unnamed(self, c: Chunk) -> str:
+        """Name of an unnamed speaker: no leading 'the', no trailing location ('… in Kampala')."""
+        name = re.sub(r"^(?:the|The)\s+", "", c.text.strip())
+        loc = re.search(r"\s+(?:in|at)\s+(?:[A-Z][\w'\-]*\s*)+$", name)
+        if loc and not any(
+            m.kind in ("country", "mission", "body") and c.start + loc.start() <= m.start < c.end
+            for m in self.entity_mentions
+        ):
+            name = name[: loc.start()]
+        return name
+
     def resolve(self, c: Chunk, pos: int, forward: bool = False) -> Speaker | None:
         r = self.r
         if c.kind == "person":
@@ -768,13 +841,13 @@ class Attributor:
             sp = r.description(c.text, c.start, c.end, True)
             if sp:
                 return sp
-            name = re.sub(r"^(?:the|The)\s+", "", c.text.strip())
+            name = self._unnamed(c)
             return Speaker("desc:" + fold(name), name, "unnamed_person", None, None)
         if c.kind == "group":
             sp = r.description(c.text, c.start, c.end, forward)
             if sp:
                 return sp
-            name = re.sub(r"^(?:the|The)\s+", "", c.text.strip())
+            name = self._unnamed(c)
             if re.fullmatch(r"[A-Z][a-z]+s", name):
                 longer = re.search(r"\b([A-Z][a-z]+ " + re.escape(name) + r")\b", self.work)
                 if longer:

@@ -190,6 +190,14 @@ def _sentence_statements(
         if h.chunk is None:
             continue
         sp = att.resolve(h.chunk, h.chunk.start)
+        if (
+            h.chunk.kind == "pronoun"
+            and h.chunk.text.lower() in ("he", "she")
+            and good
+            and good[-1].speaker is not None
+            and good[-1].speaker.type in ("person", "unnamed_person")
+        ):
+            sp = good[-1].speaker  # '… expressed concern about X, which she said …': the same speaker
         if sp is None:
             continue
         if (
@@ -277,7 +285,7 @@ _TAIL_ATTR = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*(?P<sp>[A-Z][\w.'\- ]{1,40}?
 def _headline_statements(
     s: Sentence, att: Attributor, r: Resolver, work: str, mentions: list[Mention]
 ) -> list[_Stmt]:
-    out = _sentence_statements(s, att, r, work, mentions) if True else []
+    out = _sentence_statements(s, att, r, work, mentions)
     # re-resolve descriptions forward (a headline names the speaker before the body does)
     for st in out:
         st.headline = True
@@ -295,7 +303,7 @@ def _headline_statements(
             continue
         a = s.start + m.start("sp")
         b = s.start + m.end("sp")
-        c = att.chunk_ending(a, b) if where == "head" or True else None
+        c = att.chunk_ending(a, b)
         if c is None or c.start != a and where == "head":
             c2 = att.chunk_starting(a, b)
             c = c2 if c2 is not None and c2.end == b else c
@@ -347,6 +355,11 @@ def _assign_dates(
         c = h.chunk
         lo = min(h.start, c.start if c is not None else h.start)
         hi = min(s.end, max(x.end for x in st.hits) + 90)
+        # a date after the reported clause opens ('said that …', '… the attack carried out yesterday,
+        # which …') dates what is reported, not the speaking
+        clause = re.search(r"\b(?:that|which|who|whose|when|after|before)\b|[,;:]", work[h.end : hi])
+        if clause is not None:
+            hi = h.end + clause.start()
         if re.match(r"\s*(?:Speaking|Addressing|Briefing|Talking)\b", work[s.start : lo]):
             lo = s.start
         ranges = [(lo, hi)]
@@ -458,7 +471,7 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
         role_as_stated=role,
         verb=verb,
         verb_start=st.hits[0].start if st.hits else None,
-        other_verbs=tuple(h.verb for h in st.hits[1:] if h.verb != verb or True),
+        other_verbs=tuple(h.verb for h in st.hits[1:]),
         cameo=code,
         cameo_fallback=fallback or lemma is None,
         quote=quotes[0][0] if quotes else None,

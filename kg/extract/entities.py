@@ -18,9 +18,12 @@ from kg.model import Mention
 _UN = r"(?:United Nations|U\.N\.|UN)"
 _CAPW = r"(?:[A-Z][\w'\-]*\.?|of|for|in|and|the|on|to|de|d'|-)"
 MISSION_NAME_RE = re.compile(
-    _UN + r"(?:[\s-]+African Union)?(?:\s+" + _CAPW + r"){0,8}?\s+(?:Mission|Force|Operation|Authority|"
+    _UN
+    + r"(?:[\s-]+African Union)?(?:\s+(?!(?:UN|U\.N\.|United)\b)"
+    + _CAPW
+    + r"){0,8}\s+(?:Mission|Force|Operation|Authority|"
     r"Administration|Group|Observers|Office|Presence|Organization)(?:\s+(?:of|for|in|to|on)(?:\s+the)?"
-    r"(?:\s+[A-Z][\w'\-]*(?:,)?){1,6})?"
+    r"(?:\s+[A-Z][\w'\-]*(?:,)?(?:\s+(?:of|and)(?:\s+the)?(?=\s+(?!(?:UN|U\.N\.|United)\b)[A-Z]))?){1,6})?"
 )
 _FUZZY_ACR = re.compile(r"(?<![\w-])(?:UN|MIN|MON|ONU)[A-Z]{2,7}(?![\w-])")
 MISSION_NOUN_RE = re.compile(
@@ -41,20 +44,27 @@ class Found:
 
     mentions: list[Mention] = field(default_factory=list)
     blocked: list[tuple[int, int]] = field(default_factory=list)
+    #: name-shaped spans that resolved to no mission: they hide country words, not UN body names
+    soft_blocked: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, m: Mention) -> None:
         self.mentions.append(m)
 
-    def inside_blocked(self, s: int, e: int) -> bool:
-        return any(a <= s and e <= b for a, b in self.blocked)
+    def inside_blocked(self, s: int, e: int, *, soft: bool = True) -> bool:
+        spans = self.blocked + self.soft_blocked if soft else self.blocked
+        return any(a <= s and e <= b for a, b in spans)
 
 
 def _edit1(a: str, b: str) -> bool:
-    """Levenshtein distance exactly one (substitution, insertion or deletion)."""
+    """One typing slip apart: a substitution, insertion, deletion or swap of two neighbours."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            i = diff[0]
+            return a[i] == b[i + 1] and a[i + 1] == b[i]  # two neighbours swapped: 'MONSUCO'
+        return len(diff) == 1
     if len(a) > len(b):
         a, b = b, a
     for i in range(len(b)):
@@ -105,9 +115,11 @@ def find_missions(work: str, g: Gazetteer, date: str | None, found: Found) -> No
             acr = next((a for a in g.missions if a.upper() == paren.group(1).upper()), None)
         if acr is None:
             acr = _resolve_mission_name(span, g, date)
-        found.blocked.append((m.start(), end))
         if acr:
+            found.blocked.append((m.start(), end))
             found.add(Mention("mission", acr, acr, span, m.start(), end))
+        else:
+            found.soft_blocked.append((m.start(), end))
 
 
 def _resolve_mission_name(span: str, g: Gazetteer, date: str | None) -> str | None:
@@ -156,7 +168,7 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
     """UN bodies, regional organisations (as other orgs), frameworks and other named organisations."""
     for m in g.body_regex.finditer(work):
         s, e = m.start(1), m.end(1)
-        if found.inside_blocked(s, e):
+        if found.inside_blocked(s, e, soft=False):
             continue
         body = g.bodies[g.body_forms[m.group(1)]]
         kind = "org" if body.regional else "body"
@@ -197,6 +209,8 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
     for m in org_re.finditer(work):
         s, e = m.start(1), m.end(1)
         text = m.group(1)
+        if _title_case_line(work, s):
+            continue  # 'U.N. Troops Battle Katanga Forces': capitals say nothing in a title-case headline
         first = text.split()[0]
         if first in ("The", "A", "An", "In", "On", "At", "As", "But", "And", "UN", "U.N.", "United"):
             shift = len(first) + 1
@@ -213,6 +227,36 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
         if m.group(1) in g.demonym_forms and not found.inside_blocked(m.start(), m.end()):
             text = m.group(0)
             found.add(Mention("org", _org_key(text), text, text, m.start(), m.end()))
+
+
+def _title_case_line(work: str, pos: int) -> bool:
+    """Whether the line around ``pos`` is a headline in Title Case (most words capitalised)."""
+    a = work.rfind("\n", 0, pos) + 1
+    b = work.find("\n", pos)
+    line = work[a : b if b != -1 else len(work)].strip()
+    if re.search(r"[.!?\"\u201d]$", line):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w'\-]*", line) if w.lower() not in _SMALL_WORDS]
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
+
+
+_SMALL_WORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "and",
+    "or",
+    "by",
+    "with",
+    "as",
+    "from",
+}
 
 
 def _org_key(name: str) -> str:
@@ -252,8 +296,6 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
         pick = next((c for c in codes if c in seen), None)
         if pick is None:
             pick = max(codes, key=lambda c: (g.prominence.get(c, 0), c == codes[0]))
-        if "Brazzaville" in work and "COG" in codes:
-            pick = "COG"
         found.add(Mention("country", pick, g.country_name(pick), m.text, m.start, m.end))
 
 
@@ -279,7 +321,10 @@ def find_mission_descriptions(
             continue
         before = work[sent[0] : chain_start.get(c.start, c.start)]
         # 'in (the)? X', possibly after a list 'in the DRC and the CAR'
-        if not re.search(r"(?:\b(?:in|for)|,|\band)\s+(?:the\s+)?$", before):
+        if not re.search(
+            r"(?:\b(?:in|for)|,|\band)\s+(?:the\s+)?(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$",
+            before,
+        ):
             continue
         window = before[-140:]
         nouns = list(MISSION_NOUN_RE.finditer(window))

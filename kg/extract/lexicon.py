@@ -89,7 +89,41 @@ _VERBS: dict[str, tuple[str, ...]] = {
     "criticize": ("criticizes", "criticized", "criticizing", "criticises", "criticised", "criticising"),
     "share": ("shares", "shared", "sharing"),
     "report": ("reports", "reported"),
+    "complain": ("complains", "complained", "complaining", "complain"),
+    "protest": ("protests", "protested", "protesting"),
 }
+#: verbs whose bare form reports speech after a plural subject ('diplomats accuse', 'officials deny');
+#: bare forms of the others ('note', 'state', 'report', 'claim') are mostly nouns and stay out
+_BARE_FORM_VERBS = (
+    "accuse",
+    "deny",
+    "insist",
+    "argue",
+    "assert",
+    "reiterate",
+    "reaffirm",
+    "underline",
+    "underscore",
+    "highlight",
+    "denounce",
+    "deplore",
+    "praise",
+    "commend",
+    "congratulate",
+    "explain",
+    "announce",
+    "confirm",
+    "declare",
+    "caution",
+    "hail",
+    "reject",
+    "criticize",
+    "criticise",
+)
+for _lemma in _BARE_FORM_VERBS:
+    _key = "criticize" if _lemma == "criticise" else _lemma
+    if _lemma not in _VERBS[_key]:
+        _VERBS[_key] = (*_VERBS[_key], _lemma)
 #: multi-word reporting expressions: regex (after the verb form) -> lemma
 PHRASAL: list[tuple[str, str, str]] = [
     # (lemma of the verb, particle regex, lemma of the phrase)
@@ -273,6 +307,8 @@ CAMEO_BY_LEMMA: dict[str, tuple[str, bool]] = {
     "deplore": ("111", False),
     "criticize": ("111", False),
     "reject": ("120", False),
+    "complain": ("114", False),
+    "protest": ("114", False),
     "accuse": ("112", False),
 }
 #: the UN-register concepts CAMEO lacks: code -> (verb, label, the CAMEO code it refines)
@@ -558,6 +594,12 @@ ORG_SPEAKER_NOUNS = {
     "committee",
     "communique",
     "communiqué",
+    "junta",
+    "presidency",
+    "administration",
+    "movement",
+    "militia",
+    "group",
 }
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "1"}
 

@@ -238,8 +238,6 @@ _NOT_NAME = {
     "assistance",
     "authority",
     "administration",
-    "hammarskjold",
-    "hammarskjöld",
     "there",
     "here",
     "however",
@@ -394,6 +392,14 @@ def _name_like(tokens: list[str], g: Gazetteer) -> bool:
     return True
 
 
+#: finite reporting-verb forms (not '-ing'): a capitalised name right before one is someone speaking
+_SPEECH_FORMS = "|".join(
+    sorted(
+        (f for f in lx.FORM_TO_LEMMA if not f.endswith("ing") and f not in ("state", "report")),
+        key=len,
+        reverse=True,
+    )
+)
 _ROLE_AFTER = re.compile(
     r"^,\s+(?:the\s+|a\s+|an\s+)?((?:[\w.'\u2019()\-]+\s+){0,3}?(?:"
     + "|".join(
@@ -456,6 +462,14 @@ def find_persons(
         return p
 
     blocked = found.blocked + [(m.start, m.end) for m in found.mentions if m.kind != "person"]
+
+    # eponyms: a name before 'medal', 'prize', 'library' … names a thing, not a person acting here
+    for m in re.finditer(
+        r"(?:[A-Z][\w'\-]*\s+){0,3}[A-Z][\w'\-]*(?=\s+(?:[Mm]edals?|[Pp]rizes?|[Aa]wards?|[Ll]ibrary|"
+        r"[Ll]ectures?|[Ff]ellowships?|[Ss]cholarships?|[Cc]ent(?:re|er)|[Hh]all|[Aa]irport|[Ss]treet|[Aa]venue)\b)",
+        work,
+    ):
+        blocked.append((m.start(), m.end()))
 
     def is_blocked(s: int, e: int) -> bool:
         return any(a <= s < b or a < e <= b for a, b in blocked)
@@ -526,11 +540,7 @@ def find_persons(
             or bool(_ROLE_BEFORE.search(before + work[rs:s]))
             or bool(
                 re.match(
-                    r"^\s+(?:\w+ly\s+)?(?:"
-                    + "|".join(
-                        ["said", "says", "told", "tells", "added", "noted", "stated", "warned", "urged"]
-                    )
-                    + r")\b",
+                    r"^\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b",
                     after,
                 )
             )
@@ -575,8 +585,7 @@ def find_persons(
             if p is None and len(word) >= 6 and word[:1].isupper() and not word.isupper():
                 close = [v for k, v in by_surname.items() if " " not in k and len(k) >= 6 and _edit1(key, k)]
                 if len(close) == 1 and re.match(
-                    r"^\s+(?:\w+ly\s+)?(?:said|says|told|warned|added|noted|stated|"
-                    r"urged|stressed)\b",
+                    r"^\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b",
                     work[e : e + 30],
                 ):
                     p = close[0]
@@ -592,8 +601,9 @@ def find_persons(
             add(p.key, p.person_id, surface, s, e)
     # a surname alone, known to the reference data, as the subject of a reporting verb ("Lacroix said")
     for m in re.finditer(
-        r"(?<![\w-])(?:(Mr\.|Ms\.|Mrs\.)\s+)?([A-Z][\w'\-]{3,})(?=\s+(?:\w+ly\s+)?(?:said|says|told|"
-        r"added|noted|warned|stated|stressed|urged|emphasi[sz]ed)\b)",
+        r"(?<![\w-])(?:(Mr\.|Ms\.|Mrs\.)\s+)?([A-Z][\w'\-]{3,})(?=\s+(?:\w+ly\s+)?(?:"
+        + _SPEECH_FORMS
+        + r")\b)",
         work,
     ):
         s, e = m.start(2), m.end(2)

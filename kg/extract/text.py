@@ -73,6 +73,7 @@ _JUNK_LINE = re.compile(
         |\d{1,2}:\d{2}|[-–—•|]+|\(?(?:file\ )?photos?\b.*|.*\|\s*\w+\s+\d{1,2},\s+\d{4}
         |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\ )?\d{1,2}\ [A-Z][a-z]+\ \d{4}
         |[A-Z]{1,6}/[A-Z]{1,6}/\d+
+        |(?:[\w&'-]+(?:\ [\w&'-]+){0,2}\s*[|»›]\s*){2,}[\w&'-]+(?:\ [\w&'-]+){0,2}
     )\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -84,7 +85,8 @@ _CAPTION_CREDIT = re.compile(r"\b(?:Photo|Credit|Image)\s*[:/]", re.IGNORECASE)
 
 def _is_short_title(line: str) -> bool:
     words = line.split()
-    return 0 < len(words) <= 22 and not _END_PUNCT.search(line.rstrip(" -"))
+    # a closing quotation mark ends a headline like "Attacks 'unacceptable'" without ending a sentence
+    return 0 < len(words) <= 22 and not _END_PUNCT.search(line.rstrip(" -").rstrip("\"'\u201d\u2019"))
 
 
 def _body_like(line: str) -> bool:
