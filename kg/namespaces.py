@@ -7,6 +7,7 @@ under the ontology namespace, which does not move with the base.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -51,9 +52,16 @@ PREFIXES: dict[str, str] = {
 
 
 def slug(text: str) -> str:
-    """ASCII, lower-case, hyphen-separated key for names: 'Hervé Ladsous' -> 'herve-ladsous'."""
+    """ASCII, lower-case, hyphen-separated key for names: 'Hervé Ladsous' -> 'herve-ladsous'.
+
+    A name with no Latin letters or digits ('潘基文') gets a short content hash instead, so that two
+    such names never share a key: 'u-' + 12 hex digits of SHA-256 of its NFC form.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if result:
+        return result
+    return "u-" + hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode("utf-8")).hexdigest()[:12]
 
 
 def key(text: str) -> str:
