@@ -1,0 +1,87 @@
+"""Screenshots of the HTML views for the README: docs/img/overview.png and docs/img/statements.png.
+
+Opens the views that ``kg build`` (``make run``) wrote to exports/html/ in headless Chromium, offline,
+selects the biggest mission (overview) and the most connected quoted statement (statements view) so
+that the side panel shows what a viewer sees, and saves the pictures.
+
+    .venv/bin/python scripts/screenshots.py            # or: make screenshots
+    .venv/bin/python scripts/screenshots.py --html exports/html --out docs/img
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+#: page -> JS that picks the node to select: the largest mission; the most connected quoted statement
+PICKS = {
+    "overview": """() => { const ns = kg.data.nodes.filter(n => n.kg.type === 'mission');
+        ns.sort((a, b) => b.size - a.size || a.id - b.id); return ns.length ? ns[0].id : null; }""",
+    "statements": """() => { const deg = new Map(); kg.data.edges.forEach(e => { [e.from, e.to].forEach(
+        i => deg.set(i, (deg.get(i) || 0) + 1)); });
+        const ns = kg.data.nodes.filter(n => n.kg.statement && n.kg.statement.quote);
+        ns.sort((a, b) => (deg.get(b.id) || 0) - (deg.get(a.id) || 0) || a.id - b.id);
+        return ns.length ? ns[0].id : null; }""",
+}
+
+
+def shoot(html_dir: Path, out_dir: Path, *, width: int = 1400, height: int = 850) -> list[Path]:
+    """Write one PNG per view; raise SystemExit with a one-line message when something is missing."""
+    chromium = shutil.which("chromium")
+    if not chromium:
+        raise SystemExit("screenshots: chromium is not installed; run `make system-deps` (Debian's chromium)")
+    missing = [name for name in PICKS if not (html_dir / f"{name}.html").exists()]
+    if missing:
+        raise SystemExit(f"screenshots: {html_dir}/{missing[0]}.html is missing; "
+                         f"run `make run` (kg build) first")
+    from playwright.sync_api import sync_playwright
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            page = context.new_page()
+            for name, pick in PICKS.items():
+                page.goto((html_dir / f"{name}.html").resolve().as_uri())
+                page.wait_for_function("document.body.dataset.ready === 'true'", timeout=60000)
+                node = page.evaluate(pick)
+                if node is not None:
+                    point = page.evaluate("""id => {
+                        const p = kg.network.canvasToDOM(kg.network.getPositions([id])[id]);
+                        const r = document.getElementById('kg-network').getBoundingClientRect();
+                        return {x: r.left + p.x, y: r.top + p.y}; }""", node)
+                    page.mouse.click(point["x"], point["y"])
+                    page.mouse.move(5, height - 5)  # no tooltip in the picture
+                    page.wait_for_timeout(300)
+                path = out_dir / f"{name}.png"
+                page.screenshot(path=str(path))
+                written.append(path)
+        finally:
+            browser.close()
+    return written
+
+
+def main() -> None:
+    from kg.config import Settings
+
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--html", type=Path, default=Settings().exports_dir / "html",
+                        help="where the views are (default: exports/html, or $KG_EXPORTS_DIR/html)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="where the PNGs go")
+    args = parser.parse_args()
+    for path in shoot(args.html, args.out):
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

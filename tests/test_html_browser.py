@@ -1,0 +1,212 @@
+"""The HTML views in headless Chromium, opened from file:// with every network request blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import require_program
+
+from kg import viz
+from kg.export.html import write_standard_views, write_view
+from kg.namespaces import GRAPH_REFERENCE, ID, document_graph
+from kg.store import open_store
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).parent / "fixtures" / "viz"
+DOC_KEY = "0123456789abcdef"
+XSS_QUOTE = "</script><img src=x onerror=window.__xss=1><script>window.__xss=2</script>"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = open_store("memory")
+    s.load((FIXTURES / "reference.ttl").read_bytes(), format="turtle", graph=GRAPH_REFERENCE)
+    s.load((FIXTURES / "document.ttl").read_bytes(), format="turtle", graph=document_graph(DOC_KEY))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def views(store, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("views")
+    write_standard_views(store, out)
+    # a hostile page: markup in labels and titles, a javascript: source link
+    graph = nx.MultiDiGraph()
+    graph.add_node("p", type="person", label='<img src=x onerror="window.__xss=4">Evil', iri="urn:p")
+    graph.add_node("s", type="statement", label="said <b>bold</b>", iri="urn:s", quote=XSS_QUOTE,
+                   sentence="</script><svg onload=window.__xss=5>", date="2020-01-01",
+                   source_url="javascript:window.__xss=6", source_title="<i>click</i>")
+    graph.add_edge("s", "p", relation="speaker", why="</textarea><script>window.__xss=7</script>")
+    write_view(graph, out / "hostile.html", title="<script>window.__xss=8</script>")
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_program("chromium", "the HTML views are tested in headless Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """One tab with the network blocked, recording console errors, page errors, requests and dialogs."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(path.as_uri())
+
+    def ready(self) -> Page:
+        self.page.wait_for_function("document.body.dataset.ready === 'true'", timeout=20000)
+        return self
+
+    def node_id(self, iri: str) -> int:
+        return self.page.evaluate("iri => kg.data.nodes.find(n => n.kg.iri === iri).id", iri)
+
+    def click_node(self, node: int) -> None:
+        point = self.page.evaluate("""id => {
+            const p = kg.network.canvasToDOM(kg.network.getPositions([id])[id]);
+            const r = document.getElementById('kg-network').getBoundingClientRect();
+            return {x: r.left + p.x, y: r.top + p.y};
+        }""", node)
+        self.page.mouse.click(point["x"], point["y"])
+
+    def drawn(self) -> int:
+        return self.page.evaluate("kg.drawnNodeCount()")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    pages: list[Page] = []
+
+    def opener(path: Path) -> Page:
+        pages.append(Page(browser, path))
+        return pages[-1]
+
+    yield opener
+    for p in pages:
+        p.close()
+
+
+@pytest.mark.parametrize("view", ["overview", "statements"])
+def test_view_loads_offline_and_draws_every_node(store, views, open_page, view):
+    page = open_page(views / f"{view}.html").ready()
+    assert page.drawn() == viz.project(store, view=view).number_of_nodes()
+    assert page.errors == []
+    assert page.blocked == []
+    assert page.page.title() == page.page.evaluate("kg.data.title")
+
+
+def test_index_links_the_views(views, open_page):
+    page = open_page(views / "index.html")
+    hrefs = page.page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")
+    assert hrefs == ["overview.html", "statements.html"]
+    page.page.click("text=Who said what about peacekeeping")
+    page.ready()
+    assert page.page.url.endswith("/statements.html")
+    assert page.errors == [] and page.blocked == []
+
+
+def test_search_focuses_a_node_by_alias(views, open_page):
+    page = open_page(views / "overview.html").ready()
+    civ = page.node_id(f"{ID}country/CIV")
+    page.page.fill("#kg-search", "ivory coast")
+    page.page.press("#kg-search", "Enter")
+    assert page.page.evaluate("kg.network.getSelectedNodes()") == [civ]
+    assert page.page.text_content("#kg-details h3") == "Côte d'Ivoire"
+    assert page.page.text_content("#kg-search-result") == "Found Côte d'Ivoire (Country)."
+    page.page.fill("#kg-search", "unamsil")
+    page.page.press("#kg-search", "Enter")
+    assert page.page.evaluate("kg.network.getSelectedNodes()") == [page.node_id(f"{ID}mission/UNAMSIL")]
+
+
+def test_type_filter_hides_nodes(store, views, open_page):
+    page = open_page(views / "overview.html").ready()
+    graph = viz.project(store, view="overview")
+    missions = sum(1 for _, t in graph.nodes(data="type") if t == "mission")
+    page.page.uncheck("#kg-legend input[data-type=country]")
+    page.page.wait_for_function("n => kg.drawnNodeCount() === n", arg=missions, timeout=5000)
+    assert page.drawn() == missions
+    page.page.check("#kg-legend input[data-type=country]")
+    page.page.wait_for_function("n => kg.drawnNodeCount() === n", arg=graph.number_of_nodes(), timeout=5000)
+
+
+def test_date_filter_matches_the_projection(store, views, open_page):
+    page = open_page(views / "overview.html").ready()
+    expected = viz.project(store, view="overview", date_from="2010", date_to="2012").number_of_nodes()
+    page.page.fill("#kg-from", "2010")
+    page.page.fill("#kg-to", "2012")
+    page.page.click("#kg-date-form button[type=submit]")
+    page.page.wait_for_function("n => kg.drawnNodeCount() === n", arg=expected, timeout=5000)
+    page.page.fill("#kg-from", "2010/1")
+    page.page.click("#kg-date-form button[type=submit]")
+    assert page.page.text_content("#kg-date-result") == "Write dates as YYYY, YYYY-MM or YYYY-MM-DD."
+
+
+def test_clicking_a_statement_shows_quote_sentence_date_and_source(views, open_page):
+    page = open_page(views / "statements.html").ready()
+    node = page.node_id(f"{ID}statement/{DOC_KEY}-34-90")
+    page.click_node(node)
+    page.page.wait_for_selector(f"#kg-details[data-node='{node}']", timeout=5000)
+    quote = "MINUSMA needs the support promised under A4P"
+    assert page.page.text_content("#kg-details blockquote") == f"“{quote}”"
+    assert page.page.text_content("#kg-details mark") == "Lacroix stressed that MINUSMA needed A4P support."
+    facts = page.page.eval_on_selector_all("#kg-details dl:first-of-type dt, #kg-details dl:first-of-type dd",
+                                           "els => els.map(e => e.textContent)")
+    assert facts[:4] == ["Date", "2019-03-28", "Speaker", "Jean-Pierre Lacroix"]
+    link = page.page.query_selector("#kg-details a")
+    assert link.get_attribute("href") == "https://news.example.org/2003/unamsil-briefing"
+    assert link.text_content() == "Peacekeepers <b>in</b> Sierra Leone & Mali"
+    assert page.errors == [] and page.blocked == []
+
+
+def test_xss_payloads_show_as_text_and_never_run(views, open_page):
+    page = open_page(views / "statements.html").ready()
+    node = page.node_id(f"{ID}statement/{DOC_KEY}-91-150")
+    page.click_node(node)
+    page.page.wait_for_selector(f"#kg-details[data-node='{node}']", timeout=5000)
+    assert page.page.text_content("#kg-details blockquote") == f"“{XSS_QUOTE}”"
+    page.page.mouse.move(5, 5)
+    page.click_node(node)  # hover and click again: vis-network's tooltip path
+    hostile = open_page(views / "hostile.html").ready()
+    assert hostile.page.title() == "<script>window.__xss=8</script>"
+    hostile.click_node(hostile.node_id("urn:s"))
+    hostile.page.wait_for_selector("#kg-details blockquote", timeout=5000)
+    assert hostile.page.text_content("#kg-details mark") == "</script><svg onload=window.__xss=5>"
+    assert hostile.page.query_selector_all("#kg-details a") == []  # javascript: is no link
+    assert "<i>click</i>" in hostile.page.text_content("#kg-details")
+    hostile.page.click("#kg-details .kg-link")  # the speaker's (hostile) label, as a button
+    hostile.click_node(hostile.node_id("urn:p"))  # and its tooltip on hover
+    hostile.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    assert hostile.page.text_content("div.vis-tooltip").startswith('<img src=x onerror="window.__xss=4">Evil')
+    for p in (page, hostile):
+        assert p.page.evaluate("typeof window.__xss") == "undefined"
+        assert p.page.query_selector_all("body img, body svg:not(.vis-network svg)") == []
+        assert p.dialogs == [] and p.errors == [] and p.blocked == []
