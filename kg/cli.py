@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -36,8 +37,8 @@ def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--store``: a directory (Oxigraph on disk), ``memory``, or an http(s):// SPARQL endpoint."""
     return click.option(
         "--store", "store", default=None, metavar="PATH|memory|URL",
-        help="Store to use: a directory (Oxigraph on disk, default .kg/), 'memory', or a SPARQL endpoint URL. "
-             "Env: KG_STORE.",
+        help="Store to use: a directory (Oxigraph on disk, default .kg/), 'memory', or a SPARQL endpoint "
+             "URL. Env: KG_STORE.",
     )(func)
 
 
@@ -58,3 +59,395 @@ def main() -> None:
 
 
 # ---- commands are registered below, one section per capability ------------------------------
+
+
+# ---- build, info, validate (issue 2: the reference graph) -------------------------------------
+def _progress_printer() -> Callable[[str], None]:
+    """Progress lines on stderr, each with the seconds elapsed since the command started."""
+    import time
+
+    start = time.monotonic()
+    return lambda line: click.echo(f"[{time.monotonic() - start:6.1f}s] {line}", err=True)
+
+
+@main.command()
+@store_option
+@click.option("--no-exports", is_flag=True, help="Load and validate only; do not write exports/.")
+@handle_errors
+def build(store: str | None, no_exports: bool) -> None:
+    """Build the graph from the bundled data: ontology, reference facts, statements; validate; export.
+
+    Replaces the store's content. Exit 1 when the graph does not conform to the shapes (the violations
+    are listed) or a reference file is bad; exit 2 when the store cannot be opened.
+
+    \b
+    Examples:
+        kg build
+        kg build --store /tmp/kgstore --no-exports
+    """
+    from kg.pipeline import build as build_graph
+    from kg.store import open_store
+
+    settings = settings_from(store)
+    with open_store(settings.store) as s:
+        summary = build_graph(s, settings, progress=_progress_printer(), write_exports=not no_exports)
+    click.echo(summary.text())
+
+
+@main.command()
+@store_option
+@handle_errors
+def info(store: str | None) -> None:
+    """Show the version, the store in use and how many entities of each class it holds.
+
+    \b
+    Example:
+        kg info --store /tmp/kgstore
+    """
+    from kg.pipeline import store_info
+    from kg.store import open_store
+
+    settings = settings_from(store)
+    with open_store(settings.store, read_only=True) as s:
+        click.echo(store_info(s).text())
+
+
+@main.command()
+@store_option
+@handle_errors
+def validate(store: str | None) -> None:
+    """Check the store's graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Exit 0 when it conforms, 1 when there are violations (one per line), 2 on an error.
+
+    \b
+    Example:
+        kg validate --store /tmp/kgstore
+    """
+    from kg.store import open_store
+    from kg.validate import validate_store
+
+    settings = settings_from(store)
+    with open_store(settings.store, read_only=True) as s:
+        result = validate_store(s, settings.ontology_dir)
+    if not result.conforms:
+        for line in result.lines():
+            click.echo(line)
+        click.echo(f"Error: {result.summary()}", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {result.summary()}")
+
+
+# ---- export (issue 6: dumps integrators can trust) ---------------------------------------------
+def _export_formats() -> str:
+    from kg.export import WRITERS
+
+    return ", ".join(WRITERS)
+
+
+@main.command("export")
+@click.option("--format", "-f", "fmt", default=None, metavar="FORMAT",
+              help=f"One of: {_export_formats()}. Default: guessed from the file name.")
+@click.option("--output", "-o", "output", required=True, metavar="FILE",
+              help="File to write; replaced atomically, never left half-written.")
+@click.option("--graph", default=None, metavar="NAME",
+              help="Only one named graph: ontology, reference, a document key or a full graph IRI.")
+@click.option("--gzip", "gzip_", is_flag=True,
+              help="Compress with gzip (deterministic); implied by a FILE ending in .gz.")
+@store_option
+@handle_errors
+def export_command(fmt: str | None, output: str, graph: str | None, gzip_: bool, store: str | None) -> None:
+    """Write the graph, or one named graph, in one format.
+
+    \b
+    Example:
+        kg export --format turtle -o peacekeeping.ttl
+        kg export --format nquads --graph reference -o reference.nq.gz
+    """
+    from kg.export import guess_format, write
+    from kg.store import open_store
+
+    settings = settings_from(store)
+    fmt = fmt or guess_format(output)
+    with open_store(settings.store, read_only=True) as s:
+        path = write(s, fmt, output, graph=graph, gzip=gzip_ or output.endswith(".gz"))
+    click.echo(f"wrote {path}")
+
+
+# ---- query, queries, serve, push (issue 4: SPARQL for researchers) -------------------------------
+_QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml")
+
+
+@main.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", default=None, metavar="FILE", help="Read the query from a .rq file.")
+@click.option("--saved", default=None, metavar="NAME", help="Run a saved query (`kg queries` lists them).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the saved query or file, bound as an RDF term (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(_QUERY_FORMATS), default="table", show_default=True,
+              help="table (terminal), json/xml/csv/tsv for SELECT and ASK, turtle/ntriples/jsonld/rdfxml "
+                   "for CONSTRUCT and DESCRIBE.")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="Write to FILE (atomically) instead of stdout.")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Stop the query after this long (default 30, env KG_QUERY_TIMEOUT; 0: no limit).")
+@click.option("--max-rows", type=int, default=None, metavar="N", help="Stop after N rows.")
+@store_option
+@handle_errors
+def query_command(sparql: str | None, file: str | None, saved: str | None, params: tuple[str, ...], fmt: str,
+                  output: str | None, timeout: float | None, max_rows: int | None, store: str | None) -> None:
+    """Run a SPARQL query (the common prefixes are predeclared).
+
+    \b
+    Examples:
+        kg query 'SELECT ?m ?start WHERE { ?m a pk:PeacekeepingMission ; schema:startDate ?start } LIMIT 5'
+        kg query -f question.rq --format csv -o answer.csv
+        kg query --saved statements-about-mission --param mission=UNAMSIL
+    """
+    from pathlib import Path
+
+    from kg.query import parse_param_options
+    from kg.query import query_command as run
+
+    settings = settings_from(store, query_timeout=timeout)
+    out = run(settings.store, text=sparql, file=Path(file) if file else None, saved=saved,
+              params=parse_param_options(params), fmt=fmt, timeout=settings.query_timeout,
+              max_rows=max_rows, output=Path(output) if output else None)
+    if output is None:
+        click.echo(out.data, nl=False)
+    if output is not None or out.answer.truncated:
+        click.echo(out.summary, err=True)
+
+
+@main.command("queries")
+@click.argument("name", required=False)
+@handle_errors
+def queries_command(name: str | None) -> None:
+    """List the saved research questions, or show one (description, parameters, SPARQL).
+
+    \b
+    Examples:
+        kg queries
+        kg queries statements-about-mission
+    """
+    from kg.query import describe_saved
+
+    click.echo(describe_saved(name), nl=False)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 lets other machines in.")
+@click.option("--port", type=int, default=8000, show_default=True, help="TCP port (0: any free port).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Per-query wall-clock limit; the worker running it is killed (default 30).")
+@click.option("--max-rows", type=int, default=10_000, show_default=True, help="Rows per answer, at most.")
+@click.option("--max-request-bytes", type=int, default=1024 * 1024, show_default=True,
+              help="Largest request accepted (413 above).")
+@click.option("--workers", type=int, default=4, show_default=True,
+              help="Query worker processes (queries that run at the same time).")
+@store_option
+@handle_errors
+def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
+                  workers: int, store: str | None) -> None:
+    """Serve a read-only SPARQL endpoint, a query page and a page per resource.
+
+    \b
+    Example:
+        kg serve --port 8000
+        curl -G http://127.0.0.1:8000/sparql --data-urlencode 'query=ASK { ?s ?p ?o }'
+    """
+    from kg.server import serve
+
+    settings = settings_from(store, query_timeout=timeout)
+    serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
+          workers=workers, say=lambda line: click.echo(line, err=True))
+
+
+@main.command("push")
+@click.option("--from", "source", default=None, metavar="PATH",
+              help="Local store to read (default: the project's .kg/).")
+@store_option
+@handle_errors
+def push_command(source: str | None, store: str | None) -> None:
+    """Copy every named graph of the local store to a remote SPARQL store (Graph Store Protocol PUT).
+
+    \b
+    Example:
+        kg push --store http://127.0.0.1:7878
+    """
+    from kg.config import PROJECT_ROOT
+    from kg.errors import UsageError
+    from kg.pipeline import push
+    from kg.store import open_store
+
+    target = settings_from(store).store
+    if not target.startswith(("http://", "https://")):
+        raise UsageError(f"kg push needs --store URL, a SPARQL endpoint with the Graph Store Protocol "
+                         f"(e.g. http://127.0.0.1:7878); got {target!r}")
+    local = source or str(PROJECT_ROOT / ".kg")
+    with open_store(local, read_only=True) as src, open_store(target) as dst:
+        summary = push(src, dst, progress=lambda line: click.echo(line, err=True))
+    click.echo(summary.text())
+
+
+# ---- viz (issue 5: interactive HTML views) ---------------------------------------------------------
+@main.command("viz")
+@store_option
+@click.option("--focus", default=None, metavar="NAME",
+              help="Only the neighbourhood of one entity: acronym (UNAMSIL), name, alias or IRI.")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0),
+              help="How many hops around --focus.")
+@click.option("--types", default=None, metavar="A,B",
+              help="Keep only these node types: mission, country, person, statement, body, organization, "
+                   "framework, resolution, document, other.")
+@click.option("--from", "date_from", default=None, metavar="DATE",
+              help="Keep what overlaps from this date on (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, metavar="DATE", help="Keep what overlaps up to this date.")
+@click.option("--output", "-o", "output", default=None, metavar="FILE",
+              help="Write one view of the whole graph (or of --focus) to FILE instead of the standard views.")
+@handle_errors
+def viz_command(store: str | None, focus: str | None, depth: int, types: str | None, date_from: str | None,
+                date_to: str | None, output: str | None) -> None:
+    """Write interactive HTML views that open offline in a browser.
+
+    Without --focus or -o: the overview, the statements view and an index page in exports/html/.
+    Exit 2 on an unknown --focus name (with the nearest names), type or date.
+
+    \b
+    Examples:
+        kg viz
+        kg viz --focus UNAMSIL --depth 2 -o unamsil.html
+        kg viz --types mission,country --from 2000 --to 2010
+    """
+    from kg.export.html import write_views
+    from kg.store import open_store
+
+    settings = settings_from(store)
+    with open_store(settings.store, read_only=True) as s:
+        paths = write_views(s, settings.exports_dir / "html", focus=focus, depth=depth, date_from=date_from,
+                            date_to=date_to, types=types.split(",") if types else None, output=output)
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
+# ---- ingest, withdraw, extract, eval (issue 3: statements from real texts) ----------------------------
+def _in_store(location: str, func: Callable[[Any], Any]) -> Any:
+    """Run ``func(store)`` and close the store, keeping no reference (the on-disk lock is freed at once)."""
+    from kg.store import open_store
+
+    with open_store(location) as s:
+        return func(s)
+
+
+def _report_problems(rejected: list, warnings: list) -> None:
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)
+    for r in rejected:
+        click.echo(f"Rejected: {r}", err=True)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Rebuild the graph of documents already in the store, and remove older versions of the "
+                   "same document (same URL, or same file name).")
+@store_option
+@handle_errors
+def ingest_command(paths: tuple[Path, ...], replace: bool, store: str | None) -> None:
+    """Add documents to the store, each in its own named graph.
+
+    A PATH is a .txt file, a folder (its index.tsv, columns file, url, title, publication_date,
+    source_site and optional date_note, gives each file its metadata) or a JSON Lines file of
+    {"text", "url", "title", "publication_date", "source"} objects. Ingesting the same text again
+    changes nothing. Bad inputs are reported one per line on stderr; the good ones are still ingested.
+    Exit 1 when any input was rejected, 2 when the store or the reference data is unavailable.
+
+    \b
+    Examples:
+        kg ingest data/statements
+        kg ingest ../shared/corpus/dev --store /tmp/kgstore
+        kg ingest news.jsonl --replace
+    """
+    from kg.pipeline import ingest
+
+    settings = settings_from(store)
+    report = _in_store(settings.store, lambda s: ingest(s, list(paths), settings, replace=replace))
+    _report_problems(report.rejected, report.warnings)
+    click.echo(report.text())
+    if report.rejected:
+        sys.exit(1)
+
+
+@main.command("withdraw")
+@click.argument("doc")
+@store_option
+@handle_errors
+def withdraw_command(doc: str, store: str | None) -> None:
+    """Remove one document (and every statement drawn from it) from the store; nothing else changes.
+
+    DOC is the document key (16 hex digits), its IRI, its file name or its URL. Exit 1 when no
+    document matches (the message tells how to list the keys), 2 when the store cannot be opened.
+
+    \b
+    Example:
+        kg withdraw 3f2a9c0d11e4b7a5
+    """
+    from kg.pipeline import withdraw
+
+    settings = settings_from(store)
+    graph = _in_store(settings.store, lambda s: withdraw(s, doc))
+    click.echo(f"withdrew {graph}")
+
+
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format: one JSON object per document, in the schema of corpus/dev/gold.jsonl.")
+@handle_errors
+def extract_command(paths: tuple[Path, ...], fmt: str) -> None:
+    """Print the statements, persons, bodies, countries and missions of each document (store untouched).
+
+    PATHs are read as for `kg ingest`. Bad inputs are reported on stderr and the rest is printed;
+    exit 1 when any input was rejected, 2 when the reference data is missing.
+
+    \b
+    Examples:
+        kg extract data/statements --format jsonl
+        kg extract ../shared/corpus/dev/003-mali-receives-un-chief-peace-operations.txt
+    """
+    from kg.extract import extract_paths, jsonl_line
+
+    batch = extract_paths(list(paths), settings_from())
+    for result in batch.results:
+        click.echo(jsonl_line(result))
+    _report_problems(batch.rejected, batch.warnings)
+    if batch.rejected:
+        sys.exit(1)
+
+
+@main.command("eval")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="Folder with the texts (and index.tsv); default: the folder of GOLD.")
+@click.option("--details", is_flag=True, help="Also list every miss and every false hit, field by field.")
+@handle_errors
+def eval_command(gold: Path, corpus: Path | None, details: bool) -> None:
+    """Score extraction against gold annotations: precision, recall and F1 per field.
+
+    Statements match on speaker and verb lemma within a document; quotes, dates and mentions are
+    compared on matched statements (field definitions: `python -c "import kg.extract.evaluate as e;
+    print(e.__doc__)"`). Exit 1 on a bad gold file, 2 when the reference data is missing.
+
+    \b
+    Example:
+        kg eval ../shared/corpus/dev/gold.jsonl --corpus ../shared/corpus/dev --details
+    """
+    from kg.extract import evaluate
+
+    report = evaluate(gold, corpus or gold.parent, settings_from())
+    click.echo(report.table())
+    if report.missing:
+        click.echo(f"documents in the gold file but not in the corpus: {', '.join(report.missing)}", err=True)
+    if details:
+        click.echo("\n".join(report.details))

@@ -24,9 +24,11 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", str(PROJECT_ROOT / "data"))))
     ontology_dir: Path = field(
         default_factory=lambda: Path(_env("ONTOLOGY_DIR", str(PROJECT_ROOT / "ontology"))))
-    exports_dir: Path = field(default_factory=lambda: Path(_env("EXPORTS_DIR", str(PROJECT_ROOT / "exports"))))
+    exports_dir: Path = field(
+        default_factory=lambda: Path(_env("EXPORTS_DIR", str(PROJECT_ROOT / "exports"))))
     #: documents larger than this are rejected at ingest
-    max_document_bytes: int = field(default_factory=lambda: int(_env("MAX_DOCUMENT_BYTES", str(5 * 1024 * 1024))))
+    max_document_bytes: int = field(
+        default_factory=lambda: int(_env("MAX_DOCUMENT_BYTES", str(5 * 1024 * 1024))))
     #: wall-clock limit for one SPARQL query, in seconds
     query_timeout: float = field(default_factory=lambda: float(_env("QUERY_TIMEOUT", "30")))
 

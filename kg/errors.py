@@ -56,6 +56,12 @@ class QueryError(KGError):
     exit_code = 1
 
 
+class QueryRefused(QueryError):
+    """A well-formed query that this service will not run (an update, SERVICE, FROM); HTTP 403."""
+
+    http_status = 403
+
+
 class QueryTimeout(QueryError):
     """A query ran longer than its time limit and was stopped."""
 

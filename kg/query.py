@@ -1,0 +1,946 @@
+"""SPARQL for researchers: checked queries, saved questions with typed parameters, results in every format.
+
+Every query goes through :func:`prepare` before anything runs: the common prefixes are predeclared,
+rdflib's SPARQL parser gives the syntax tree and the algebra, and the safety checks work on those
+(never on the query string): updates (``INSERT``, ``LOAD``, ``CLEAR``, ``DROP`` …), ``SERVICE`` and
+dataset clauses (``FROM``/``FROM NAMED``) are refused, because the stores would follow them and fetch
+URLs. Queries then run in a worker process that is killed at the deadline (:class:`QueryWorker`), since
+neither pyoxigraph nor rdflib can be interrupted inside a process.
+
+Saved queries are package data, ``kg/queries/*.rq``, each opening with a header comment::
+
+    # title: Everything an official said
+    # description: Every statement attributed to one person, in date order,
+    #   with quotes and sources (indented lines continue a field).
+    # param: person iri:person = jean-pierre-lacroix — the person's key or name
+
+A parameter is a variable of the query (``?person``); its value is turned into one RDF term of the
+declared type (an IRI of our resources, a date, a year, an integer or a string, serialized with
+N-Triples escaping) and bound with a ``VALUES`` block at the start of the top-level ``WHERE`` group.
+
+Module top stays light (no rdflib, no pyoxigraph) so that ``kg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg import errors
+from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
+from kg.namespaces import ID, PREFIXES, key, resource, slug
+
+if TYPE_CHECKING:
+    from kg.store import QueryResult, Store
+
+#: formats for SELECT/ASK answers (W3C SPARQL results formats) and for CONSTRUCT/DESCRIBE answers
+RESULT_FORMAT_NAMES = ("json", "xml", "csv", "tsv")
+GRAPH_FORMAT_NAMES = ("turtle", "ntriples", "jsonld", "rdfxml")
+#: what ``kg query --format`` accepts: ``table`` is the aligned terminal view (Turtle for graphs)
+OUTPUT_FORMATS = ("table", *RESULT_FORMAT_NAMES, *GRAPH_FORMAT_NAMES)
+
+#: media types of every format, shared with the server's content negotiation
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+#: update operations as rdflib's parser names them -> the SPARQL keyword a user wrote
+_UPDATE_KEYWORDS = {
+    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
+    "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
+
+
+# ---- preparing: parse, check, classify -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A query that parsed and passed the safety checks, ready to run on any store."""
+
+    #: the query as written (parameters bound), without the predeclared prefixes
+    text: str
+    #: "select", "ask" or "graph" (CONSTRUCT and DESCRIBE)
+    kind: str
+    #: SELECT, ASK, CONSTRUCT or DESCRIBE
+    form: str
+
+    @property
+    def full(self) -> str:
+        """The text a store runs: the predeclared prefixes, then the query."""
+        return prologue() + self.text
+
+
+@lru_cache(maxsize=1)
+def prologue() -> str:
+    """``PREFIX`` lines for every predeclared prefix, on one line so that positions in the query stay put."""
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+
+
+def prepare(text: str) -> PreparedQuery:
+    """Parse a query and refuse what the service must not run; raise QueryError naming line and column.
+
+    Checks run on rdflib's parse tree and algebra: an update of any kind, a ``SERVICE`` pattern, and a
+    ``FROM``/``FROM NAMED`` dataset clause are refused (:class:`QueryRefused`).
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import algebra, parser
+
+    try:
+        tree = parser.parseQuery(text)
+    except ParseBaseException as e:
+        _refuse_if_update(text)
+        raise QueryError(_syntax_message(text, e)) from None
+    except RecursionError:
+        raise QueryError("the query is nested too deeply to parse; simplify it") from None
+    body = tree[1]
+    if "datasetClause" in body and body["datasetClause"]:
+        raise QueryRefused(
+            "FROM and FROM NAMED are refused: the service queries its own graphs only and never fetches a "
+            "dataset; use GRAPH <…> { … } to pick a named graph")
+    try:
+        translated = algebra.translateQuery(tree, initNs=PREFIXES)
+    except RecursionError:
+        raise QueryError("the query is nested too deeply to parse; simplify it") from None
+    except Exception as e:  # rdflib raises bare Exception for an unknown prefix and for semantic errors
+        raise QueryError(_semantic_message(str(e))) from None
+    if _contains(translated.algebra, "ServiceGraphPattern"):
+        raise QueryRefused(
+            "SERVICE is refused: the service never queries other endpoints; run the federated part "
+            "against that endpoint yourself")
+    form = translated.algebra.name.replace("Query", "").upper()
+    kind = {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
+    return PreparedQuery(text=text, kind=kind, form=form)
+
+
+def _refuse_if_update(text: str) -> None:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import parser
+
+    try:
+        update = parser.parseUpdate(text)
+    except (ParseBaseException, RecursionError):
+        return
+    ops = [_UPDATE_KEYWORDS.get(op.name, op.name) for op in update.request]
+    if ops:
+        raise QueryRefused(
+            f"{ops[0]} is an update and is refused: the query service is read-only (no INSERT, DELETE, LOAD, "
+            f"CLEAR, DROP, CREATE, ADD, MOVE or COPY)")
+
+
+def _syntax_message(text: str, e: Any) -> str:
+    line, col = int(e.lineno), int(e.col)
+    lines = text.splitlines() or [""]
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = re.match(r"\S{1,20}", source[col - 1:]) if col >= 1 else None
+    near = f"near {found.group(0)!r}" if found else "at the end of the line"
+    return f"SPARQL syntax error at line {line}, column {col} {near}: check the query there"
+
+
+def _semantic_message(message: str) -> str:
+    m = re.match(r"Unknown namespace prefix\s*:\s*(\S*)", message)
+    if m:
+        name = m.group(1)
+        return (f"unknown prefix '{name}:'; declare it with PREFIX {name}: <…> or use a predeclared "
+                f"one: {', '.join(PREFIXES)}")
+    return f"invalid query: {message.splitlines()[0] if message else 'rejected by the parser'}"
+
+
+def _contains(node: Any, name: str) -> bool:
+    """Whether an rdflib algebra tree holds a node of the given name, anywhere."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, CompValue):
+            if n.name == name:
+                return True
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple, set)):
+            stack.extend(n)
+        elif isinstance(n, dict):
+            stack.extend(n.values())
+    return False
+
+
+# ---- saved queries and parameters ------------------------------------------------------------------
+
+#: parameter types: how a value typed on the command line becomes one RDF term
+PARAM_TYPES = ("iri", "date", "year", "integer", "string")
+#: kinds of our resources a parameter may name (``iri:mission``) and how a key is normalized
+_IRI_KINDS = {
+    "mission": lambda v: key(v.upper()),
+    "country": lambda v: key(v.upper()),
+    "person": slug,
+    "body": slug,
+    "framework": slug,
+    "statement": key,
+    "document": key,
+    "resolution": key,
+    "cameo": key,
+    "post": key,
+    "tenure": key,
+    "contribution": key,
+    "org": slug,
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One named parameter of a saved query: a variable of the query and the type of its values."""
+
+    name: str
+    type: str  # "iri:mission", "iri", "date", "year", "integer", "string"
+    default: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A research question from the library: its title, description, parameters and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+    def bind(self, values: dict[str, str] | None = None, *, unbound_ok: bool = False) -> str:
+        """The query text with every parameter bound (given values, else the defaults).
+
+        With ``unbound_ok`` a parameter with no value and no default is left open (``VALUES ?x { UNDEF }``),
+        which asks the question for every value at once: how the query page shows its examples.
+        """
+        return bind_params(self.text, self.params, values or {}, source=self.name, unbound_ok=unbound_ok)
+
+
+_HEADER_FIELD = re.compile(r"^#\s*(title|description|param|params):\s*(.*)$")
+_PARAM_DECL = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>[a-z]+(?::[a-z]+)?)"
+                         r"(?:\s*=\s*(?P<default>.*?))?\s+(?:—|--)\s+(?P<desc>.+)$")
+
+
+def parse_header(text: str, source: str) -> tuple[str, str, tuple[Param, ...]]:
+    """Read a query file's header comment: ``# title:``, ``# description:``, ``# param:`` lines."""
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break
+        m = _HEADER_FIELD.match(line)
+        if m:
+            current = m.group(1)
+            value = m.group(2).strip()
+            if current == "param":
+                params.append(_parse_param(value, source, number))
+            elif current != "params":
+                fields[current] = value
+        elif current in ("title", "description") and re.match(r"^#\s{2,}\S", line):
+            fields[current] += " " + line[1:].strip()
+        elif current == "param" and re.match(r"^#\s{2,}\S", line):
+            last = params[-1]
+            params[-1] = Param(last.name, last.type, last.default, last.description + " " + line[1:].strip())
+    for name in ("title", "description"):
+        if not fields.get(name):
+            raise errors.InputError(f"no '# {name}:' line in the header comment; add one", path=source)
+    return fields["title"], fields["description"], tuple(params)
+
+
+def _parse_param(value: str, source: str, line: int) -> Param:
+    m = _PARAM_DECL.match(value)
+    if not m:
+        raise errors.InputError(
+            "bad '# param:' line; write '# param: NAME TYPE [= DEFAULT] — DESCRIPTION'",
+            path=source, line=line)
+    ptype = m.group("type")
+    base, _, kind = ptype.partition(":")
+    if base not in PARAM_TYPES or (kind and (base != "iri" or kind not in _IRI_KINDS)):
+        raise errors.InputError(
+            f"unknown parameter type {ptype!r}; use one of: {', '.join(PARAM_TYPES)}, "
+            f"or iri:KIND with KIND one of {', '.join(_IRI_KINDS)}", path=source, line=line)
+    default = m.group("default")
+    return Param(m.group("name"), ptype, default.strip() if default is not None else None,
+                 m.group("desc").strip())
+
+
+def _queries_dir() -> Path:
+    return Path(str(importlib_resources.files("kg") / "queries"))
+
+
+@lru_cache(maxsize=1)
+def saved_queries() -> dict[str, SavedQuery]:
+    """Every saved query shipped in ``kg/queries/``, by name (the file name without ``.rq``), sorted."""
+    found: dict[str, SavedQuery] = {}
+    for path in sorted(_queries_dir().glob("*.rq")):
+        found[path.stem] = load_query_file(path, name=path.stem)
+    return found
+
+
+def load_query_file(path: Path, *, name: str | None = None) -> SavedQuery:
+    """A query file, with its header when it has one (a file without a header has no parameters)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read the query file {path}: {e}; pass a readable UTF-8 .rq file") from e
+    if text.lstrip().startswith("#") and re.search(r"^#\s*title:", text, re.M):
+        title, description, params = parse_header(text, str(path))
+    else:
+        title, description, params = path.stem, "", ()
+    return SavedQuery(name=name or path.stem, title=title, description=description, params=params, text=text)
+
+
+def get_saved(name: str) -> SavedQuery:
+    """A saved query by name; an unknown name lists the known ones."""
+    library = saved_queries()
+    if name not in library:
+        raise UsageError(f"no saved query named {name!r}; `kg queries` lists them: {', '.join(library)}")
+    return library[name]
+
+
+def parse_param_options(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """``["mission=UNAMSIL", …]`` -> ``{"mission": "UNAMSIL"}``; a pair without ``=`` is a usage error."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--param {pair!r} is not NAME=VALUE; write e.g. --param mission=UNAMSIL")
+        values[name.strip()] = value.strip()
+    return values
+
+
+def bind_params(text: str, params: tuple[Param, ...], values: dict[str, str], *,
+                source: str = "query", unbound_ok: bool = False) -> str:
+    """Bind each parameter to one RDF term with a ``VALUES`` block opening the top-level WHERE group.
+
+    Values never reach the query as text of their own: each becomes an IRI, a typed literal or a string
+    literal, serialized with N-Triples escaping, and the result is parsed again before it runs.
+    """
+    declared = {p.name: p for p in params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise UsageError(f"{source} has no parameter {unknown[0]!r}; its parameters: {known}")
+    blocks = []
+    for p in params:
+        value = values.get(p.name, p.default)
+        if value is None and not unbound_ok:
+            raise UsageError(f"{source} needs --param {p.name}=VALUE ({p.description})")
+        blocks.append(f"VALUES ?{p.name} {{ {'UNDEF' if value is None else term_for(p, value)} }}")
+    if not blocks:
+        return text
+    at = where_brace(text)
+    if at is None:
+        raise UsageError(f"{source} has parameters but no WHERE {{ … }} group to bind them in; add WHERE")
+    return text[:at + 1] + " " + " ".join(blocks) + text[at + 1:]
+
+
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+XSD = PREFIXES["xsd"]
+
+
+def term_for(param: Param, value: str) -> str:
+    """The SPARQL/N-Triples form of one parameter value; a value that does not fit the type is refused."""
+    base, _, kind = param.type.partition(":")
+    value = value.strip()
+    if base == "iri":
+        if re.match(r"^https?://", value):
+            iri = value
+        elif value.startswith("pkr:"):
+            iri = ID + value[4:]
+        elif kind:
+            iri = resource(kind, _IRI_KINDS[kind](value)) if value else ""
+        else:
+            iri = ""
+        if not iri or _IRI_BAD.search(iri):
+            example = (f"a {kind} key such as {param.default}" if kind and param.default
+                       else "a full http(s):// IRI")
+            raise UsageError(f"--param {param.name}={value!r} is not a valid IRI; give {example}")
+        return f"<{iri}>"
+    if base == "date":
+        m = _DATE.match(value)
+        month, day = (int(m.group(2) or 1), int(m.group(3) or 1)) if m else (0, 0)
+        if not m or not 1 <= month <= 12 or not 1 <= day <= 31:
+            raise UsageError(f"--param {param.name}={value!r} is not a date; "
+                             f"write YYYY-MM-DD, YYYY-MM or YYYY")
+        dtype = "date" if m.group(3) else "gYearMonth" if m.group(2) else "gYear"
+        return f'"{value}"^^<{XSD}{dtype}>'
+    if base == "year":
+        if not re.match(r"^\d{4}$", value):
+            raise UsageError(f"--param {param.name}={value!r} is not a year; write four digits, e.g. 2003")
+        return f'"{value}"^^<{XSD}gYear>'
+    if base == "integer":
+        if not re.match(r"^[+-]?\d+$", value):
+            raise UsageError(f"--param {param.name}={value!r} is not an integer; write digits, e.g. 10")
+        return f'"{int(value)}"^^<{XSD}integer>'
+    return ntriples_string(value)
+
+
+def ntriples_string(value: str) -> str:
+    """A string literal with N-Triples escaping: quotes, backslashes and every control character."""
+    out = []
+    for ch in value:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+_TOKEN = re.compile(
+    r'(?P<comment>#[^\n]*)'
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r'|(?P<where>\bWHERE\b)'
+    r'|(?P<open>\{)|(?P<close>\})',
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def where_brace(text: str) -> int | None:
+    """Offset of the ``{`` that opens the top-level WHERE group, skipping comments, strings and IRIs."""
+    depth = 0
+    seen_where = False
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "where" and depth == 0:
+            seen_where = True
+        elif kind == "open":
+            if depth == 0 and seen_where:
+                return m.start()
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+    return None
+
+
+# ---- running: in this process or in a worker that can be killed ------------------------------------
+
+
+@dataclass
+class Answer:
+    """A serialized query answer and what it is."""
+
+    kind: str  # "select" | "ask" | "graph"
+    format: str
+    data: bytes
+    truncated: bool = False
+    rows: int | None = None
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.format]
+
+
+def choose_format(kind: str, wanted: list[str] | tuple[str, ...], *, strict: bool) -> str:
+    """The first wanted format that suits the query kind; strict mode refuses a format that does not fit."""
+    suits = GRAPH_FORMAT_NAMES if kind == "graph" else RESULT_FORMAT_NAMES
+    for fmt in wanted:
+        if fmt == "table":
+            return "turtle" if kind == "graph" else "json"
+        if fmt in suits:
+            return fmt
+        if strict:
+            what = "CONSTRUCT/DESCRIBE" if kind == "graph" else "SELECT/ASK"
+            raise UsageError(f"--format {fmt} does not fit a {what} query; "
+                             f"use one of: table, {', '.join(suits)}")
+    return suits[0]
+
+
+def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
+            strict: bool = False, max_rows: int | None = None) -> Answer:
+    """Prepare and run a query in this process (no time limit): the core of every way in."""
+    prepared = prepare(text)
+    fmt = choose_format(prepared.kind, formats, strict=strict)
+    return _run_prepared(store, prepared, fmt, max_rows)
+
+
+def _run_prepared(store: Store, prepared: PreparedQuery, fmt: str, max_rows: int | None) -> Answer:
+    import pyoxigraph as ox
+
+    from kg.store import RDF_FORMATS, OxigraphStore
+
+    if prepared.kind == "graph":
+        triples, truncated = _graph_triples(store, prepared, max_rows)
+        extra = {"prefixes": _used_prefixes(triples)} if fmt == "turtle" else {}
+        data = ox.serialize(triples, format=RDF_FORMATS[fmt][0], **extra)
+        return Answer("graph", fmt, data, truncated, len(triples))
+    if isinstance(store, OxigraphStore) and prepared.kind == "select":
+        result = _ox_query(store, prepared)
+        variables = [v.value for v in result.variables]
+        rows: list[dict[str, Any]] = []
+        truncated = False
+        try:
+            for solution in result:
+                if len(rows) == max_rows:
+                    truncated = True
+                    break
+                rows.append({v: _ox_json(solution[v]) for v in variables if solution[v] is not None})
+        except (OSError, ValueError, RuntimeError) as e:
+            raise QueryError(f"query failed: {e}") from e
+        doc = {"head": {"vars": variables}, "results": {"bindings": rows}}
+        return Answer("select", fmt, _convert_json_results(doc, fmt), truncated, len(rows))
+    kind, data = store.query_raw(prepared.full, "json")
+    doc = json.loads(data)
+    if kind != "select":
+        return Answer(kind, fmt, _convert_json_results(doc, fmt))
+    bindings = doc.get("results", {}).get("bindings", [])
+    truncated = max_rows is not None and len(bindings) > max_rows
+    doc["results"]["bindings"] = bindings[:max_rows] if max_rows is not None else bindings
+    return Answer(kind, fmt, _convert_json_results(doc, fmt), truncated, len(doc["results"]["bindings"]))
+
+
+def _used_prefixes(triples: list[Any]) -> dict[str, str]:
+    """The predeclared prefixes a Turtle answer uses (not ``pkr:``: its names would need escaped slashes)."""
+    import pyoxigraph as ox
+
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return {p: ns for p, ns in PREFIXES.items() if p != "pkr" and f"<{ns}" in text}
+
+
+def _ox_query(store: Store, prepared: PreparedQuery) -> Any:
+    try:
+        return store.native.query(prepared.full, use_default_graph_as_union=True)  # type: ignore[attr-defined]
+    except SyntaxError as e:
+        raise QueryError(f"SPARQL syntax error: {e}") from e
+    except (OSError, ValueError, RuntimeError) as e:
+        raise QueryError(f"query failed: {e}") from e
+
+
+def _graph_triples(store: Store, prepared: PreparedQuery, max_rows: int | None) -> tuple[list[Any], bool]:
+    import pyoxigraph as ox
+
+    from kg.store import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        source: Any = _ox_query(store, prepared)
+    else:
+        _, data = store.query_raw(prepared.full, "ntriples")
+        source = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    triples = []
+    try:
+        for t in source:
+            if max_rows is not None and len(triples) == max_rows:
+                return triples, True
+            triples.append(t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object))
+    except (OSError, ValueError, RuntimeError, SyntaxError) as e:
+        raise QueryError(f"query failed: {e}") from e
+    return triples, False
+
+
+def _ox_json(term: Any) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def _convert_json_results(doc: dict[str, Any], fmt: str) -> bytes:
+    import pyoxigraph as ox
+
+    from kg.store import RESULT_FORMATS
+
+    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    if fmt == "json":
+        return data
+    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=RESULT_FORMATS[fmt][0])
+
+
+def _worker_main(conn: Any, location: str, nquads: bytes | None) -> None:
+    """Body of a worker process: open the store read-only once, then answer requests until told to stop."""
+    try:
+        from kg.store import OxigraphStore, open_store
+
+        if nquads is not None:
+            import pyoxigraph as ox
+
+            memory = OxigraphStore(None)
+            memory.native.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            store: Store = memory
+        else:
+            store = open_store(location, read_only=True)
+        conn.send(("ready",))
+    except KGError as e:
+        conn.send(("error", type(e).__name__, str(e)))
+        return
+    except Exception as e:  # noqa: BLE001 — report anything as one line to the parent
+        conn.send(("error", "StoreError", f"cannot open the store at {location}: {e}"))
+        return
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        text, formats, strict, max_rows = request
+        try:
+            answer = execute(store, text, formats=formats, strict=strict, max_rows=max_rows)
+            conn.send(("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows))
+        except KGError as e:
+            conn.send(("error", type(e).__name__, str(e)))
+        except Exception as e:  # noqa: BLE001
+            conn.send(("error", "QueryError", f"query failed: {type(e).__name__}: {e}"))
+
+
+_ERROR_CLASSES: dict[str, type[KGError]] = {
+    cls.__name__: cls for cls in (KGError, UsageError, StoreError, QueryError, QueryTimeout, QueryRefused,
+                                  errors.InputError)
+}
+
+
+class QueryWorker:
+    """One worker process holding the store open read-only; a query past its deadline kills the process.
+
+    ``location`` is what ``open_store`` takes (a directory, ``memory`` or a URL). An in-memory store
+    cannot be shared with another process, so pass its N-Quads dump as ``nquads`` instead.
+    """
+
+    _ctx = multiprocessing.get_context("spawn")
+
+    def __init__(self, location: str, *, nquads: bytes | None = None, start_timeout: float = 120.0) -> None:
+        self.location = location
+        parent, child = self._ctx.Pipe()
+        self._conn = parent
+        self._process = self._ctx.Process(target=_worker_main, args=(child, location, nquads), daemon=True)
+        self._process.start()
+        child.close()
+        if not parent.poll(start_timeout):
+            self.kill()
+            raise StoreError(f"the query worker did not start within {start_timeout:g} s; check the store "
+                             f"at {location}")
+        message = self._receive()
+        if message[0] != "ready":
+            self.kill()
+            raise _error_from(message)
+
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def run(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
+            max_rows: int | None = None, timeout: float | None = None) -> Answer:
+        """Run one query; past ``timeout`` seconds the worker is killed and QueryTimeout raised."""
+        try:
+            self._conn.send((text, list(formats), strict, max_rows))
+        except (OSError, ValueError) as e:
+            self.kill()
+            raise QueryError(f"the query worker is gone ({e}); run the query again") from e
+        if not self._conn.poll(timeout):
+            self.kill()
+            raise QueryTimeout(
+                f"the query ran longer than {timeout:g} s and was stopped; narrow it (more specific "
+                f"patterns, LIMIT) or allow more time with --timeout")
+        message = self._receive()
+        if message[0] == "ok":
+            _, kind, fmt, data, truncated, rows = message
+            return Answer(kind, fmt, data, truncated, rows)
+        raise _error_from(message)
+
+    def _receive(self) -> tuple[Any, ...]:
+        try:
+            return self._conn.recv()
+        except (EOFError, OSError):
+            code = self._process.exitcode
+            self.kill()
+            raise QueryError(f"the query worker stopped unexpectedly (exit code {code}); the query may "
+                             f"need more memory than the machine has: narrow it or add LIMIT") from None
+
+    def kill(self) -> None:
+        """Stop the process at once (SIGKILL: pyoxigraph ignores gentler signals while it computes)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(5)
+        self._conn.close()
+
+    def close(self) -> None:
+        """Ask the worker to stop, and make sure it does."""
+        if self._process.is_alive():
+            try:
+                self._conn.send(None)
+            except (OSError, ValueError):
+                pass
+            self._process.join(2)
+        self.kill()
+
+
+def _error_from(message: tuple[Any, ...]) -> KGError:
+    _, name, text = message
+    return _ERROR_CLASSES.get(name, QueryError)(text)
+
+
+def run_query(store: Store | str, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
+              strict: bool = False, max_rows: int | None = None, timeout: float | None = None) -> Answer:
+    """Run one query on a store (object or location), killed after ``timeout`` seconds when one is given.
+
+    Without a timeout the query runs in this process. With one, it runs in a fresh worker process that
+    opens the store read-only (a location) or receives the data (an in-memory store object; slower).
+    RocksDB does not support a read-only opener next to a live writer: with an on-disk store object,
+    close other writers first (the CLI and the server never hold one).
+    """
+    if not timeout or timeout <= 0:
+        if isinstance(store, str):
+            from kg.store import open_store
+
+            store = open_store(store, read_only=True)
+        return execute(store, text, formats=formats, strict=strict, max_rows=max_rows)
+    prepare(text)  # refuse bad queries before a process is started
+    if isinstance(store, str):
+        worker = QueryWorker(store)
+    elif store.location == "memory":
+        worker = QueryWorker("memory", nquads=store.dump("nquads"))
+    else:
+        store.flush()
+        worker = QueryWorker(store.location)
+    try:
+        return worker.run(text, formats=formats, strict=strict, max_rows=max_rows, timeout=timeout)
+    finally:
+        worker.close()
+
+
+class WorkerPool:
+    """Worker processes shared by server threads: a slow query holds one worker, the others keep answering."""
+
+    def __init__(self, location: str, *, size: int = 4, warm: int = 2) -> None:
+        self.location = location
+        self.size = max(1, size)
+        self._idle: list[QueryWorker] = []
+        self._busy = 0
+        self._cond = threading.Condition()
+        self._closed = False
+        for _ in range(min(warm, self.size)):
+            self._idle.append(QueryWorker(location))
+
+    def run(self, text: str, *, formats: list[str] | tuple[str, ...], max_rows: int | None,
+            timeout: float) -> Answer:
+        """Run on a free worker (starting one when below ``size``); QueryTimeout if none frees in time."""
+        worker = self._acquire(timeout)
+        ok = False
+        try:
+            answer = worker.run(text, formats=formats, max_rows=max_rows, timeout=timeout)
+            ok = True
+            return answer
+        except QueryTimeout:
+            raise
+        except KGError:
+            ok = worker.alive
+            raise
+        finally:
+            self._release(worker, keep=ok and worker.alive)
+
+    def _acquire(self, timeout: float) -> QueryWorker:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._idle or self._busy < self.size or self._closed, timeout):
+                raise QueryTimeout(f"the server is busy: {self.size} queries are running; try again shortly")
+            if self._closed:
+                raise StoreError("the server is shutting down")
+            self._busy += 1
+            if self._idle:
+                return self._idle.pop()
+        try:
+            return QueryWorker(self.location)
+        except BaseException:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, worker: QueryWorker, *, keep: bool) -> None:
+        with self._cond:
+            self._busy -= 1
+            if keep and not self._closed:
+                self._idle.append(worker)
+            self._cond.notify()
+        if not keep or self._closed:
+            worker.kill()
+
+    def close(self) -> None:
+        """Stop every idle worker; busy ones are stopped as their queries end."""
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for w in idle:
+            w.close()
+
+
+# ---- presenting: the terminal table and files ------------------------------------------------------
+
+
+def short_iri(iri: str) -> str:
+    """An IRI with the longest matching predeclared prefix applied: ``pkr:mission/UNAMSIL``."""
+    best = ""
+    name = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, name = ns, prefix
+    if best and re.fullmatch(r"[^\s<>\"{}|^`\\]*", iri[len(best):]):
+        return f"{name}:{iri[len(best):]}"
+    return f"<{iri}>"
+
+
+def cell(term: Any, width: int = 80) -> str:
+    """How one result term shows in the table: prefixed IRIs, literal values on one line, cut at ``width``."""
+    from rdflib import BNode, URIRef
+
+    if term is None:
+        text = ""
+    elif isinstance(term, URIRef):
+        text = short_iri(str(term))
+    elif isinstance(term, BNode):
+        text = f"_:{term}"
+    else:
+        text = re.sub(r"\s*[\r\n]+\s*", " ⏎ ", str(term))
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def render_table(result: QueryResult, *, width: int = 80) -> str:
+    """An aligned plain-text table of a SELECT answer (or ``yes``/``no`` for ASK), with a row count."""
+    if result.kind == "ask":
+        return "yes\n" if result.boolean else "no\n"
+    headers = list(result.variables)
+    body = [[cell(row.get(v), width) for v in headers] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    count = len(body)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old or the new content, never a half-written one."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {directory} does not exist; create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# ---- the use case behind `kg query` ------------------------------------------------------------------
+
+
+@dataclass
+class QueryOutput:
+    """What `kg query` prints or writes, and a one-line summary for stderr."""
+
+    data: bytes
+    summary: str
+    answer: Answer = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+def query_command(location: str, *, text: str | None = None, file: Path | None = None,
+                  saved: str | None = None, params: dict[str, str] | None = None, fmt: str = "table",
+                  timeout: float | None = None, max_rows: int | None = None,
+                  output: Path | None = None) -> QueryOutput:
+    """Resolve the query (text, file or saved), bind parameters, run it under the time limit, format it."""
+    sources = [s for s in (text, file, saved) if s]
+    if len(sources) != 1:
+        raise UsageError("give exactly one query: a SPARQL string, -f FILE or --saved NAME "
+                         "(`kg queries` lists the saved ones)")
+    if fmt not in OUTPUT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(OUTPUT_FORMATS)}")
+    params = params or {}
+    if saved:
+        query_text = get_saved(saved).bind(params)
+    elif file:
+        query_text = load_query_file(Path(file)).bind(params)
+    else:
+        if params:
+            raise UsageError("--param needs a query with declared parameters: use --saved NAME or -f FILE "
+                             "with '# param:' header lines")
+        query_text = text or ""
+    answer = run_query(location, query_text, formats=[fmt], strict=True, max_rows=max_rows, timeout=timeout)
+    if fmt == "table" and answer.kind != "graph":
+        from kg.store import QueryResult
+
+        data = render_table(QueryResult.from_json(answer.data)).encode("utf-8")
+    else:
+        data = answer.data
+        if data and not data.endswith(b"\n"):
+            data += b"\n"
+    n = answer.rows
+    summary = f"{n} row{'' if n == 1 else 's'}" if n is not None else f"{answer.kind} answer"
+    if answer.truncated:
+        summary += f" (stopped at --max-rows {max_rows})"
+    if output:
+        write_atomic(Path(output), data)
+        summary = f"wrote {output} ({summary})"
+    return QueryOutput(data=data, summary=summary, answer=answer)
+
+
+def describe_saved(name: str | None = None) -> str:
+    """What `kg queries` prints: one line per saved query, or everything about one of them."""
+    if name is None:
+        library = saved_queries()
+        width = max(len(n) for n in library)
+        lines = []
+        for n, q in library.items():
+            params = " ".join(f"{p.name}=" + ("…" if p.default is None else p.default or '""')
+                              for p in q.params)
+            lines.append(f"{n.ljust(width)}  {q.title}" + (f"  [{params}]" if params else ""))
+        lines.append("")
+        lines.append("Run one with `kg query --saved NAME [--param NAME=VALUE …]`; "
+                     "`kg queries NAME` shows it.")
+        return "\n".join(lines) + "\n"
+    q = get_saved(name)
+    lines = [f"{q.name}: {q.title}", "", q.description, ""]
+    if q.params:
+        lines.append("Parameters:")
+        for p in q.params:
+            default = {None: "", "": " (default: empty)"}.get(p.default, f" (default {p.default})")
+            lines.append(f"  {p.name} ({p.type}){default}: {p.description}")
+    else:
+        lines.append("Parameters: none")
+    body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
+    lines += ["", body.strip()]
+    return "\n".join(lines) + "\n"

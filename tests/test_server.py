@@ -1,0 +1,401 @@
+"""`kg serve` over a real socket: SPARQLWrapper and rdflib's SPARQLStore as clients, refusals, limits.
+
+One server (a subprocess of ``python -m kg serve``) answers the whole module, on a free port, over an
+Oxigraph store on disk that holds the fixture graph; the module stops it at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+import rdflib
+from conftest import require_program
+from query_helpers import S_OPANDE_CONDEMN, fixture_store_at, select_rows, start_kg_serve, stop
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
+
+from kg.namespaces import ID, PREFIXES
+from kg.query import get_saved, saved_queries
+
+pytestmark = pytest.mark.server
+
+TIMEOUT = 3  # the server's per-query limit in this module, seconds
+MAX_ROWS = 50
+MAX_BYTES = 64 * 1024
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+ACTIVE_2005 = get_saved("missions-active-on-date").bind({"date": "2005-06-30"})
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base URL, log path) of a running `kg serve`."""
+    tmp = tmp_path_factory.mktemp("serve")
+    store = fixture_store_at(tmp / "store")
+    log = tmp / "serve.log"
+    proc, url = start_kg_serve(store, log, "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS),
+                               "--max-request-bytes", str(MAX_BYTES), "--workers", "3")
+    yield url, log
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def endpoint(server):
+    return server[0] + "/sparql"
+
+
+def request(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
+            method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body, whatever the status."""
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def get_query(endpoint: str, query: str, **params: str) -> tuple[int, dict[str, str], bytes]:
+    return request(endpoint + "?" + urllib.parse.urlencode({"query": query, **params}))
+
+
+# ---- clients ------------------------------------------------------------------------------------------
+
+
+def test_sparqlwrapper_get_json(endpoint):
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(ACTIVE_2005)
+    client.setReturnFormat(JSON)
+    doc = client.query().convert()
+    acronyms = [b["acronym"]["value"] for b in doc["results"]["bindings"]]
+    assert acronyms == ["UNAMSIL", "UNMIL", "UNOCI", "UNTSO"]
+
+
+def test_sparqlwrapper_post_xml_csv_tsv(endpoint):
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery(ACTIVE_2005)
+    client.setReturnFormat(XML)
+    document = client.query().convert()
+    values = [n.firstChild.data for n in document.getElementsByTagName("literal")
+              if n.parentNode.getAttribute("name") == "acronym"]
+    assert values == ["UNAMSIL", "UNMIL", "UNOCI", "UNTSO"]
+    client.setReturnFormat(CSV)
+    rows = list(csv.DictReader(io.StringIO(client.query().convert().decode("utf-8"))))
+    assert [r["acronym"] for r in rows] == ["UNAMSIL", "UNMIL", "UNOCI", "UNTSO"]
+    client.setReturnFormat(TSV)
+    lines = client.query().convert().decode("utf-8").strip().splitlines()
+    assert lines[0].split("\t")[0] == "?acronym" and len(lines) == 5
+
+
+def test_sparqlwrapper_ask_and_construct(endpoint):
+    client = SPARQLWrapper(endpoint)
+    client.setReturnFormat(JSON)
+    client.setQuery('ASK { ?m pk:acronym "UNAMSIL" }')
+    assert client.query().convert()["boolean"] is True
+    client.setQuery('ASK { ?m pk:acronym "NOPE" }')
+    assert client.query().convert()["boolean"] is False
+    client.setQuery(get_saved("statement-card").bind({"statement": S_OPANDE_CONDEMN}))
+    client.setReturnFormat(TURTLE)
+    graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
+    statement = rdflib.URIRef(f"{ID}statement/{S_OPANDE_CONDEMN}")
+    assert graph.value(statement, rdflib.URIRef(PREFIXES["pk"] + "speechVerb")) == rdflib.Literal("said")
+
+
+def test_rdflib_sparqlstore_as_a_client(endpoint):
+    graph = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+    rows = list(graph.query(get_saved("top-contributors").bind({"mission": "UNAMSIL", "year": "2003"})))
+    assert [(str(r.name), int(r.total)) for r in rows] == [("Bangladesh", 2000), ("Nigeria", 1500),
+                                                            ("Kenya", 900), ("Ghana", 800)]
+    xml_store = rdflib.Graph(store=SPARQLStore(endpoint))  # rdflib's defaults: XML results, RDF/XML graphs
+    assert bool(xml_store.query('ASK { ?m pk:acronym "UNMIL" }'))
+    built = xml_store.query(get_saved("statement-card").bind({"statement": S_OPANDE_CONDEMN}))
+    assert len(built.graph) > 10
+
+
+# ---- content negotiation and CORS ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept, content_type", [
+    ("application/sparql-results+json", "application/sparql-results+json; charset=utf-8"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv; charset=utf-8"),
+    ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
+    ("text/turtle;q=0.5, text/csv;q=0.9, */*;q=0.1", "text/csv; charset=utf-8"),
+    ("*/*", "application/sparql-results+json; charset=utf-8"),
+])
+def test_select_content_negotiation(endpoint, accept, content_type):
+    status, headers, body = request(endpoint + "?" + urllib.parse.urlencode({"query": ACTIVE_2005}),
+                                    headers={"Accept": accept})
+    assert (status, headers["Content-Type"]) == (200, content_type)
+    assert b"UNAMSIL" in body
+
+
+@pytest.mark.parametrize("accept, content_type, rdflib_format", [
+    ("text/turtle", "text/turtle; charset=utf-8", "turtle"),
+    ("application/n-triples", "application/n-triples; charset=utf-8", "nt"),
+    ("application/ld+json", "application/ld+json; charset=utf-8", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("application/sparql-results+json", "text/turtle; charset=utf-8", "turtle"),
+])
+def test_construct_content_negotiation(endpoint, accept, content_type, rdflib_format):
+    query = get_saved("statement-card").bind({"statement": S_OPANDE_CONDEMN})
+    status, headers, body = request(endpoint + "?" + urllib.parse.urlencode({"query": query}),
+                                    headers={"Accept": accept})
+    assert (status, headers["Content-Type"]) == (200, content_type)
+    assert len(rdflib.Graph().parse(data=body, format=rdflib_format)) > 10
+
+
+def test_format_parameter_overrides_accept(endpoint):
+    status, headers, body = get_query(endpoint, ACTIVE_2005, format="csv")
+    assert (status, headers["Content-Type"]) == (200, "text/csv; charset=utf-8")
+    status, _, body = get_query(endpoint, ACTIVE_2005, format="yaml")
+    assert status == 400
+    assert body.decode().startswith("unknown format='yaml'; use one of: json, xml, csv, tsv")
+
+
+def test_cors(endpoint):
+    status, headers, _ = request(endpoint, method="OPTIONS", headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    status, headers, _ = get_query(endpoint, 'ASK { ?s ?p ?o }')
+    assert (status, headers["Access-Control-Allow-Origin"]) == (200, "*")
+    status, headers, _ = get_query(endpoint, "DROP ALL")
+    assert (status, headers["Access-Control-Allow-Origin"]) == (403, "*")
+
+
+# ---- refusals --------------------------------------------------------------------------------------------
+
+READ_ONLY = ("is an update and is refused: the query service is read-only (no INSERT, DELETE, LOAD, CLEAR, "
+             "DROP, CREATE, ADD, MOVE or COPY)\n")
+
+
+@pytest.mark.parametrize("query, message", [
+    ("INSERT DATA { <http://a> <http://b> <http://c> }", "INSERT DATA " + READ_ONLY),
+    ("LOAD <http://example.org/data.ttl>", "LOAD " + READ_ONLY),
+    ("CLEAR ALL", "CLEAR " + READ_ONLY),
+    ("DROP ALL", "DROP " + READ_ONLY),
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+     "SERVICE is refused: the service never queries other endpoints; run the federated part against that "
+     "endpoint yourself\n"),
+    ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+     "FROM and FROM NAMED are refused: the service queries its own graphs only and never fetches a dataset; "
+     "use GRAPH <…> { … } to pick a named graph\n"),
+])
+def test_refused_queries_get_403_before_running(endpoint, query, message):
+    for method in ("GET", "POST"):
+        if method == "GET":
+            status, _, body = get_query(endpoint, query)
+        else:
+            status, _, body = request(endpoint, data=query.encode(),
+                                      headers={"Content-Type": "application/sparql-query"})
+        assert (status, body.decode()) == (403, message)
+
+
+def test_update_requests_get_403(endpoint):
+    status, _, body = request(endpoint, data=urllib.parse.urlencode({"update": "DROP ALL"}).encode(),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert (status, body) == (403, b"updates are refused: the service is read-only\n")
+    update = {"Content-Type": "application/sparql-update"}
+    status, _, body = request(endpoint, data=b"CLEAR ALL", headers=update)
+    assert (status, body) == (403, b"updates are refused: the service is read-only\n")
+    status, _, body = get_query(endpoint, "ASK { ?s ?p ?o }", **{"default-graph-uri": "http://example.org/g"})
+    assert status == 403 and body.startswith(b"default-graph-uri is refused")
+    still_there, _, body = get_query(endpoint, 'ASK { ?m pk:acronym "UNAMSIL" }')
+    assert json.loads(body)["boolean"] is True
+
+
+# ---- malformed requests ----------------------------------------------------------------------------------
+
+
+def test_syntax_errors_and_bad_requests_get_400(endpoint):
+    status, _, body = get_query(endpoint, "SELECT ?s WHERE {\n ?s ?p ?o FILTR }")
+    assert (status, body.decode()) == (
+        400, "SPARQL syntax error at line 2, column 11 near 'FILTR': check the query there\n")
+    status, _, body = get_query(endpoint, "SELECT * WHERE { ?s nope:p ?o }")
+    assert status == 400 and body.startswith(b"unknown prefix 'nope:'; declare it with PREFIX nope:")
+    status, _, body = request(endpoint)
+    assert status == 400 and body.startswith(b"no query: pass query=")
+    status, _, body = request(endpoint + "?query=%FF%FE")
+    assert status == 400 and body.startswith(b"cannot read the request parameters")
+    sparql = {"Content-Type": "application/sparql-query"}
+    status, _, body = request(endpoint, data=b"SELECT \xff", headers=sparql)
+    assert (status, body) == (400, b"the request is not valid UTF-8 (byte 7); send UTF-8\n")
+    status, _, body = request(endpoint + "?query=ASK{}&query=ASK{}")
+    assert status == 400 and body == b"more than one query= parameter; send one query per request\n"
+
+
+def test_wrong_method_type_size_and_path(server, endpoint):
+    status, headers, body = request(endpoint, data=b"x", method="PUT",
+                                    headers={"Content-Type": "text/turtle"})
+    assert status == 405 and headers["Allow"] == "GET, HEAD, POST, OPTIONS"
+    status, _, body = request(endpoint, data=b"ASK {}", headers={"Content-Type": "text/plain"})
+    assert (status, body) == (415, b"cannot read a POST body of type 'text/plain'; send "
+                                   b"application/sparql-query or a form with query=\n")
+    big = b"ASK { ?s ?p ?o } #" + b"x" * MAX_BYTES
+    status, _, body = request(endpoint, data=big, headers={"Content-Type": "application/sparql-query"})
+    assert (status, body.decode()) == (413, f"the request has {len(big)} bytes, more than the limit of "
+                                            f"{MAX_BYTES}; send a shorter query\n")
+    status, _, body = request(server[0] + "/nowhere")
+    assert (status, body) == (404, b"no page at /nowhere; the endpoint is /sparql and the query page is /\n")
+
+
+def raw_http(server: str, payload: bytes) -> bytes:
+    host, port = urllib.parse.urlsplit(server).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(payload)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_garbage_and_missing_length_get_an_answer_not_a_hang(server):
+    answer = raw_http(server[0], b"GET /sparql what HTTP/1.1\r\n\r\n")
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.0 400 Bad Request"
+    assert answer.endswith(b"\r\n\r\nBad request syntax ('GET /sparql what HTTP/1.1'); send a SPARQL 1.1 "
+                           b"Protocol request (GET or POST /sparql)\n")
+    answer = raw_http(server[0], b"BREW /sparql HTTP/1.1\r\n\r\n")
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.0 501 Not Implemented"
+    answer = raw_http(server[0], b"POST /sparql HTTP/1.0\r\nContent-Type: application/sparql-query\r\n\r\n")
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.0 411 Length Required"
+    assert answer.endswith(b"a POST needs a Content-Length header\n")
+    assert b"Traceback" not in answer
+
+
+# ---- limits ------------------------------------------------------------------------------------------------
+
+
+def test_slow_query_is_stopped_with_503_and_the_server_keeps_answering(endpoint):
+    status, headers, body = get_query(endpoint, SLOW)
+    assert (status, body.decode()) == (503, f"the query ran longer than {TIMEOUT} s and was stopped; narrow "
+                                            f"it (more specific patterns, LIMIT) or allow more time with "
+                                            f"--timeout\n")
+    for _ in range(4):  # more queries than workers: the killed worker has been replaced
+        status, _, body = get_query(endpoint, 'ASK { ?m pk:acronym "UNAMSIL" }')
+        assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_a_fast_query_answers_while_a_slow_one_runs(endpoint):
+    slow_result: dict[str, int] = {}
+    slow = threading.Thread(target=lambda: slow_result.update(status=get_query(endpoint, SLOW)[0]))
+    slow.start()
+    time.sleep(0.5)  # let the slow query reach its worker
+    status, _, body = get_query(endpoint, ACTIVE_2005)
+    assert status == 200 and len(select_rows(body)) == 4
+    assert slow.is_alive(), "the fast query was answered only after the slow one ended"
+    slow.join(TIMEOUT + 30)
+    assert slow_result["status"] == 503
+
+
+def test_row_limit_cuts_the_answer_and_says_so(endpoint):
+    status, headers, body = get_query(endpoint, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 200
+    assert (headers["X-KG-Truncated"], headers["X-KG-Row-Limit"]) == ("true", str(MAX_ROWS))
+    assert len(select_rows(body)) == MAX_ROWS
+    status, headers, body = get_query(endpoint, ACTIVE_2005)
+    assert "X-KG-Truncated" not in headers
+
+
+# ---- pages ---------------------------------------------------------------------------------------------
+
+
+def test_entity_page_html_links_and_escapes(server):
+    status, headers, body = request(server[0] + "/id/mission/UNAMSIL", headers={"Accept": "text/html"})
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "<h1>United Nations Mission in Sierra Leone</h1>" in page
+    assert '<a href="/id/country/SLE">pkr:country/SLE <span class=label>Sierra Leone</span></a>' in page
+    assert "Referred to by" in page and "/id/statement/" + S_OPANDE_CONDEMN in page
+    status, _, body = request(server[0] + "/id/mission/UNTSO")
+    page = body.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "<script>alert" not in page and "<b>bold" not in page
+
+
+def test_entity_page_includes_the_hash_parts_of_a_statement(server):
+    status, _, body = request(server[0] + f"/id/statement/{S_OPANDE_CONDEMN}")
+    page = body.decode()
+    assert status == 200
+    assert f"pkr:statement/{S_OPANDE_CONDEMN}#position" in page and ">150<" in page
+
+
+def test_entity_turtle_by_content_negotiation(server):
+    status, headers, body = request(server[0] + "/id/mission/UNAMSIL", headers={"Accept": "text/turtle"})
+    assert (status, headers["Content-Type"]) == (200, "text/turtle; charset=utf-8")
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    mission = rdflib.URIRef(ID + "mission/UNAMSIL")
+    assert graph.value(mission, rdflib.URIRef(PREFIXES["pk"] + "acronym")) == rdflib.Literal("UNAMSIL")
+    status, headers, body = request(server[0] + "/id/mission/UNAMSIL?format=jsonld")
+    assert headers["Content-Type"].startswith("application/ld+json")
+    assert len(rdflib.Graph().parse(data=body, format="json-ld")) == len(graph)
+
+
+def test_resources_also_resolve_under_the_base_path(server):
+    status, _, body = request(server[0] + "/peacekeeping-kg/id/country/SLE", headers={"Accept": "text/html"})
+    assert status == 200 and "<h1>Sierra Leone</h1>" in body.decode()
+
+
+def test_unknown_entity_is_404(server):
+    status, _, body = request(server[0] + "/id/mission/NOPE")
+    assert (status, body.decode()) == (404, f"nothing is known about <{ID}mission/NOPE>\n")
+    status, _, body = request(server[0] + "/id/mission/A%22B")
+    assert status == 404
+
+
+def test_home_page_works_offline(server):
+    status, headers, body = request(server[0] + "/")
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "<script src" not in page and "<link" not in page and "cdn" not in page.lower()
+    assert "@import" not in page and "url(" not in page
+    library = json.loads(page.split('<script type="application/json" id=library>')[1].split("</script>")[0])
+    assert [q["name"] for q in library] == list(saved_queries())
+    status, _, body = request(server[0] + "/queries.json")
+    assert [q["name"] for q in json.loads(body)] == list(saved_queries())
+
+
+def test_binds_loopback_by_default(server):
+    _, log = server
+    assert "SPARQL endpoint http://127.0.0.1:" in log.read_text()
+
+
+@pytest.mark.browser
+def test_query_page_in_headless_chromium(server):
+    chromium = require_program("chromium", "the query page is tested in headless Chromium")
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server[0]) else None)
+            page.goto(server[0] + "/")
+            page.click("button[data-name=missions-active-on-date]")
+            page.wait_for_selector("#results table tr:nth-child(5)")
+            cells = page.locator("#results table tr td:first-child").all_text_contents()
+            assert cells == ["UNAMSIL", "UNMIL", "UNOCI", "UNTSO"]
+            assert page.text_content("#status").startswith("4 rows in ")
+            links = page.locator("#results table a").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))")
+            assert "/id/mission/UNAMSIL" in links
+            page.fill("#query", "SELECT * WHERE { ?s ?p }")
+            page.click("#run")
+            page.wait_for_selector("#status.error")
+            assert page.text_content("#status").startswith("Error 400: SPARQL syntax error at line 1")
+        finally:
+            browser.close()
+    assert outside == []
