@@ -332,14 +332,6 @@ def viz_command(store: str | None, focus: str | None, depth: int, types: str | N
 
 
 # ---- ingest, withdraw, extract, eval (issue 3: statements from real texts) ----------------------------
-def _in_store(location: str, func: Callable[[Any], Any]) -> Any:
-    """Run ``func(store)`` and close the store, keeping no reference (the on-disk lock is freed at once)."""
-    from kg.store import open_store
-
-    with open_store(location) as s:
-        return func(s)
-
-
 def _report_problems(rejected: list, warnings: list) -> None:
     for w in warnings:
         click.echo(f"Warning: {w}", err=True)
@@ -370,9 +362,11 @@ def ingest_command(paths: tuple[Path, ...], replace: bool, store: str | None) ->
         kg ingest news.jsonl --replace
     """
     from kg.pipeline import ingest
+    from kg.store import open_store
 
     settings = settings_from(store)
-    report = _in_store(settings.store, lambda s: ingest(s, list(paths), settings, replace=replace))
+    with open_store(settings.store) as s:
+        report = ingest(s, list(paths), settings, replace=replace)
     _report_problems(report.rejected, report.warnings)
     click.echo(report.text())
     if report.rejected:
@@ -394,9 +388,11 @@ def withdraw_command(doc: str, store: str | None) -> None:
         kg withdraw 3f2a9c0d11e4b7a5
     """
     from kg.pipeline import withdraw
+    from kg.store import open_store
 
     settings = settings_from(store)
-    graph = _in_store(settings.store, lambda s: withdraw(s, doc))
+    with open_store(settings.store) as s:
+        graph = withdraw(s, doc)
     click.echo(f"withdrew {graph}")
 
 

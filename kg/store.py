@@ -285,7 +285,10 @@ class OxigraphStore(Store):
             self._store.flush()
 
     def close(self) -> None:
-        self.flush()
+        """Flush, then drop the pyoxigraph store so that RocksDB releases its lock now, not at exit."""
+        if self._store is not None:
+            self.flush()
+            self._store = None
 
     def _writable(self) -> None:
         if self.read_only:
