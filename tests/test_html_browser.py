@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import networkx as nx
@@ -81,8 +82,17 @@ class Page:
         self.page.goto(path.as_uri())
 
     def ready(self) -> Page:
-        self.page.wait_for_function("document.body.dataset.ready === 'true'", timeout=20000)
+        # a selector wait runs in Playwright's own world; wait_for_function would poll with eval, which the
+        # page's Content-Security-Policy forbids (the wait then fails whenever the first check is false)
+        self.page.wait_for_selector("body[data-ready='true']", state="attached", timeout=20000)
         return self
+
+    def wait_drawn(self, expected: int, timeout: float = 5.0) -> None:
+        """Poll the drawn node count from outside the page (CSP-proof) until it is ``expected``."""
+        deadline = time.monotonic() + timeout
+        while (drawn := self.drawn()) != expected:
+            assert time.monotonic() < deadline, f"{drawn} nodes drawn, expected {expected}"
+            self.page.wait_for_timeout(50)
 
     def node_id(self, iri: str) -> int:
         return self.page.evaluate("iri => kg.data.nodes.find(n => n.kg.iri === iri).id", iri)
@@ -152,10 +162,10 @@ def test_type_filter_hides_nodes(store, views, open_page):
     graph = viz.project(store, view="overview")
     missions = sum(1 for _, t in graph.nodes(data="type") if t == "mission")
     page.page.uncheck("#kg-legend input[data-type=country]")
-    page.page.wait_for_function("n => kg.drawnNodeCount() === n", arg=missions, timeout=5000)
+    page.wait_drawn(missions)
     assert page.drawn() == missions
     page.page.check("#kg-legend input[data-type=country]")
-    page.page.wait_for_function("n => kg.drawnNodeCount() === n", arg=graph.number_of_nodes(), timeout=5000)
+    page.wait_drawn(graph.number_of_nodes())
 
 
 def test_date_filter_matches_the_projection(store, views, open_page):
@@ -164,7 +174,7 @@ def test_date_filter_matches_the_projection(store, views, open_page):
     page.page.fill("#kg-from", "2010")
     page.page.fill("#kg-to", "2012")
     page.page.click("#kg-date-form button[type=submit]")
-    page.page.wait_for_function("n => kg.drawnNodeCount() === n", arg=expected, timeout=5000)
+    page.wait_drawn(expected)
     page.page.fill("#kg-from", "2010/1")
     page.page.click("#kg-date-form button[type=submit]")
     assert page.page.text_content("#kg-date-result") == "Write dates as YYYY, YYYY-MM or YYYY-MM-DD."
