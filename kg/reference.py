@@ -29,11 +29,12 @@ from kg.namespaces import PREFIXES, key, resource, slug
 PK = Namespace(PK_IRI)
 SCHEMA = Namespace("https://schema.org/")
 
-#: columns each reference file must have (extra columns are allowed and ignored)
+#: columns each reference file must have, in the order scripts/convert_reference.py writes them
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     "countries.csv": [
         "iso3",
         "iso2",
+        "numeric",
         "name",
         "official_name",
         "aliases",

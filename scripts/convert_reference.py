@@ -24,6 +24,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from kg.reference import REQUIRED_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = ROOT.parent / "shared" / "reference"
 DEFAULT_OUT = ROOT / "data" / "reference"
@@ -38,66 +40,8 @@ ANNOTATION = re.compile(
     r"\s*\((?:[^()]*\b(?:sic|predecessor|misspelling|name until|working name)\b[^()]*)\)\s*$", re.IGNORECASE
 )
 
-COLUMNS: dict[str, list[str]] = {
-    "countries.csv": [
-        "iso3",
-        "iso2",
-        "numeric",
-        "name",
-        "official_name",
-        "aliases",
-        "demonyms",
-        "continent",
-        "historic",
-        "source",
-    ],
-    "missions.csv": [
-        "acronym",
-        "name",
-        "kind",
-        "host_iso3",
-        "region",
-        "established_resolution",
-        "established_date",
-        "start_date",
-        "end_date",
-        "status",
-        "predecessor",
-        "successor",
-        "headquarters",
-        "alt_names",
-        "source",
-        "notes",
-    ],
-    "officials.csv": [
-        "person_id",
-        "name",
-        "alt_names",
-        "nationality_iso3",
-        "post",
-        "post_org",
-        "post_org_id",
-        "start_date",
-        "end_date",
-        "source",
-        "notes",
-    ],
-    "un_bodies.csv": [
-        "body_id",
-        "name",
-        "acronym",
-        "alt_names",
-        "kind",
-        "parent",
-        "established",
-        "superseded_by",
-        "source",
-        "notes",
-    ],
-    "frameworks.csv": ["framework_id", "name", "acronym", "alt_names", "year", "issuer", "source", "notes"],
-    "contributions.csv": ["mission", "iso3", "year", "female", "male", "total", "source"],
-    "cameo.csv": ["code", "label", "parent", "source"],
-}
+#: the columns of each file written, in order: the same list kg.reference checks when it reads them
+COLUMNS = REQUIRED_COLUMNS
 
 
 class ConversionError(Exception):

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kg.errors import InputError, UsageError
+from kg.extract.lexicon import NAME_PARTICLES
 
 
 def fold(text: str) -> str:
@@ -278,30 +279,13 @@ def _surnames(name: str) -> list[str]:
     if len(parts) < 2:
         return []
     out = [parts[-1]]
-    particles = {
-        "de",
-        "da",
-        "dos",
-        "das",
-        "do",
-        "van",
-        "von",
-        "del",
-        "della",
-        "le",
-        "la",
-        "di",
-        "du",
-        "ibn",
-        "bin",
-    }
-    if len(parts) >= 3 and parts[-2].lower() in particles:
+    if len(parts) >= 3 and parts[-2].lower() in NAME_PARTICLES:
         out.append(
             " ".join(parts[-3:])
-            if len(parts) >= 4 and parts[-3].lower() in particles
+            if len(parts) >= 4 and parts[-3].lower() in NAME_PARTICLES
             else " ".join(parts[-2:])
         )
-    if len(parts) >= 3 and parts[-2][:1].isupper() and parts[-2].lower() not in particles:
+    if len(parts) >= 3 and parts[-2][:1].isupper() and parts[-2].lower() not in NAME_PARTICLES:
         out.append(" ".join(parts[-2:]))  # 'Lázaro Sáenz'
     return out
 

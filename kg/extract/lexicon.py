@@ -688,3 +688,9 @@ ORG_HEADS = (
     r"Army|Forces|Police|Community|Movement|Front|Party|Union|Alliance|League|Coalition|Brigades?|"
     r"Militia|Guard|Navy|Gendarmerie|Corps|Rebels|Government of National Unity|Liberation Army"
 )
+
+#: lower-case particles inside personal names ("dos Santos", "van de Perre", "bin Laden")
+NAME_PARTICLES = {
+    "al", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos", "du", "el", "ibn",
+    "la", "le", "van", "von", "y",
+}

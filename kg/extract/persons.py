@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract import lexicon as lx
+from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.extract.entities import Found, _edit1
 from kg.extract.gazetteer import Gazetteer, fold
 from kg.model import Mention, Person
@@ -23,48 +24,8 @@ _TOKEN = re.compile(
     r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
     r"al|el|la|le|du|di|y)(?=\s+[A-Z])|-[A-Z][a-z]+"
 )
-_PARTICLES = {
-    "dos",
-    "de",
-    "da",
-    "das",
-    "do",
-    "van",
-    "von",
-    "del",
-    "della",
-    "der",
-    "den",
-    "bin",
-    "ibn",
-    "al",
-    "el",
-    "la",
-    "le",
-    "du",
-    "di",
-    "y",
-}
-_NOT_NAME = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+_PARTICLES = lx.NAME_PARTICLES
+_NOT_NAME = set(MONTHS) | set(WEEKDAYS) | {
     "united",
     "nations",
     "council",
