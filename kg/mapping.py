@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
 
-from kg.extract.dates import parse_iso
-from kg.extract.gazetteer import Gazetteer, Official
+from kg.extract.gazetteer import Gazetteer, Official, Tenure
 from kg.extract.lexicon import CAMEO_EXTENSIONS
 from kg.model import ExtractionResult, Statement
-from kg.namespaces import PK, key, resource, slug
+from kg.namespaces import PK, date_datatype, key, resource, slug, tenure_iri
 
 PKN = Namespace(PK)
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -31,17 +30,12 @@ _CONTEXT = 32
 
 def date_literal(value: str) -> Literal | None:
     """'2025-07-29' -> xsd:date, '2008-04' -> xsd:gYearMonth, '2019' -> xsd:gYear; anything else -> None."""
-    d, prec = parse_iso(value)
-    if d is None:
-        return None
-    dtype = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}[prec]
-    return Literal(value, datatype=dtype)
+    datatype = date_datatype(value.strip()) if value else None
+    return Literal(value.strip(), datatype=URIRef(datatype)) if datatype else None
 
 
-def tenure_iri(o: Official, tenure) -> URIRef:  # noqa: ANN001
-    """The reference module's tenure IRI: ``pkr:tenure/{person_id}--{post key}--{start or 'unknown'}``."""
-    post_key = f"{slug(tenure.post)}--{slug(tenure.post_org)}"
-    return URIRef(resource("tenure", f"{o.person_id}--{post_key}--{tenure.start or 'unknown'}"))
+def _tenure_iri(o: Official, tenure: Tenure) -> URIRef:
+    return URIRef(tenure_iri(o.person_id, tenure.post, tenure.post_org, tenure.start))
 
 
 @dataclass(frozen=True)
@@ -59,12 +53,13 @@ def speaker_post(g: Gazetteer, person_id: str, date: str | None) -> PostLink:
         return PostLink(None, None)
     holding = [t for t in o.tenures if t.holds_on(date)]
     if holding:
-        return PostLink(tenure_iri(o, holding[0]), None)
+        return PostLink(_tenure_iri(o, holding[0]), None)
     spans = "; ".join(f"{t.post} ({t.post_org}) {t.start or '?'}–{t.end or 'open'}" for t in o.tenures)
     return PostLink(None, f"statement dated {date} falls outside every known tenure of {o.name}: {spans}")
 
 
 def cameo_iri(code: str) -> URIRef:
+    """The SKOS concept of a CAMEO code (or one of our UN-register refinements of it)."""
     return URIRef(resource("cameo", code))
 
 
@@ -84,17 +79,20 @@ def cameo_extension_graph() -> Graph:
     return g
 
 
+#: mention kinds whose keys name a resource of the reference graph
+_MENTION_KINDS = ("country", "mission", "body", "framework")
+
+
+def _reference_iri(kind: str, ident: str) -> URIRef:
+    """The reference graph's IRI of a person, country, mission, body or framework key."""
+    return URIRef(resource(kind, key(ident) if kind == "mission" else ident))
+
+
 def _speaker_iri(s: Statement) -> tuple[URIRef, str]:
     """IRI and kind of the speaker node ('ref' when it lives in the reference graph)."""
     kind, ref = s.speaker_kind, s.speaker_id
-    if kind == "person" and ref:
-        return URIRef(resource("person", ref)), "ref"
-    if kind == "body" and ref:
-        return URIRef(resource("body", ref)), "ref"
-    if kind == "mission" and ref:
-        return URIRef(resource("mission", key(ref))), "ref"
-    if kind == "country" and ref:
-        return URIRef(resource("country", ref)), "ref"
+    if kind in ("person", "body", "mission", "country") and ref:
+        return _reference_iri(kind, ref), "ref"
     if kind == "un":
         return URIRef(resource("org", "united-nations")), "org"
     if kind == "org" and ref:
@@ -105,15 +103,8 @@ def _speaker_iri(s: Statement) -> tuple[URIRef, str]:
 
 
 def _mention_iri(kind: str, ident: str) -> URIRef | None:
-    if kind == "country":
-        return URIRef(resource("country", ident))
-    if kind == "mission":
-        return URIRef(resource("mission", key(ident)))
-    if kind == "body":
-        return URIRef(resource("body", ident))
-    if kind == "framework":
-        return URIRef(resource("framework", ident))
-    return None
+    """The IRI a mention links to; None for kinds without a reference resource (org, person)."""
+    return _reference_iri(kind, ident) if kind in _MENTION_KINDS else None
 
 
 def statement_iris(result: ExtractionResult) -> list[str]:
@@ -122,8 +113,7 @@ def statement_iris(result: ExtractionResult) -> list[str]:
     seen: set[str] = set()
     out = []
     for s in result.statements:
-        start = s.start
-        iri = resource("statement", f"{dockey}-{start}-{s.end}")
+        iri = resource("statement", f"{dockey}-{s.start}-{s.end}")
         if iri in seen and s.verb_start is not None:
             iri = resource("statement", f"{dockey}-{s.verb_start}-{s.end}")
         n = 1
@@ -169,13 +159,10 @@ def document_graph(result: ExtractionResult, g: Gazetteer) -> Graph:
     # people named in the text: spellings seen become altLabels; new people are minted
     for p in result.persons:
         if p.person_id:
-            pi = URIRef(resource("person", p.person_id))
+            pi = _reference_iri("person", p.person_id)
+            known = g.officials[p.person_id]
             for alias in (p.name, *p.aliases):
-                if (
-                    alias
-                    and alias != g.officials[p.person_id].name
-                    and alias not in g.officials[p.person_id].forms
-                ):
+                if alias and alias != known.name and alias not in known.forms:
                     out.add((pi, SKOS.altLabel, Literal(alias)))
     used_ext: set[str] = set()
     for s, iri in zip(result.statements, statement_iris(result), strict=True):

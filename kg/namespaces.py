@@ -7,6 +7,7 @@ under the ontology namespace, which does not move with the base.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -51,6 +52,24 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: PREFIXES longest namespace first, so that the first match is the most specific one
+_BY_LENGTH: tuple[tuple[str, str], ...] = tuple(sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def split_iri(iri: str) -> tuple[str, str] | None:
+    """``(prefix, local name)`` of ``iri`` under the longest predeclared namespace it starts with, else None.
+
+    The local name may be empty (``iri`` is the namespace itself); callers that need one check it.
+
+    >>> split_iri("http://www.w3.org/2004/02/skos/core#prefLabel")
+    ('skos', 'prefLabel')
+    """
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            return prefix, iri[len(ns):]
+    return None
+
+
 def slug(text: str) -> str:
     """ASCII, lower-case, hyphen-separated key for names: 'Hervé Ladsous' -> 'herve-ladsous'.
 
@@ -82,3 +101,35 @@ def document_graph(doc_key: str) -> str:
 def sparql_prologue() -> str:
     """PREFIX declarations for every predeclared prefix."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def date_datatype(value: str) -> str | None:
+    """The XSD datatype of an ISO date at the precision it is written, or None when it is no date.
+
+    Dates keep their source's precision, never a made-up day:
+
+    >>> [date_datatype(v).rsplit("#", 1)[1] for v in ("1999-10-22", "1999-10", "1999")]
+    ['date', 'gYearMonth', 'gYear']
+    >>> date_datatype("1999-13") is None and date_datatype("22 Oct 1999") is None
+    True
+    """
+    m = _ISO_DATE.fullmatch(value)
+    if not m:
+        return None
+    year, month, day = m.groups()
+    try:
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return PREFIXES["xsd"] + ("date" if day else "gYearMonth" if month else "gYear")
+
+
+def tenure_iri(person_id: str, post: str, post_org: str, start: str) -> str:
+    """The IRI of one person's tenure of a post: ``…/id/tenure/{person}--{post}--{org}--{start|unknown}``.
+
+    The reference data mints it and extraction links statements to it, so both call this.
+    """
+    return resource("tenure", f"{person_id}--{slug(post)}--{slug(post_org)}--{start or 'unknown'}")

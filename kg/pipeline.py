@@ -99,7 +99,6 @@ def withdraw(store: Store, doc: str) -> str:
 
     Raises InputError (exit 1) naming how to list the keys when no document matches.
     """
-    from kg.errors import InputError
     from kg.namespaces import GRAPH_DOCUMENT_PREFIX, document_graph
 
     if doc.startswith(GRAPH_DOCUMENT_PREFIX):
@@ -179,7 +178,11 @@ def class_counts(store: Store) -> dict[str, int]:
     result = store.query(sparql_prologue() + "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { "
                          f"VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c")
     found = {str(r["c"]): int(r["n"]) for r in result.rows}
-    return {name: found.get(PREFIXES[name.split(":")[0]] + name.split(":")[1], 0) for name in ENTITY_CLASSES}
+    counts: dict[str, int] = {}
+    for name in ENTITY_CLASSES:
+        prefix, _, local = name.partition(":")
+        counts[name] = found.get(PREFIXES[prefix] + local, 0)
+    return counts
 
 
 def store_info(store: Store) -> StoreInfo:
@@ -238,12 +241,12 @@ def build(store: Store, settings: Settings, *, progress: Progress | None = None,
         from kg.export.html import write_standard_views
 
         say(f"writing exports to {settings.exports_dir}")
-        exports += list(write_build_exports(store, settings, progress=progress) or [])
+        exports += write_build_exports(store, settings, progress=progress)
         say("writing the HTML views")
-        exports += list(write_standard_views(store, settings.exports_dir / "html") or [])
+        exports += write_standard_views(store, settings.exports_dir / "html")
     store.flush()
     return BuildSummary(triples=store.count(), counts=class_counts(store), graphs=len(store.named_graphs()),
-                        validation=result, documents=documents, exports=sorted(Path(p) for p in exports))
+                        validation=result, documents=documents, exports=sorted(exports))
 
 
 # ---- push (issue 4: the remote store) -------------------------------------------------------------

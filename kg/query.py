@@ -23,13 +23,12 @@ Module top stays light (no rdflib, no pyoxigraph) so that ``kg --help`` stays fa
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -59,6 +58,9 @@ MEDIA_TYPES: dict[str, str] = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
+
+#: prefixes a Turtle answer may declare, those it uses (not ``pkr:``: its names would need escaped slashes)
+_TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "pkr"}
 
 #: update operations as rdflib's parser names them -> the SPARQL keyword a user wrote
 _UPDATE_KEYWORDS = {
@@ -253,11 +255,12 @@ def parse_header(text: str, source: str) -> tuple[str, str, tuple[Param, ...]]:
                 params.append(_parse_param(value, source, number))
             elif current != "params":
                 fields[current] = value
-        elif current in ("title", "description") and re.match(r"^#\s{2,}\S", line):
-            fields[current] += " " + line[1:].strip()
-        elif current == "param" and re.match(r"^#\s{2,}\S", line):
-            last = params[-1]
-            params[-1] = Param(last.name, last.type, last.default, last.description + " " + line[1:].strip())
+        elif current in ("title", "description", "param") and re.match(r"^#\s{2,}\S", line):
+            more = " " + line[1:].strip()  # an indented line continues the field above
+            if current == "param":
+                params[-1] = replace(params[-1], description=params[-1].description + more)
+            else:
+                fields[current] += more
     for name in ("title", "description"):
         if not fields.get(name):
             raise errors.InputError(f"no '# {name}:' line in the header comment; add one", path=source)
@@ -458,6 +461,7 @@ class Answer:
 
     @property
     def media_type(self) -> str:
+        """The answer's media type, for HTTP Content-Type."""
         return MEDIA_TYPES[self.format]
 
 
@@ -478,112 +482,18 @@ def choose_format(kind: str, wanted: list[str] | tuple[str, ...], *, strict: boo
 
 def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
             strict: bool = False, max_rows: int | None = None) -> Answer:
-    """Prepare and run a query in this process (no time limit): the core of every way in."""
+    """Prepare and run a query in this process (no time limit): the core of every way in.
+
+    The store streams the answer and stops reading at ``max_rows`` (rows, or triples for a graph).
+    """
     prepared = prepare(text)
     fmt = choose_format(prepared.kind, formats, strict=strict)
-    return _run_prepared(store, prepared, fmt, max_rows)
-
-
-def _run_prepared(store: Store, prepared: PreparedQuery, fmt: str, max_rows: int | None) -> Answer:
-    import pyoxigraph as ox
-
-    from kg.store import RDF_FORMATS, OxigraphStore
-
     if prepared.kind == "graph":
-        triples, truncated = _graph_triples(store, prepared, max_rows)
-        extra = {"prefixes": _used_prefixes(triples)} if fmt == "turtle" else {}
-        data = ox.serialize(triples, format=RDF_FORMATS[fmt][0], **extra)
-        return Answer("graph", fmt, data, truncated, len(triples))
-    if isinstance(store, OxigraphStore) and prepared.kind == "select":
-        result = _ox_query(store, prepared)
-        variables = [v.value for v in result.variables]
-        rows: list[dict[str, Any]] = []
-        truncated = False
-        try:
-            for solution in result:
-                if len(rows) == max_rows:
-                    truncated = True
-                    break
-                rows.append({v: _ox_json(solution[v]) for v in variables if solution[v] is not None})
-        except (OSError, ValueError, RuntimeError) as e:
-            raise QueryError(f"query failed: {e}") from e
-        doc = {"head": {"vars": variables}, "results": {"bindings": rows}}
-        return Answer("select", fmt, _convert_json_results(doc, fmt), truncated, len(rows))
-    kind, data = store.query_raw(prepared.full, "json")
-    doc = json.loads(data)
-    if kind != "select":
-        return Answer(kind, fmt, _convert_json_results(doc, fmt))
-    bindings = doc.get("results", {}).get("bindings", [])
-    truncated = max_rows is not None and len(bindings) > max_rows
-    doc["results"]["bindings"] = bindings[:max_rows] if max_rows is not None else bindings
-    return Answer(kind, fmt, _convert_json_results(doc, fmt), truncated, len(doc["results"]["bindings"]))
-
-
-def _used_prefixes(triples: list[Any]) -> dict[str, str]:
-    """The predeclared prefixes a Turtle answer uses (not ``pkr:``: its names would need escaped slashes)."""
-    import pyoxigraph as ox
-
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    return {p: ns for p, ns in PREFIXES.items() if p != "pkr" and f"<{ns}" in text}
-
-
-def _ox_query(store: Store, prepared: PreparedQuery) -> Any:
-    try:
-        return store.native.query(prepared.full, use_default_graph_as_union=True)  # type: ignore[attr-defined]
-    except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from e
-    except (OSError, ValueError, RuntimeError) as e:
-        raise QueryError(f"query failed: {e}") from e
-
-
-def _graph_triples(store: Store, prepared: PreparedQuery, max_rows: int | None) -> tuple[list[Any], bool]:
-    import pyoxigraph as ox
-
-    from kg.store import OxigraphStore
-
-    if isinstance(store, OxigraphStore):
-        source: Any = _ox_query(store, prepared)
+        data, truncated, rows = store.construct(prepared.full, fmt, max_rows=max_rows,
+                                                prefixes=_TURTLE_PREFIXES)
     else:
-        _, data = store.query_raw(prepared.full, "ntriples")
-        source = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    triples = []
-    try:
-        for t in source:
-            if max_rows is not None and len(triples) == max_rows:
-                return triples, True
-            triples.append(t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object))
-    except (OSError, ValueError, RuntimeError, SyntaxError) as e:
-        raise QueryError(f"query failed: {e}") from e
-    return triples, False
-
-
-def _ox_json(term: Any) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD + "string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "literal", "value": str(term)}
-
-
-def _convert_json_results(doc: dict[str, Any], fmt: str) -> bytes:
-    import pyoxigraph as ox
-
-    from kg.store import RESULT_FORMATS
-
-    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    if fmt == "json":
-        return data
-    parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=RESULT_FORMATS[fmt][0])
+        data, truncated, rows = store.select(prepared.full, fmt, max_rows=max_rows)
+    return Answer(prepared.kind, fmt, data, truncated, rows)
 
 
 def _worker_main(conn: Any, location: str, nquads: bytes | None) -> None:
@@ -591,14 +501,7 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None) -> None:
     try:
         from kg.store import OxigraphStore, open_store
 
-        if nquads is not None:
-            import pyoxigraph as ox
-
-            memory = OxigraphStore(None)
-            memory.native.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-            store: Store = memory
-        else:
-            store = open_store(location, read_only=True)
+        store = open_store(location, read_only=True) if nquads is None else OxigraphStore.from_dump(nquads)
         conn.send(("ready",))
     except KGError as e:
         conn.send(("error", type(e).__name__, str(e)))
@@ -656,6 +559,7 @@ class QueryWorker:
 
     @property
     def alive(self) -> bool:
+        """Whether the worker process still runs (a timeout or a crash kills it)."""
         return self._process.is_alive()
 
     def run(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
@@ -722,7 +626,8 @@ def run_query(store: Store | str, text: str, *, formats: list[str] | tuple[str, 
         if isinstance(store, str):
             from kg.store import open_store
 
-            store = open_store(store, read_only=True)
+            with open_store(store, read_only=True) as opened:
+                return execute(opened, text, formats=formats, strict=strict, max_rows=max_rows)
         return execute(store, text, formats=formats, strict=strict, max_rows=max_rows)
     prepare(text)  # refuse bad queries before a process is started
     if isinstance(store, str):
@@ -755,18 +660,16 @@ class WorkerPool:
             timeout: float) -> Answer:
         """Run on a free worker (starting one when below ``size``); QueryTimeout if none frees in time."""
         worker = self._acquire(timeout)
-        ok = False
+        keep = False
         try:
             answer = worker.run(text, formats=formats, max_rows=max_rows, timeout=timeout)
-            ok = True
+            keep = True
             return answer
-        except QueryTimeout:
-            raise
         except KGError:
-            ok = worker.alive
+            keep = True  # a refused or failed query leaves the worker usable; a timeout has killed it
             raise
         finally:
-            self._release(worker, keep=ok and worker.alive)
+            self._release(worker, keep=keep and worker.alive)
 
     def _acquire(self, timeout: float) -> QueryWorker:
         with self._cond:
@@ -875,7 +778,7 @@ class QueryOutput:
 
     data: bytes
     summary: str
-    answer: Answer = field(repr=False, default=None)  # type: ignore[assignment]
+    answer: Answer = field(repr=False)
 
 
 def query_command(location: str, *, text: str | None = None, file: Path | None = None,

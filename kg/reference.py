@@ -16,7 +16,6 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -24,7 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, TIME
 
 from kg.errors import InputError
 from kg.namespaces import PK as PK_IRI
-from kg.namespaces import PREFIXES, key, resource, slug
+from kg.namespaces import PREFIXES, date_datatype, key, resource, slug, tenure_iri
 
 PK = Namespace(PK_IRI)
 SCHEMA = Namespace("https://schema.org/")
@@ -155,24 +154,14 @@ def date_literal(row: Row, column: str) -> Literal | None:
     value = row[column]
     if not value:
         return None
-    m = DATE_RE.match(value)
-    try:
-        if not m:
-            raise ValueError
-        year, month, day = m.group(1), m.group(2), m.group(3)
-        if day:
-            date(int(year), int(month), int(day))
-            return Literal(value, datatype=XSD.date)
-        if month:
-            if not 1 <= int(month) <= 12:
-                raise ValueError
-            return Literal(value, datatype=XSD.gYearMonth)
-        return Literal(value, datatype=XSD.gYear)
-    except ValueError:
-        raise row.error(column, f"bad date {value!r}; write YYYY-MM-DD, YYYY-MM or YYYY") from None
+    datatype = date_datatype(value)
+    if datatype is None:
+        raise row.error(column, f"bad date {value!r}; write YYYY-MM-DD, YYYY-MM or YYYY")
+    return Literal(value, datatype=URIRef(datatype))
 
 
 def integer(row: Row, column: str) -> Literal:
+    """A whole number of persons as xsd:integer; anything else is an InputError."""
     value = row[column]
     if not re.fullmatch(r"\d+", value):
         raise row.error(column, f"bad number {value!r}; write a whole number of persons")
@@ -187,6 +176,7 @@ def source_literal(text: str) -> Literal:
 
 
 def add_sources(g: Graph, subject: URIRef, row: Row, column: str = "source") -> None:
+    """dcterms:source for every ``|``-separated part of the row's source cell."""
     for part in row.list(column, "|"):
         g.add((subject, DCTERMS.source, source_literal(part)))
 
@@ -197,14 +187,17 @@ def resolution_key(kind: str, number: str, session: str) -> str:
 
 
 def mission_iri(acronym: str) -> URIRef:
+    """The IRI of a mission from its acronym (``pkr:mission/UNAMSIL``)."""
     return URIRef(resource("mission", key(acronym)))
 
 
 def country_iri(iso3: str) -> URIRef:
+    """The IRI of a country from its ISO 3166-1 alpha-3 code (``pkr:country/SLE``)."""
     return URIRef(resource("country", iso3))
 
 
 def new_graph() -> Graph:
+    """An empty rdflib Graph with our prefixes bound (so that Turtle output uses them)."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
@@ -236,6 +229,7 @@ def reference_ntriples(reference_dir: Path) -> bytes:
 
 
 def sorted_ntriples(g: Graph) -> bytes:
+    """A graph as sorted, duplicate-free N-Triples lines (deterministic bytes)."""
     lines = g.serialize(format="nt", encoding="utf-8").splitlines()
     return b"".join(sorted(set(line + b"\n" for line in lines if line.strip())))
 
@@ -283,6 +277,12 @@ def _mission_ref(r: Row, column: str, acronym: str, acronyms: set[str]) -> URIRe
     if acronym not in acronyms:
         raise r.error(column, f"unknown mission {acronym!r}; add it to missions.csv or fix the acronym")
     return mission_iri(acronym)
+
+
+def _body_ref(r: Row, column: str, body_id: str, body_ids: set[str]) -> URIRef:
+    if body_id not in body_ids:
+        raise r.error(column, f"unknown body {body_id!r}; use a body_id of un_bodies.csv")
+    return URIRef(resource("body", body_id))
 
 
 def _missions(g: Graph, rows: list[Row], countries: set[str]) -> None:
@@ -382,9 +382,7 @@ def _bodies(g: Graph, rows: list[Row], body_ids: set[str]) -> None:
             g.add((b, PK.bodyKind, Literal(r["kind"])))
         for column, prop in (("parent", ORG.subOrganizationOf), ("superseded_by", PK.supersededBy)):
             if r[column]:
-                if r[column] not in body_ids:
-                    raise r.error(column, f"unknown body {r[column]!r}; use a body_id of un_bodies.csv")
-                g.add((b, prop, URIRef(resource("body", r[column]))))
+                g.add((b, prop, _body_ref(r, column, r[column], body_ids)))
         founded = date_literal(r, "established")
         if founded is not None:
             g.add((b, SCHEMA.foundingDate, founded))
@@ -406,18 +404,19 @@ def _frameworks(g: Graph, rows: list[Row], body_ids: set[str]) -> None:
         if year is not None:
             g.add((f, DCTERMS.date, year))
         if r["issuer"]:
-            if r["issuer"] not in body_ids:
-                raise r.error("issuer", f"unknown body {r['issuer']!r}; use a body_id of un_bodies.csv")
-            g.add((f, DCTERMS.creator, URIRef(resource("body", r["issuer"]))))
+            g.add((f, DCTERMS.creator, _body_ref(r, "issuer", r["issuer"], body_ids)))
         add_sources(g, f, r)
         if r["notes"]:
             g.add((f, SKOS.note, Literal(r["notes"])))
 
 
+#: the OWL-Time property of a date at each precision date_literal produces
+_TIME_PROPERTY = {XSD.date: TIME.inXSDDate, XSD.gYearMonth: TIME.inXSDgYearMonth, XSD.gYear: TIME.inXSDgYear}
+
+
 def _instant(g: Graph, node: URIRef, value: Literal) -> None:
-    prop = {XSD.date: TIME.inXSDDate, XSD.gYearMonth: TIME.inXSDgYearMonth, XSD.gYear: TIME.inXSDgYear}
     g.add((node, RDF.type, TIME.Instant))
-    g.add((node, prop[value.datatype], value))
+    g.add((node, _TIME_PROPERTY[value.datatype], value))
 
 
 def _officials(
@@ -451,7 +450,7 @@ def _officials(
         g.add((person, ORG.holds, post))
 
         start, end = date_literal(r, "start_date"), date_literal(r, "end_date")
-        tenure = URIRef(resource("tenure", f"{r['person_id']}--{post_key}--{r['start_date'] or 'unknown'}"))
+        tenure = URIRef(tenure_iri(r["person_id"], r["post"], r["post_org"], r["start_date"]))
         if tenure in tenures:
             raise r.error(
                 "start_date",

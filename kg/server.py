@@ -24,6 +24,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -52,20 +53,17 @@ ENTITY_ROWS = 500
 #: the path of our resource namespace (``/peacekeeping-kg/id/``): resources resolve there and at ``/id/``
 _ID_PATH = urllib.parse.urlsplit(ID).path
 
-#: media type (as clients write it) -> our format name
+#: media type (as clients write it) -> our format name: each format's own type, and common aliases
 _ACCEPT: dict[str, str] = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "text/n3": "turtle",
-    "application/n-triples": "ntriples", "text/plain": "ntriples",
-    "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
+    **{media: fmt for fmt, media in MEDIA_TYPES.items()},
+    "application/json": "json", "application/xml": "xml", "text/xml": "xml",
+    "application/x-turtle": "turtle", "text/n3": "turtle", "text/plain": "ntriples",
 }
 #: values of the ``format``/``output``/``results`` parameters (SPARQLWrapper sends them) -> format name
 _FORMAT_PARAM: dict[str, str] = {
-    "json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
-    "n3": "turtle", "ntriples": "ntriples", "nt": "ntriples", "json-ld": "jsonld", "jsonld": "jsonld",
-    "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdfxml": "rdfxml",
+    **{fmt: fmt for fmt in MEDIA_TYPES},
+    "ttl": "turtle", "n3": "turtle", "nt": "ntriples", "json-ld": "jsonld",
+    "rdf": "rdfxml", "rdf+xml": "rdfxml",
 }
 _CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -259,8 +257,7 @@ class Handler(BaseHTTPRequestHandler):
             params = _parse_form(parts.query)
             self._sparql(params, params.get("query"))
         elif path == "/queries.json":
-            self._send(200, json.dumps(_library(), ensure_ascii=False, indent=1).encode("utf-8"),
-                       "application/json")
+            self._send(200, _library_json(), "application/json")
         elif path.startswith("/id/"):
             self._entity(path[len("/id/"):], _parse_form(parts.query))
         elif path.startswith(_ID_PATH) and _ID_PATH != "/id/":  # behind a proxy that keeps the base's path
@@ -362,7 +359,8 @@ class Handler(BaseHTTPRequestHandler):
         for name in ("format", "output", "results"):
             value = params.get(name)
             if value:
-                fmt = _FORMAT_PARAM.get(value.strip().lower()) or _ACCEPT.get(value.strip().lower())
+                wanted = value.strip().lower()
+                fmt = _FORMAT_PARAM.get(wanted) or _ACCEPT.get(wanted)
                 if fmt is None:
                     raise HTTPProblem(400, f"unknown {name}={value!r}; use one of: "
                                            f"{', '.join(RESULT_FORMAT_NAMES + GRAPH_FORMAT_NAMES)}")
@@ -375,17 +373,17 @@ class Handler(BaseHTTPRequestHandler):
         if not rest or any(c in iri for c in '<>"{}|^`\\ ') or any(ord(c) < 0x21 for c in iri):
             raise HTTPProblem(400, f"not a resource IRI: {iri!r}")
         choice = params.get("format", "").strip().lower()
+        page_formats = ("html", *GRAPH_FORMAT_NAMES)
         if choice:
-            rdf_format = None if choice == "html" else _FORMAT_PARAM.get(choice)
-            if choice != "html" and rdf_format not in GRAPH_FORMAT_NAMES:
+            wanted = "html" if choice == "html" else _FORMAT_PARAM.get(choice)
+            if wanted not in page_formats:
                 raise HTTPProblem(400, f"unknown format={choice!r} for a resource page; use html or one of: "
                                        f"{', '.join(GRAPH_FORMAT_NAMES)}")
         else:
             ranked = accepted_formats(self.headers.get("Accept", ""), html=True)
-            rdf_format = next((f for f in ranked if f in (*GRAPH_FORMAT_NAMES, "html")), "html")
-            rdf_format = None if rdf_format == "html" else rdf_format
-        if rdf_format:
-            answer = self._run(entity_construct(iri), [rdf_format], max_rows=ENTITY_ROWS * 4)
+            wanted = next((f for f in ranked if f in page_formats), "html")
+        if wanted != "html":
+            answer = self._run(entity_construct(iri), [wanted], max_rows=ENTITY_ROWS * 4)
             if answer.rows == 0:
                 raise HTTPProblem(404, f"nothing is known about <{iri}>")
             self._send_answer(answer)
@@ -478,6 +476,7 @@ def entity_construct(iri: str) -> str:
 
 
 def _library() -> list[dict[str, Any]]:
+    """The saved queries as the query page and ``/queries.json`` show them (parameters left open)."""
     out = []
     for name, q in saved_queries().items():
         out.append({
@@ -487,6 +486,12 @@ def _library() -> list[dict[str, Any]]:
             "query": q.bind(unbound_ok=True),
         })
     return out
+
+
+@lru_cache(maxsize=1)
+def _library_json() -> bytes:
+    """``/queries.json``: built once, since the saved queries are package data."""
+    return json.dumps(_library(), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _e(text: object) -> str:
@@ -564,8 +569,12 @@ def _json_for_script(data: Any) -> str:
             .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+@lru_cache(maxsize=1)
 def home_page() -> str:
-    """The query page: an editor, the saved queries as one-click examples, a results table. Offline."""
+    """The query page: an editor, the saved queries as one-click examples, a results table. Offline.
+
+    Built once per process: it depends only on the saved queries and the prefixes.
+    """
     library = _library()
     config = {"id": ID, "prefixes": PREFIXES, "media": MEDIA_TYPES}
     return _HOME_TEMPLATE.replace("__CSS__", _PAGE_CSS + _HOME_CSS).replace(

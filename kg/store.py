@@ -8,12 +8,14 @@ Queries run over the union of the named graphs (the default graph is the union).
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -69,6 +71,7 @@ class QueryResult:
 
     @classmethod
     def from_ntriples(cls, data: bytes) -> QueryResult:
+        """Parse a graph answer serialized as N-Triples."""
         triples = [
             (_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object))
             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
@@ -109,6 +112,64 @@ def _ox_term(term: object) -> Node:
     raise QueryError(f"unsupported RDF term in result: {term!r}")
 
 
+def _ox_json(term: object) -> dict[str, str]:
+    """A pyoxigraph term as a binding of the SPARQL JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def _cut_select(doc: dict[str, Any], max_rows: int | None) -> tuple[dict[str, Any], bool]:
+    """A SELECT answer's JSON document without the rows past ``max_rows``, and whether any were cut."""
+    bindings = doc["results"]["bindings"]
+    if max_rows is None or len(bindings) <= max_rows:
+        return doc, False
+    doc["results"]["bindings"] = bindings[:max_rows]
+    return doc, True
+
+
+def _results_bytes(doc: dict[str, Any], fmt: str) -> tuple[bytes, int | None]:
+    """Serialize a SPARQL JSON results document in a results format; also the row count (None for ASK)."""
+    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    if fmt != "json":
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        data = parsed.serialize(format=RESULT_FORMATS[fmt][0])
+    return data, None if "boolean" in doc else len(doc["results"]["bindings"])
+
+
+def _triples_bytes(source: Any, fmt: str, max_rows: int | None,
+                   prefixes: dict[str, str] | None) -> tuple[bytes, bool, int]:
+    """Serialize triples (or quads, as triples) in an RDF format, stopping after ``max_rows`` of them.
+
+    Turtle declares those of ``prefixes`` the triples use. Returns the bytes, whether the source was
+    cut, and how many triples were written.
+    """
+    triples: list[ox.Triple] = []
+    truncated = False
+    try:
+        for t in source:
+            if max_rows is not None and len(triples) == max_rows:
+                truncated = True
+                break
+            triples.append(t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object))
+    except (OSError, ValueError, RuntimeError, SyntaxError) as e:
+        raise QueryError(f"query failed: {e}") from e
+    extra: dict[str, Any] = {}
+    if fmt == "turtle" and prefixes:
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        extra["prefixes"] = {p: ns for p, ns in prefixes.items() if f"<{ns}" in text}
+    return ox.serialize(triples, format=RDF_FORMATS[fmt][0], **extra), truncated, len(triples)
+
+
 class Store(ABC):
     """One RDF dataset: the ontology, the reference data and one named graph per source document."""
 
@@ -124,11 +185,36 @@ class Store(ABC):
 
     def query(self, sparql: str) -> QueryResult:
         """Run a query and parse the answer."""
-        kind, data = self.query_raw(sparql, "json")
+        kind, data = self.query_raw(sparql, "json")  # a graph answer falls back to N-Triples
         if kind == "graph":
-            kind, data = self.query_raw(sparql, "ntriples")
             return QueryResult.from_ntriples(data)
         return QueryResult.from_json(data)
+
+    def select(self, sparql: str, fmt: str = "json", *,
+               max_rows: int | None = None) -> tuple[bytes, bool, int | None]:
+        """Run a SELECT or ASK query; answer in a results format (json, xml, csv, tsv), cut at ``max_rows``.
+
+        Returns the bytes, whether rows were cut, and how many rows were kept (None for ASK).
+        """
+        kind, data = self.query_raw(sparql, "json")
+        if kind == "graph":
+            raise QueryError("select() runs SELECT and ASK queries; use construct() for CONSTRUCT/DESCRIBE")
+        doc = json.loads(data)
+        doc, truncated = (doc, False) if kind == "ask" else _cut_select(doc, max_rows)
+        data, rows = _results_bytes(doc, fmt)
+        return data, truncated, rows
+
+    def construct(self, sparql: str, fmt: str = "ntriples", *, max_rows: int | None = None,
+                  prefixes: dict[str, str] | None = None) -> tuple[bytes, bool, int]:
+        """Run a CONSTRUCT or DESCRIBE query; answer in an RDF triple format, cut at ``max_rows`` triples.
+
+        Turtle declares those of ``prefixes`` the answer uses. Returns the bytes, whether triples were
+        cut, and how many were kept.
+        """
+        kind, data = self.query_raw(sparql, "ntriples")
+        if kind != "graph":
+            raise QueryError("construct() runs CONSTRUCT and DESCRIBE queries; use select() for SELECT/ASK")
+        return _triples_bytes(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), fmt, max_rows, prefixes)
 
     @abstractmethod
     def load(self, data: bytes, *, format: str = "ntriples", graph: str) -> None:
@@ -152,6 +238,7 @@ class Store(ABC):
         """Serialize the whole dataset (quad formats) or one graph / the union (triple formats)."""
 
     def has_graph(self, graph: str) -> bool:
+        """Whether the dataset holds this named graph."""
         return graph in self.named_graphs()
 
     def clear(self) -> None:
@@ -205,18 +292,29 @@ class OxigraphStore(Store):
                 f"if it is corrupt, delete the directory and run `kg build`"
             ) from e
 
+    @classmethod
+    def from_dump(cls, nquads: bytes) -> OxigraphStore:
+        """An in-memory store holding an N-Quads dump, every graph as it was (the default graph too)."""
+        store = cls(None)
+        store._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+
     @property
     def native(self) -> ox.Store:
         """The underlying pyoxigraph store, for bulk operations."""
         return self._store
 
-    def query_raw(self, sparql: str, fmt: str = "json") -> tuple[str, bytes]:
+    def _query(self, sparql: str) -> Any:
+        """Run a query over the union of the graphs; pyoxigraph's errors become QueryError."""
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=True)
+            return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
         except (OSError, ValueError, RuntimeError) as e:
             raise QueryError(f"query failed: {e}") from e
+
+    def query_raw(self, sparql: str, fmt: str = "json") -> tuple[str, bytes]:
+        result = self._query(sparql)
         if isinstance(result, ox.QueryTriples):
             rdf_fmt = RDF_FORMATS.get(fmt, RDF_FORMATS["ntriples"])[0]
             if rdf_fmt.supports_datasets:
@@ -225,6 +323,37 @@ class OxigraphStore(Store):
         res_fmt = RESULT_FORMATS.get(fmt, RESULT_FORMATS["json"])[0]
         kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"
         return kind, result.serialize(format=res_fmt)
+
+    def select(self, sparql: str, fmt: str = "json", *,
+               max_rows: int | None = None) -> tuple[bytes, bool, int | None]:
+        """As :meth:`Store.select`, but streams the solutions and stops reading at ``max_rows``."""
+        result = self._query(sparql)
+        if isinstance(result, ox.QueryTriples):
+            raise QueryError("select() runs SELECT and ASK queries; use construct() for CONSTRUCT/DESCRIBE")
+        if isinstance(result, ox.QueryBoolean):
+            data, rows = _results_bytes(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON)), fmt)
+            return data, False, rows
+        variables = [v.value for v in result.variables]
+        bindings: list[dict[str, dict[str, str]]] = []
+        truncated = False
+        try:
+            for solution in result:
+                if len(bindings) == max_rows:
+                    truncated = True
+                    break
+                bindings.append({v: _ox_json(solution[v]) for v in variables if solution[v] is not None})
+        except (OSError, ValueError, RuntimeError) as e:
+            raise QueryError(f"query failed: {e}") from e
+        data, rows = _results_bytes({"head": {"vars": variables}, "results": {"bindings": bindings}}, fmt)
+        return data, truncated, rows
+
+    def construct(self, sparql: str, fmt: str = "ntriples", *, max_rows: int | None = None,
+                  prefixes: dict[str, str] | None = None) -> tuple[bytes, bool, int]:
+        """As :meth:`Store.construct`, but streams the triples and stops reading at ``max_rows``."""
+        result = self._query(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("construct() runs CONSTRUCT and DESCRIBE queries; use select() for SELECT/ASK")
+        return _triples_bytes(result, fmt, max_rows, prefixes)
 
     def load(self, data: bytes, *, format: str = "ntriples", graph: str) -> None:
         self._writable()
@@ -304,8 +433,6 @@ class RemoteStore(Store):
     """
 
     def __init__(self, url: str, *, timeout: float = 60.0) -> None:
-        import os
-
         self.location = url
         self.timeout = timeout
         parsed = urllib.parse.urlsplit(url)

@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import KGError, StoreError
-from kg.namespaces import PREFIXES
+from kg.namespaces import split_iri
 from kg.store import Store
 
 
@@ -47,9 +47,11 @@ class ValidationResult:
     triples: int = 0
 
     def lines(self) -> list[str]:
+        """One line per violation, sorted (what `kg validate` prints)."""
         return [v.line() for v in self.violations]
 
     def summary(self) -> str:
+        """One sentence: conforms, or how many violations."""
         if self.conforms:
             return f"conforms to the shapes ({self.triples} triples checked)"
         return f"{len(self.violations)} SHACL violation(s) in {self.triples} triples"
@@ -60,12 +62,8 @@ def short(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        text = str(node)
-        best = max((ns for ns in PREFIXES.values() if text.startswith(ns)), key=len, default=None)
-        if best is not None:
-            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-            return f"{prefix}:{text[len(best) :]}"
-        return f"<{text}>"
+        split = split_iri(str(node))
+        return f"{split[0]}:{split[1]}" if split else f"<{node}>"
     if isinstance(node, Literal):
         text = repr(str(node)) if len(str(node)) <= 60 else repr(str(node)[:57] + "...")
         if node.language:
@@ -74,13 +72,6 @@ def short(node: Node | None) -> str:
             return f"{text}^^{short(node.datatype)}"
         return text
     return "[]"  # a blank node: show only that it is one
-
-
-def load_shapes(ontology_dir: Path) -> Graph:
-    """ontology/shapes.ttl as a graph (InputError when missing or not Turtle)."""
-    from kg.reference import shapes_graph
-
-    return shapes_graph(ontology_dir)
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationResult:
@@ -127,14 +118,16 @@ def store_graph(store: Store) -> Graph:
     g = Graph()
     try:
         g.parse(data=data, format="nt")
-    except Exception as e:
+    except Exception as e:  # rdflib's N-Triples parser raises several unrelated types
         raise KGError(f"cannot read the store's content for validation ({e}); rebuild with `kg build`") from e
     return g
 
 
 def validate_store(store: Store, ontology_dir: Path) -> ValidationResult:
-    """Validate the union of the store's graphs against ontology/shapes.ttl."""
-    shapes = load_shapes(ontology_dir)
+    """Validate the union of the store's graphs against ontology/shapes.ttl (InputError when it is bad)."""
+    from kg.reference import shapes_graph
+
+    shapes = shapes_graph(ontology_dir)
     if not store.named_graphs():
         raise StoreError(f"the store at {store.location} is empty; run `kg build` first (or pass --store)")
     return validate_graph(store_graph(store), shapes)

@@ -368,16 +368,22 @@ def _why(graph: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> str:
 
 # ---- the public API -----------------------------------------------------------------------------
 
+def entity_graph(store: Store) -> nx.MultiDiGraph:
+    """Every entity and relation of the store, before any view, focus or filter (see :func:`project`)."""
+    return _Builder(store).build()
+
+
 def project(store: Store, *, view: str = "all", focus: str | None = None, depth: int = 2,
             types: Iterable[str] | None = None, date_from: str | None = None,
-            date_to: str | None = None) -> nx.MultiDiGraph:
+            date_to: str | None = None, full: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
     """The networkx projection of the store for one view, optionally cut down.
 
     ``view``: ``all`` (every entity and relation), ``overview`` (missions, host and contributing
     countries) or ``statements`` (speakers, statements, what they mention). ``focus`` (acronym, name,
     alias or IRI) keeps the neighbourhood within ``depth`` hops; ``types`` keeps those node types (the
     focus stays); ``date_from``/``date_to`` (YYYY, YYYY-MM or YYYY-MM-DD) keep dated nodes and edges
-    that overlap the range, and undated nodes still linked to something.
+    that overlap the range, and undated nodes still linked to something. ``full``: the store's
+    :func:`entity_graph` when the caller already has it (several views of one store); it is not modified.
     """
     if view not in VIEWS:
         raise UsageError(f"unknown view {view!r}; use one of: {', '.join(VIEWS)}")
@@ -385,7 +391,7 @@ def project(store: Store, *, view: str = "all", focus: str | None = None, depth:
         raise UsageError(f"--depth must be 0 or more, not {depth}")
     wanted = _check_types(types)
     date_from, date_to = _check_dates(date_from, date_to)
-    graph = _Builder(store).build()
+    graph = full if full is not None else entity_graph(store)
     focus_iri = resolve(graph, focus) if focus is not None else None
     graph = _view(graph, view, keep=focus_iri)
     if date_from or date_to:
@@ -402,8 +408,9 @@ def project(store: Store, *, view: str = "all", focus: str | None = None, depth:
     if wanted is not None:
         graph = graph.subgraph(sorted(n for n, d in graph.nodes(data=True)
                                       if d["type"] in wanted or n == focus_iri)).copy()
-    graph.graph["view"] = view
-    return _sorted_copy(graph)
+    out = _sorted_copy(graph)
+    out.graph["view"] = view  # on the copy: ``full`` may be returned unchanged by the steps above
+    return out
 
 
 def _check_types(types: Iterable[str] | None) -> set[str] | None:
@@ -547,7 +554,7 @@ def resolve(graph: nx.MultiDiGraph, name: str) -> str:
 
 def find_entity(store: Store, name: str) -> str:
     """The IRI of the entity ``name`` refers to, looked up in the whole projection."""
-    return resolve(_Builder(store).build(), name)
+    return resolve(entity_graph(store), name)
 
 
 # ---- big graphs: sampling and layout --------------------------------------------------------------

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.namespaces import GRAPH
@@ -53,18 +54,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
-    """Wait until something accepts connections on 127.0.0.1:port; fail with the log if the process died."""
+def _wait(probe: Callable[[], object], proc: subprocess.Popen, log: Path, timeout: float, what: str) -> None:
+    """Call ``probe`` until it raises no OSError; fail with the log if the process died or time ran out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited with {proc.returncode}:\n{_tail(log)}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            probe()
+            return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port} after {timeout} s:\n{_tail(log)}")
+    raise RuntimeError(f"{what} after {timeout} s:\n{_tail(log)}")
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    """Wait until something accepts connections on 127.0.0.1:port; fail with the log if the process died."""
+    def connect() -> None:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+
+    _wait(connect, proc, log, timeout, f"nothing listens on port {port}")
 
 
 def start_kg_serve(store: str, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
@@ -77,7 +86,6 @@ def start_kg_serve(store: str, log: Path, *args: str) -> tuple[subprocess.Popen,
     )
     handle.close()
     try:
-        wait_for_port(port, proc, log)
         wait_for_http(f"http://127.0.0.1:{port}/", proc, log)
     except BaseException:
         stop(proc)
@@ -86,18 +94,14 @@ def start_kg_serve(store: str, log: Path, *args: str) -> tuple[subprocess.Popen,
 
 
 def wait_for_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}:\n{_tail(log)}")
+    """Wait until ``url`` gives any HTTP answer (an error status counts); fail with the log otherwise."""
+    def fetch() -> None:
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
+            urllib.request.urlopen(url, timeout=2).close()
         except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} does not answer after {timeout} s:\n{_tail(log)}")
+            pass  # the server answered
+
+    _wait(fetch, proc, log, timeout, f"{url} does not answer")
 
 
 def stop(proc: subprocess.Popen) -> None:

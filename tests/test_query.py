@@ -41,12 +41,13 @@ from kg.query import (
     execute,
     get_saved,
     prepare,
+    prologue,
     run_query,
     saved_queries,
     term_for,
     where_brace,
 )
-from kg.store import open_store
+from kg.store import Store, open_store
 
 REFERENCE = ROOT / "data" / "reference"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -441,6 +442,25 @@ def test_row_limit_stops_the_answer(fx):
     assert answer.truncated and answer.rows == 5 and len(select_rows(answer.data)) == 5
     small = execute(fx, "SELECT * WHERE { ?s pk:acronym ?o }", max_rows=500, formats=["csv"])
     assert not small.truncated and small.data.decode().count("\n") == small.rows + 1
+
+
+def test_row_limit_is_the_same_on_the_streaming_and_the_generic_store_path(fx):
+    """Oxigraph streams and stops at the limit; the generic path (remote stores) cuts the parsed answer."""
+    text = prologue() + "SELECT ?s ?o WHERE { ?s pk:acronym ?o } ORDER BY ?o"
+    for fmt in ("json", "csv"):
+        streamed = fx.select(text, fmt, max_rows=3)
+        assert streamed[1:] == (True, 3) and streamed == Store.select(fx, text, fmt, max_rows=3)
+    graph = prologue() + "CONSTRUCT { ?s pk:acronym ?o } WHERE { ?s pk:acronym ?o }"
+    everything, cut, total = fx.construct(graph, "ntriples")
+    assert not cut and total > 2
+    whole = set(everything.decode().splitlines())
+    for data, truncated, rows in (fx.construct(graph, "ntriples", max_rows=2),
+                                  Store.construct(fx, graph, "ntriples", max_rows=2)):
+        lines = data.decode().splitlines()
+        assert (truncated, rows, len(lines)) == (True, 2, 2) and set(lines) <= whole
+    with pytest.raises(QueryError) as err:
+        fx.select(graph)
+    assert str(err.value) == "select() runs SELECT and ASK queries; use construct() for CONSTRUCT/DESCRIBE"
 
 
 # ---- worker processes: time limit ---------------------------------------------------------------------

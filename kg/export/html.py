@@ -13,15 +13,14 @@ from __future__ import annotations
 import functools
 import html
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kg.errors import KGError
+from kg.export import atomic_output
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -238,23 +237,15 @@ def render_page(data: dict[str, Any]) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over ``path``: never a half-written page."""
+    """Write a page with :func:`kg.export.atomic_output`: never a half-written page."""
+    opened = False  # whether the temporary file exists, i.e. the directory was writable
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with atomic_output(path) as out:
+            opened = True
+            out.write(text.encode("utf-8"))
     except OSError as e:
-        raise KGError(f"cannot write {path}: {e.strerror or e}; check that the directory is writable") from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError):
-            raise KGError(f"cannot write {path}: {e.strerror or e}; check that the directory is writable "
-                          f"and the disk has room") from e
-        raise
+        fix = "check that the directory is writable" + (" and the disk has room" if opened else "")
+        raise KGError(f"cannot write {path}: {e.strerror or e}; {fix}") from e
 
 
 # ---- writers ----------------------------------------------------------------------------------------
@@ -286,13 +277,14 @@ STANDARD_VIEWS: tuple[tuple[str, str, str, str], ...] = (
 def write_standard_views(store: Store, out_dir: str | Path, *, types: Iterable[str] | None = None,
                          date_from: str | None = None, date_to: str | None = None) -> list[Path]:
     """Write ``overview.html``, ``statements.html`` and ``index.html`` into ``out_dir``; return the paths."""
-    from kg.viz import project
+    from kg.viz import entity_graph, project
 
     out = Path(out_dir)
     written: list[Path] = []
     rows: list[tuple[str, str, str, int, int]] = []
+    full = entity_graph(store)  # read the store once for every view
     for view, filename, title, blurb in STANDARD_VIEWS:
-        graph = project(store, view=view, types=types, date_from=date_from, date_to=date_to)
+        graph = project(store, view=view, types=types, date_from=date_from, date_to=date_to, full=full)
         size_by = "personnel" if view == "overview" else "degree"
         written.append(write_view(graph, out / filename, title=title, size_by=size_by))
         rows.append((filename, title, blurb, graph.number_of_nodes(), graph.number_of_edges()))

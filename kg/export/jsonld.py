@@ -16,11 +16,9 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from kg.export.rdf import graph_lines, union_lines
-from kg.namespaces import PREFIXES
+from kg.export.rdf import RDF_TYPE, graph_lines, split_line, union_lines, write_text
+from kg.namespaces import PREFIXES, split_iri
 from kg.store import Store
-
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
 def context() -> dict[str, Any]:
@@ -42,18 +40,14 @@ class _Compactor:
     """N-Triples term text -> JSON-LD values, IRIs compacted with our prefixes."""
 
     def __init__(self) -> None:
-        self._by_length = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self._cache: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
         cached = self._cache.get(iri)
         if cached is None:
-            cached = iri
-            for prefix, ns in self._by_length:
-                # "prefix://…" would read as an absolute IRI, so such a suffix stays expanded
-                if iri.startswith(ns) and len(iri) > len(ns) and not iri.startswith("//", len(ns)):
-                    cached = f"{prefix}:{iri[len(ns):]}"
-                    break
+            split = split_iri(iri)
+            # "prefix://…" would read as an absolute IRI, so such a suffix stays expanded
+            cached = f"{split[0]}:{split[1]}" if split and split[1] and not split[1].startswith("//") else iri
             if len(self._cache) > 200_000:
                 self._cache.clear()
             self._cache[iri] = cached
@@ -93,8 +87,7 @@ def _nodes(lines: list[bytes]) -> Iterator[dict[str, Any]]:
     subject: str | None = None
     node: dict[str, Any] = {}
     for raw in lines:
-        s, p, rest = raw.decode("utf-8").split(" ", 2)
-        o = rest[:-2]
+        s, p, o = split_line(raw.decode("utf-8"))
         if s != subject:
             if subject is not None:
                 yield node
@@ -117,15 +110,11 @@ def _nodes(lines: list[bytes]) -> Iterator[dict[str, Any]]:
 
 def write_jsonld(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
     """JSON-LD: the union of the graphs (or one graph), compact, with the context inline."""
-    lines = union_lines(graph_lines(store, graph))
-    out.write(b'{\n"@context": ' + _dumps(context()["@context"]).encode("utf-8") + b',\n"@graph": [\n')
-    first = True
-    batch: list[str] = []
-    for node in _nodes(lines):
-        batch.append(("" if first else ",\n") + _dumps(node))
-        first = False
-        if len(batch) >= 5_000:
-            out.write("".join(batch).encode("utf-8"))
-            batch.clear()
-    batch.append("\n]\n}\n")
-    out.write("".join(batch).encode("utf-8"))
+    def chunks() -> Iterator[str]:
+        yield '{\n"@context": ' + _dumps(context()["@context"]) + ',\n"@graph": [\n'
+        separator = ""
+        for node in _nodes(union_lines(graph_lines(store, graph))):
+            yield separator + _dumps(node)
+            separator = ",\n"
+        yield "\n]\n}\n"
+    write_text(out, chunks())

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import kg
 from kg.errors import UsageError
-from kg.namespaces import GRAPH_ONTOLOGY, PK, PREFIXES
+from kg.namespaces import GRAPH_ONTOLOGY, PK, PREFIXES, split_iri
 from kg.store import Store
 
 if TYPE_CHECKING:
@@ -75,7 +75,6 @@ class _Page:
 
         self.g = g
         self.U = URIRef
-        self.by_length = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.documented: dict[str, str] = {}  # IRI -> anchor
 
     # -- reading the graph --
@@ -86,10 +85,8 @@ class _Page:
         return sorted(self.g.subjects(self.U(p), o), key=str)
 
     def typed(self, types: Iterable[str]) -> list[Node]:
-        from rdflib import URIRef
-
         found = {s for t in types for s in self.g.subjects(self.U(RDF + "type"), self.U(t))}
-        return sorted((s for s in found if isinstance(s, URIRef)), key=self.sort_key)
+        return sorted((s for s in found if isinstance(s, self.U)), key=self.sort_key)
 
     def text(self, s: Node, *preds: str) -> str | None:
         """The English (or untagged, or any) value of the first predicate that has one."""
@@ -111,10 +108,8 @@ class _Page:
 
     # -- writing terms --
     def curie(self, iri: str) -> str:
-        for prefix, ns in self.by_length:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{prefix}:{iri[len(ns):]}"
-        return iri
+        split = split_iri(iri)
+        return f"{split[0]}:{split[1]}" if split and split[1] else iri
 
     def link(self, node: Node) -> str:
         iri = str(node)

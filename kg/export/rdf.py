@@ -186,7 +186,7 @@ def _safe_relative(rest: str) -> bool:
     return not any(seg in (".", "..") for seg in path.split("/"))
 
 
-def _split(line: str) -> tuple[str, str, str]:
+def split_line(line: str) -> tuple[str, str, str]:
     """Subject, predicate and object text of an N-Triples line (``<s> <p> o .``)."""
     s, p, rest = line.split(" ", 2)
     return s, p, rest[:-2]
@@ -197,7 +197,7 @@ def turtle_blocks(lines: Iterable[bytes], style: TurtleStyle, indent: str = "") 
     current: str | None = None
     by_pred: dict[str, list[str]] = {}
     for raw in lines:
-        s, p, o = _split(raw.decode("utf-8"))
+        s, p, o = split_line(raw.decode("utf-8"))
         if s != current:
             if current is not None:
                 yield _block(current, by_pred, style, indent)
@@ -221,7 +221,8 @@ def _block(subject: str, by_pred: dict[str, list[str]], style: TurtleStyle, inde
     return f"{indent}{style.term(subject)} " + f" ;\n{inner}".join(parts) + " .\n"
 
 
-def _write_text(out: BinaryIO, chunks: Iterable[str]) -> None:
+def write_text(out: BinaryIO, chunks: Iterable[str]) -> None:
+    """Write text chunks as UTF-8 in batches: few write calls, and no dump held whole in memory."""
     batch: list[str] = []
     for chunk in chunks:
         batch.append(chunk)
@@ -246,7 +247,7 @@ def write_turtle_lines(lines: Iterable[bytes], out: BinaryIO, *, style: TurtleSt
         yield style.header()
         for block in turtle_blocks(lines, style):
             yield "\n" + block
-    _write_text(out, chunks())
+    write_text(out, chunks())
 
 
 def write_trig(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
@@ -263,4 +264,4 @@ def write_trig(store: Store, out: BinaryIO, *, graph: str | None = None) -> None
                 yield block if first else "\n" + block
                 first = False
             yield "}\n"
-    _write_text(out, chunks())
+    write_text(out, chunks())

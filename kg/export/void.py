@@ -21,8 +21,19 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 import kg
+from kg.export import BUILD_EXPORTS, WRITERS
 from kg.export.rdf import TurtleStyle, write_turtle_lines
-from kg.namespaces import BASE, GRAPH, GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, PK, PREFIXES, sparql_prologue
+from kg.namespaces import (
+    BASE,
+    GRAPH,
+    GRAPH_ONTOLOGY,
+    GRAPH_REFERENCE,
+    ID,
+    PK,
+    PREFIXES,
+    sparql_prologue,
+    split_iri,
+)
 from kg.store import Store
 
 DATASET = BASE + "dataset"
@@ -30,15 +41,13 @@ SPARQL_ENDPOINT = "http://127.0.0.1:8000/sparql"
 #: the licence when the ontology states none (the ontology's dcterms:license wins)
 LICENSE = "https://opensource.org/licenses/MIT"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+#: the prefixes of void.ttl: ours plus the SPARQL service description
+VOID_PREFIXES: dict[str, str] = {**PREFIXES, "sd": SD}
 
-#: the dumps as published: (format name, file, media type)
-DUMPS: tuple[tuple[str, str, str], ...] = (
-    ("turtle", "peacekeeping.ttl", "text/turtle"),
-    ("ntriples", "peacekeeping.nt", "application/n-triples"),
-    ("nquads", "peacekeeping.nq", "application/n-quads"),
-    ("trig", "peacekeeping.trig", "application/trig"),
-    ("jsonld", "peacekeeping.jsonld", "application/ld+json"),
-)
+#: the dumps as published: (format name, file, media type), from the export registry
+DUMPS: tuple[tuple[str, str, str], ...] = tuple(
+    (fmt, name, WRITERS[fmt].media_type) for fmt, name in BUILD_EXPORTS
+    if fmt in ("turtle", "ntriples", "nquads", "trig", "jsonld"))
 
 #: public data sets the reference data is converted from: (marker in dcterms:source values,
 #: title, original producer as they ask to be cited, URL). A data set is listed when its marker
@@ -94,14 +103,14 @@ class _Triples:
 
 
 def _ns(prefix: str, local: str) -> str:
-    return PREFIXES.get(prefix, SD if prefix == "sd" else "") + local
+    return VOID_PREFIXES[prefix] + local
 
 
 def _iri_key(iri: str) -> str:
     """``pk/PeacekeepingMission`` for a term of a known namespace, else a quoted IRI."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}/{quote(iri[len(ns):], safe='-._~')}"
+    split = split_iri(iri)
+    if split and split[1]:
+        return f"{split[0]}/{quote(split[1], safe='-._~')}"
     return "iri/" + quote(iri, safe="")
 
 
@@ -248,5 +257,5 @@ def _partitions(store: Store, t: _Triples) -> None:
 
 def write_void(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
     """``void.ttl``: the description written as sorted, pretty Turtle."""
-    style = TurtleStyle({**PREFIXES, "sd": SD}, base=BASE)
+    style = TurtleStyle(VOID_PREFIXES, base=BASE)
     write_turtle_lines(describe(store), out, style=style)

@@ -11,6 +11,7 @@ may point forward to someone named later.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.extract import lexicon as lx
@@ -80,6 +81,7 @@ _NOUN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _HEAD_NOUNS = lx.SPEAKER_NOUNS | lx.GROUP_NOUNS | lx.ORG_SPEAKER_NOUNS | {"delegates", "speakers", "speaker"}
+_HEAD_NOUN_ALT = "|".join(sorted(_HEAD_NOUNS, key=len, reverse=True))
 _MODIFIER = re.compile(
     r"^(?:[A-Z][\w.'\-]*|U\.N\.|UN|top|senior|chief|peacekeeping|peace|military|police|"
     r"council|security|government|mission|union|committee|opposition|rebel|army|"
@@ -123,6 +125,22 @@ _SG_DESC = re.compile(
     r"^(?:the )?(?:un |u n |united nations )?(?:secretary general|sg|unsg|un chief|"
     r"united nations chief)$|^(?:the )?(?:un|u n|united nations|world body s) chief$"
 )
+#: head noun of a description -> what the post or role of the person it means may say
+_ROLE_SYNONYMS = {
+    "official": r"representative|secretary|head|chief|commander|envoy|coordinator|official|"
+    r"adviser|spokes|director|president|minister",
+    "diplomat": r"representative|secretary|head|envoy|ambassador|diplomat|coordinator|official",
+    "envoy": r"representative|envoy|head|coordinator",
+    "chief": r"chief|head|secretary|commander|representative",
+    "head": r"head|chief|representative|commander",
+    "boss": r"chief|head|secretary",
+    "general": r"general",
+    "commander": r"commander|general",
+    "spokesman": r"spokes",
+    "spokesperson": r"spokes",
+    "spokeswoman": r"spokes",
+    "representative": r"representative",
+}
 _PK_POST = re.compile(r"Under-Secretary-General for Peace(?:keeping)? Operations")
 _SG_POST = re.compile(r"^(?:Acting )?Secretary-General of the United Nations")
 
@@ -260,7 +278,9 @@ class Resolver:
         return None
 
     # ---- descriptions ---------------------------------------------------------------------------------
-    def _persons_compatible(self, test, pos: int, forward: bool) -> Speaker | None:  # noqa: ANN001
+    def _persons_compatible(
+        self, test: Callable[[_Person], bool], pos: int, forward: bool
+    ) -> Speaker | None:
         prior, later = [], []
         for p in self.persons:
             if not test(p):
@@ -321,7 +341,7 @@ class Resolver:
         if gov_head in _GOVERNMENT_HEADS:
             country = next((m for m in inner if m.kind == "country"), None)
             if country is not None:
-                return Speaker("country:" + country.id, country.name, "organization", "country", country.id)
+                return self.entity(country)
         # 'the Iran-backed group', 'the rebel movement': the organisation named last before
         if gov_head in ("group", "movement", "militia") and not re.match(r"^(?:a|an) ", f):
             orgs = [m for m in self.mentions if m.kind == "org" and m.end <= pos]
@@ -400,27 +420,10 @@ class Resolver:
         if head in ("official", "officials", "diplomat", "envoy", "boss") or head in lx.SPEAKER_NOUNS:
             if head.endswith("s") and head not in lx.SPEAKER_NOUNS:
                 return None
-            syn = {
-                "official": r"representative|secretary|head|chief|commander|envoy|coordinator|official|"
-                r"adviser|"
-                r"spokes|director|president|minister",
-                "diplomat": r"representative|secretary|head|envoy|ambassador|diplomat|coordinator|official",
-                "envoy": r"representative|envoy|head|coordinator",
-                "chief": r"chief|head|secretary|commander|representative",
-                "head": r"head|chief|representative|commander",
-                "boss": r"chief|head|secretary",
-                "general": r"general",
-                "commander": r"commander|general",
-                "spokesman": r"spokes",
-                "spokesperson": r"spokes",
-                "spokeswoman": r"spokes",
-                "representative": r"representative",
-            }.get(head, re.escape(head))
-            test_re = re.compile(syn, re.IGNORECASE)
-            return self._by_role(test_re, pos, forward)
+            return self._by_role(_ROLE_SYNONYMS.get(head, re.escape(head)), pos, forward)
         return None
 
-    def _by_role(self, pattern, pos: int, forward: bool) -> Speaker | None:  # noqa: ANN001
+    def _by_role(self, pattern: str | re.Pattern[str], pos: int, forward: bool) -> Speaker | None:
         rx = re.compile(pattern, re.IGNORECASE) if isinstance(pattern, str) else pattern
 
         def test(p: _Person) -> bool:
@@ -500,8 +503,6 @@ class Attributor:
                 and text[s.start : vs].strip() not in ("", '"', "\u201c")
             ):
                 continue  # 'Welcome to …' inside a sentence, names like 'Said'
-            if lemma == "appeal" and not s.headline and low == "appeals":
-                pass
             cond = lx.CONDITIONAL.get(lemma)
             opening_part = low.endswith("ing") and not text[s.start : vs].strip(" \"\u201c'")
             if cond and not cond.match(after) and not (opening_part and low in lx.OPENING_PARTICIPLES):
@@ -581,11 +582,9 @@ class Attributor:
             pre = text[s0:start]
             # include a leading article / title in the surface form
             art = re.search(r"(?:\b(?:the|The)\s+)$", pre)
-            surface = text[start - (len(art.group(0)) if art else 0) : end]
-            if kind == "country" and m.text in self.g.demonym_forms:
-                pass
-            else:
-                return Chunk(start - (len(art.group(0)) if art else 0), end, surface.strip(), kind, m.id)
+            if not (kind == "country" and m.text in self.g.demonym_forms):  # 'the Malian' is not Mali
+                lead = start - (len(art.group(0)) if art else 0)
+                return Chunk(lead, end, text[lead:end].strip(), kind, m.id)
         pm = _PRONOUN.search(seg)
         if pm:
             return Chunk(
@@ -700,7 +699,7 @@ class Attributor:
             r"((?:the\s+|a\s+|an\s+"
             + (r"|(?=[a-z]+\s+[a-z]+\b)" if bare else "")
             + r")(?:[\w.'\u2019()\-]+\s+){0,6}?(?:"
-            + "|".join(sorted(_HEAD_NOUNS, key=len, reverse=True))
+            + _HEAD_NOUN_ALT
             + r"))\b(?:\s+(?:of|for|in|to)\s+[^,.;]{1,60}?)?"
             + (r"(?=[,.;]|$)" if strict else r"(?=[,.;]|$|\s+[a-z]+(?:ed|s)\b)"),
             seg,
@@ -731,7 +730,7 @@ class Attributor:
         end = s.start + len(seg)
         if not seg:
             return None
-        if seg.endswith((",", ")")) and seg.endswith(","):
+        if seg.endswith(","):
             # apposition: SUBJECT, APPOSITION, VERB
             inner_end = end - 1
             prev_comma = text.rfind(",", s.start, inner_end)
@@ -766,8 +765,6 @@ class Attributor:
                         return Chunk(m.start, m.end, text[m.start : m.end], "person", m.id)
                     break
             return None
-        if before and before[-1].endswith(("'s", "\u2019s")) and c.kind in ("desc", "group"):
-            pass
         if c.kind == "rel":
             ant_end = c.start
             seg2 = text[s.start : ant_end].rstrip()
@@ -815,8 +812,6 @@ class Attributor:
             return r.person(c.ref)
         if c.kind in ("body", "mission", "country", "org"):
             m = next((m for m in self.entity_mentions if m.kind == c.kind and m.id == c.ref), None)
-            if c.kind == "country" and m is not None:
-                return Speaker("country:" + m.id, m.name, "organization", "country", m.id)
             return r.entity(m) if m else None
         if c.kind == "un":
             return r.un()

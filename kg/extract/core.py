@@ -16,7 +16,7 @@ from kg.extract.entities import (
 )
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.persons import find_persons, to_records
-from kg.extract.text import blank, find_quotes, normalize, paragraphs, sentences
+from kg.extract.text import Quote, blank, find_quotes, normalize, paragraphs, sentences
 from kg.model import Document, ExtractionResult, Mention, Statement
 
 _TRANSCRIPT = re.compile(
@@ -82,12 +82,7 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
     person_mentions = [m for p in persons for m in p.mentions]
     mentions = sorted(found.mentions + person_mentions, key=lambda m: (m.start, m.end))
 
-    masked = list(work)
-    for q in all_quotes:
-        for i in range(q.start, q.end):
-            if masked[i] != "\n":
-                masked[i] = "~"
-    masked_text = "".join(masked)
+    masked_text = blank(work, [(q.start, q.end) for q in all_quotes], "~")  # quotation interiors
     resolver = Resolver(g, persons, mentions, lookup_date)
     att = Attributor(work, masked_text, g, resolver)
 
@@ -133,7 +128,7 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
         stmts.extend(_headline_statements(s, att, resolver, work, mentions))
     stmts.sort(key=lambda st: st.spans[0][0])
 
-    _assign_dates(stmts, work, anchor, sents, live)
+    _assign_dates(stmts, work, anchor, sents)
     records = [_record(st, text, work, mentions, g, resolver) for st in stmts]
     return ExtractionResult(
         document=doc, persons=tuple(to_records(persons)), mentions=tuple(mentions), statements=tuple(records)
@@ -227,11 +222,9 @@ def _sentence_statements(
     for h in good:
         groups.setdefault(h.speaker.key, []).append(h)
     out = []
-    for key, hs in groups.items():
+    for hs in groups.values():
         chunk = next((h.chunk for h in hs if h.chunk is not None), None)
-        st = _Stmt(hs[0].speaker, s, hs, chunk.text if chunk else None)
-        out.append(st)
-        del key
+        out.append(_Stmt(hs[0].speaker, s, hs, chunk.text if chunk else None))
     # quotes: to the nearest reporting verb before them, else the first one after
     for q in s.quotes:
         if _scare_quote(work, q):
@@ -253,29 +246,19 @@ def _sentence_statements(
     return sorted(out, key=lambda x: x.hits[0].start)
 
 
-def _scare_quote(work: str, q) -> bool:  # noqa: ANN001
+#: words before a quotation that make it a name or a term rather than speech
+_SCARE_QUOTE_LEAD = frozenset(
+    "among of the a an so-called by for with from between its their his her".split()
+)
+
+
+def _scare_quote(work: str, q: Quote) -> bool:
     """A short quoted noun phrase after a preposition or article ("among 'blue helmets'") is not speech."""
     inner = work[q.start : q.end]
     if len(inner.split()) > 3 or not q.closed:
         return False
     prev = work[max(0, q.open - 20) : q.open].split()
-    return bool(prev) and prev[-1].lower() in (
-        "among",
-        "of",
-        "the",
-        "a",
-        "an",
-        "so-called",
-        "by",
-        "for",
-        "with",
-        "from",
-        "between",
-        "its",
-        "their",
-        "his",
-        "her",
-    )
+    return bool(prev) and prev[-1].lower() in _SCARE_QUOTE_LEAD
 
 
 _HEAD_COLON = re.compile(r"^\s*(?P<sp>[^:]{2,60}?):\s+\S")
@@ -324,7 +307,7 @@ def _headline_statements(
 
 
 def _assign_dates(
-    stmts: list[_Stmt], work: str, anchor: dts.Anchor, sents: list[Sentence], live: list
+    stmts: list[_Stmt], work: str, anchor: dts.Anchor, sents: list[Sentence]
 ) -> None:
     """Own date expressions first; then the speaker's earlier occasion; then the lead's event date."""
     lead_para = min((s.para for s in sents if not s.headline), default=None)

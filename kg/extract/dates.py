@@ -176,70 +176,76 @@ def _shift_month(d: dt.date, months: int) -> dt.date:
     return dt.date(y, m, 1)
 
 
+def _day_and_month(m: re.Match[str]) -> tuple[int, int] | None:
+    """(month, day) of an expression that names a day of a month ('5 March', 'Tuesday, March 5')."""
+    day = m.group("fd1") or m.group("fd2") or m.group("md_d") or m.group("dm_d")
+    if not day:
+        return None
+    return _month(m.group("fm1") or m.group("fm2") or m.group("md_m") or m.group("dm_m")), int(day)
+
+
 def resolve(m: re.Match[str], anchor: Anchor) -> Resolved:
     """Resolve one date expression against the document anchor."""
     text = m.group(0)
+
+    def out(value: str | None, blocking: bool = False) -> Resolved:
+        return Resolved(value, text, m.start(), m.end(), blocking)
+
     a, p = anchor.date, anchor.precision
+    named = _day_and_month(m)
     if a is None or p not in ("day", "month"):
         # explicit years can still be read
         year = m.group("fy") or m.group("md_y") or m.group("dm_y") or m.group("mon_y")
-        if year and (m.group("fd1") or m.group("fd2") or m.group("md_d") or m.group("dm_d")):
-            month = _month(m.group("fm1") or m.group("fm2") or m.group("md_m") or m.group("dm_m"))
-            day = int(m.group("fd1") or m.group("fd2") or m.group("md_d") or m.group("dm_d"))
+        if year and named:
             try:
-                return Resolved(dt.date(int(year), month, day).isoformat(), text, m.start(), m.end(), False)
+                return out(dt.date(int(year), *named).isoformat())
             except ValueError:
                 pass
-        return Resolved(None, text, m.start(), m.end(), True)
+        return out(None, True)
     day_prec = p == "day"
 
     def month_only(d: dt.date) -> str:
         return d.strftime("%Y-%m")
 
-    if m.group("wd_full") or m.group("md_m") or m.group("dm_d"):
-        month = _month(m.group("fm1") or m.group("fm2") or m.group("md_m") or m.group("dm_m"))
-        day = int(m.group("fd1") or m.group("fd2") or m.group("md_d") or m.group("dm_d"))
+    if named:  # 'wd_full', 'md_m' and 'dm_d' are the alternatives that name a day
+        month, day = named
         year = m.group("fy") or m.group("md_y") or m.group("dm_y")
         y = int(year) if year else a.year
         try:
             d = dt.date(y, month, day)
         except ValueError:
-            return Resolved(None, text, m.start(), m.end(), True)
+            return out(None, True)
         if not year and d > a + dt.timedelta(days=1) and day_prec:
             d = d.replace(year=y - 1)
         if m.group("wd_full") and WEEKDAYS[m.group("wd_full").lower()] != d.weekday():
-            return Resolved(month_only(d), text, m.start(), m.end(), False)
-        return Resolved(d.isoformat(), text, m.start(), m.end(), False)
+            return out(month_only(d))
+        return out(d.isoformat())
     if m.group("wd"):
         if m.group("pm"):
             try:
-                d = dt.date(a.year, _month(m.group("pm")), int(m.group("pd")))
-                return Resolved(d.isoformat(), text, m.start(), m.end(), False)
+                return out(dt.date(a.year, _month(m.group("pm")), int(m.group("pd"))).isoformat())
             except ValueError:
                 pass
         if not day_prec:
-            return Resolved(month_only(a), text, m.start(), m.end(), False)
+            return out(month_only(a))
         back = (a.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
-        return Resolved((a - dt.timedelta(days=back)).isoformat(), text, m.start(), m.end(), False)
+        return out((a - dt.timedelta(days=back)).isoformat())
     if m.group("today"):
-        return Resolved(a.isoformat() if day_prec else month_only(a), text, m.start(), m.end(), False)
+        return out(a.isoformat() if day_prec else month_only(a))
     if m.group("yesterday"):
-        if day_prec:
-            return Resolved((a - dt.timedelta(days=1)).isoformat(), text, m.start(), m.end(), False)
-        return Resolved(month_only(a), text, m.start(), m.end(), False)
+        return out((a - dt.timedelta(days=1)).isoformat() if day_prec else month_only(a))
     if m.group("thismonth"):
-        return Resolved(month_only(a), text, m.start(), m.end(), False)
+        return out(month_only(a))
     if m.group("lastmonth"):
-        return Resolved(month_only(_shift_month(a, -1)), text, m.start(), m.end(), False)
+        return out(month_only(_shift_month(a, -1)))
     if m.group("week"):
-        blocking = m.group("week").lower().startswith(("last", "next"))
-        return Resolved(None, text, m.start(), m.end(), blocking)
+        return out(None, m.group("week").lower().startswith(("last", "next")))
     if m.group("mon"):
         month = _month(m.group("mon"))
         if m.group("mon_y"):
-            return Resolved(f"{int(m.group('mon_y')):04d}-{month:02d}", text, m.start(), m.end(), False)
+            return out(f"{int(m.group('mon_y')):04d}-{month:02d}")
         y = a.year if month <= a.month else a.year - 1
         if text.lower().startswith("last") and month == a.month:
             y -= 1
-        return Resolved(f"{y:04d}-{month:02d}", text, m.start(), m.end(), False)
-    return Resolved(None, text, m.start(), m.end(), False)
+        return out(f"{y:04d}-{month:02d}")
+    return out(None)

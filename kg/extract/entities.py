@@ -36,6 +36,21 @@ _UN_MARK = re.compile(
     r"(?![\w-])"
 )
 _YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20[0-4]\d)(?!\d)")
+_BARE_ACRONYM = re.compile(r"(?<![\w-])([A-Z]{4,8})(?![\w-])(?!\s+(?:I{1,3}|IV)\b)")
+#: words that say nothing about which mission a name means
+_NAME_STOPWORDS = {"of", "in", "the", "for", "and", "united", "nations", "un", "to"}
+_KNOWN_ORG_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(re.escape(k) for k in sorted(set(lx.KNOWN_ORGS), key=len, reverse=True))
+    + r")(?![\w])"
+)
+_ORG_NAME_RE = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w'\-]*\s+){1,5}?(?:"
+    + lx.ORG_HEADS
+    + r")(?:\s+of(?:\s+the)?\s+[A-Z][\w'\-]*)?)"
+    r"(?![\w-])"
+)
+_NATIONAL_ARMY_RE = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+(army|armed forces|military|navy)(?![\w-])")
 
 
 @dataclass
@@ -86,12 +101,9 @@ def find_missions(work: str, g: Gazetteer, date: str | None, found: Found) -> No
             continue
         if " " not in acr and re.match(r"\s+(?:I{1,3}|IV)\b", work[m.end() :]):
             continue  # 'UNOSOM II' is matched by its own alternative
-        if " " not in acr:
-            # a bare 'UNOSOM' / 'UNEF' when only numbered missions exist
-            pass
         found.add(Mention("mission", acr, acr, tok, m.start(), m.end()))
     # bare acronyms of numbered missions ("UNOSOM" -> the one active on the date)
-    for m in re.finditer(r"(?<![\w-])([A-Z]{4,8})(?![\w-])(?!\s+(?:I{1,3}|IV)\b)", work):
+    for m in _BARE_ACRONYM.finditer(work):
         tok = m.group(1)
         if tok in known_acronyms:
             continue
@@ -130,25 +142,15 @@ def _resolve_mission_name(span: str, g: Gazetteer, date: str | None) -> str | No
     hosts = []
     for cm in g.country_regex.finditer(span):
         hosts.extend(g.country_forms.get(cm.group(1), []))
-    words = set(f.split()) - {"of", "in", "the", "for", "and", "united", "nations", "un", "to"}
+    words = set(f.split()) - _NAME_STOPWORDS
     if not hosts:
         return None
     generic = {"mission", "missions", "operation", "force", "peacekeeping", "observer", "observers", "group"}
     best, best_score = None, 0.0
     for mis in g.missions.values():
-        if hosts and not set(hosts) & set(mis.hosts):
+        if not set(hosts) & set(mis.hosts):  # hosts is never empty here
             continue
-        mwords = set(fold(mis.name).split()) - {
-            "of",
-            "in",
-            "the",
-            "for",
-            "and",
-            "united",
-            "nations",
-            "un",
-            "to",
-        }
+        mwords = set(fold(mis.name).split()) - _NAME_STOPWORDS
         if not mwords or not (
             (words & mwords) - generic - {fold(h) for h in hosts}
             or {w[:6] for w in words - generic} & {w[:6] for w in mwords - generic}
@@ -193,20 +195,13 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
             ):
                 if not found.inside_blocked(m.start(), m.end()):
                     found.add(Mention("body", sc.body_id, sc.display, m.group(0), m.start(), m.end()))
-    known = sorted(set(lx.KNOWN_ORGS), key=len, reverse=True)
-    for m in re.finditer(r"(?<![\w-])(" + "|".join(re.escape(k) for k in known) + r")(?![\w])", work):
+    for m in _KNOWN_ORG_RE.finditer(work):
         s, e = m.start(1), m.end(1)
         if found.inside_blocked(s, e):
             continue
         found.add(Mention("org", _org_key(m.group(1)), m.group(1), m.group(1), s, e))
         found.blocked.append((s, e))
-    org_re = re.compile(
-        r"(?<![\w-])((?:[A-Z][\w'\-]*\s+){1,5}?(?:"
-        + lx.ORG_HEADS
-        + r")(?:\s+of(?:\s+the)?\s+[A-Z][\w'\-]*)?)"
-        r"(?![\w-])"
-    )
-    for m in org_re.finditer(work):
+    for m in _ORG_NAME_RE.finditer(work):
         s, e = m.start(1), m.end(1)
         text = m.group(1)
         if _title_case_line(work, s):
@@ -223,7 +218,7 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
         found.add(Mention("org", _org_key(text), text, text, s, e))
         found.blocked.append((s, e))
     # "<Demonym> army / armed forces / police" in lower case: a national army named by its country
-    for m in re.finditer(r"(?<![\w-])([A-Z][a-z]+)\s+(army|armed forces|military|navy)(?![\w-])", work):
+    for m in _NATIONAL_ARMY_RE.finditer(work):
         if m.group(1) in g.demonym_forms and not found.inside_blocked(m.start(), m.end()):
             text = m.group(0)
             found.add(Mention("org", _org_key(text), text, text, m.start(), m.end()))

@@ -44,6 +44,16 @@ def _col(row: dict[str, str], *names: str) -> str:
     return ""
 
 
+def _within(date: str, start: str, end: str) -> bool:
+    """Whether ISO ``date`` lies in [start, end], each side compared at the shorter precision.
+
+    '2019' is within 2019-01-01–…, and '2019-01-01' within '2019'–…; an empty bound is open.
+    """
+    if start and date[: len(start)] < start[: len(date)]:
+        return False
+    return not (end and date[: len(end)] > end[: len(date)])
+
+
 @dataclass(frozen=True)
 class Country:
     iso3: str
@@ -64,14 +74,7 @@ class Mission:
 
     def active_on(self, date: str | None) -> bool:
         """Whether the mission ran on ``date`` (compared at the precision both sides give)."""
-        if not date:
-            return False
-        s, e = self.start, self.end
-        if s and date[: len(s)] < s[: len(date)]:
-            return False
-        if e and date[: len(e)] > e[: len(date)]:
-            return False
-        return True
+        return bool(date) and _within(date, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -106,12 +109,8 @@ class Tenure:
     end: str
 
     def holds_on(self, date: str) -> bool:
-        s, e = self.start, self.end
-        if s and date[: len(s)] < s[: len(date)]:
-            return False
-        if e and date[: len(e)] > e[: len(date)]:
-            return False
-        return True
+        """Whether the post was held on ``date`` (compared at the precision both sides give)."""
+        return _within(date, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -228,10 +227,12 @@ class Gazetteer:
         return out
 
     def country_name(self, iso3: str) -> str:
+        """Display name of a country (the code itself when the reference lacks it)."""
         c = self.countries.get(iso3)
         return c.name if c else iso3
 
     def missions_in(self, iso3: str) -> list[Mission]:
+        """Missions hosted (also) by the country."""
         return [m for m in self.missions.values() if iso3 in m.hosts]
 
     def holders(self, post_pattern: re.Pattern[str], date: str | None) -> list[str]:

@@ -361,6 +361,17 @@ _SPEECH_FORMS = "|".join(
         reverse=True,
     )
 )
+#: a reporting verb right after a name ('Lacroix said', 'Wane also noted')
+_SPEECH_AFTER = re.compile(r"^\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b")
+#: a surname (with an optional courtesy title) as the subject of a reporting verb
+_SURNAME_SPEAKING = re.compile(
+    r"(?<![\w-])(?:(Mr\.|Ms\.|Mrs\.)\s+)?([A-Z][\w'\-]{3,})(?=\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b)"
+)
+#: a name before 'medal', 'prize', 'library' … names a thing, not a person acting here
+_EPONYM = re.compile(
+    r"(?:[A-Z][\w'\-]*\s+){0,3}[A-Z][\w'\-]*(?=\s+(?:[Mm]edals?|[Pp]rizes?|[Aa]wards?|[Ll]ibrary|"
+    r"[Ll]ectures?|[Ff]ellowships?|[Ss]cholarships?|[Cc]ent(?:re|er)|[Hh]all|[Aa]irport|[Ss]treet|[Aa]venue)\b)"
+)
 _ROLE_AFTER = re.compile(
     r"^,\s+(?:the\s+|a\s+|an\s+)?((?:[\w.'\u2019()\-]+\s+){0,3}?(?:"
     + "|".join(
@@ -424,13 +435,7 @@ def find_persons(
 
     blocked = found.blocked + [(m.start, m.end) for m in found.mentions if m.kind != "person"]
 
-    # eponyms: a name before 'medal', 'prize', 'library' … names a thing, not a person acting here
-    for m in re.finditer(
-        r"(?:[A-Z][\w'\-]*\s+){0,3}[A-Z][\w'\-]*(?=\s+(?:[Mm]edals?|[Pp]rizes?|[Aa]wards?|[Ll]ibrary|"
-        r"[Ll]ectures?|[Ff]ellowships?|[Ss]cholarships?|[Cc]ent(?:re|er)|[Hh]all|[Aa]irport|[Ss]treet|[Aa]venue)\b)",
-        work,
-    ):
-        blocked.append((m.start(), m.end()))
+    blocked += [(m.start(), m.end()) for m in _EPONYM.finditer(work)]  # 'Dag Hammarskjöld Medal'
 
     def is_blocked(s: int, e: int) -> bool:
         return any(a <= s < b or a < e <= b for a, b in blocked)
@@ -499,12 +504,7 @@ def find_persons(
             or bool(_LOWER_TITLE_BEFORE.search(before))
             or bool(_ROLE_AFTER.match(after))
             or bool(_ROLE_BEFORE.search(before + work[rs:s]))
-            or bool(
-                re.match(
-                    r"^\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b",
-                    after,
-                )
-            )
+            or bool(_SPEECH_AFTER.match(after))
         )
         if (
             not evidence
@@ -528,6 +528,10 @@ def find_persons(
                     by_surname.setdefault(fold(" ".join(parts[-2:])), p)
                 if len(parts) >= 3 and parts[-2].lower() in _PARTICLES:
                     by_surname.setdefault(fold(" ".join(parts[-2:])), p)
+    #: 'La Croix' written for 'Lacroix': surnames with their spaces removed
+    by_joined: dict[str, _Person] = {}
+    for k, v in by_surname.items():
+        by_joined.setdefault(k.replace(" ", ""), v)
     for _rs, _re, toks in runs:
         for j, (s, e, t) in enumerate(toks):
             if any(a <= s < b for a, b in claimed) or is_blocked(s, e):
@@ -535,38 +539,23 @@ def find_persons(
             word = t.rstrip(".")
             key = fold(word)
             p = by_surname.get(key)
-            if (
-                p is None
-                and j + 1 < len(toks)
-                and fold(word + toks[j + 1][2]) in {k.replace(" ", "") for k in by_surname}
-            ):
-                joined = fold(word + toks[j + 1][2])
-                p = next(v for k, v in by_surname.items() if k.replace(" ", "") == joined)
+            if p is None and j + 1 < len(toks) and fold(word + toks[j + 1][2]) in by_joined:
+                p = by_joined[fold(word + toks[j + 1][2])]
                 e = toks[j + 1][1]
             if p is None and len(word) >= 6 and word[:1].isupper() and not word.isupper():
                 close = [v for k, v in by_surname.items() if " " not in k and len(k) >= 6 and _edit1(key, k)]
-                if len(close) == 1 and re.match(
-                    r"^\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b",
-                    work[e : e + 30],
-                ):
+                if len(close) == 1 and _SPEECH_AFTER.match(work[e : e + 30]):
                     p = close[0]
             if p is None:
                 continue
-            prev = work[max(0, s - 6) : s]
             title = re.search(r"(Mr\.|Ms\.|Mrs\.|Dr\.|President|Ambassador)\s$", work[max(0, s - 12) : s])
             surface = work[s:e]
             if title:
                 surface = title.group(1) + " " + surface
                 s = s - len(title.group(1)) - 1
-            del prev
             add(p.key, p.person_id, surface, s, e)
     # a surname alone, known to the reference data, as the subject of a reporting verb ("Lacroix said")
-    for m in re.finditer(
-        r"(?<![\w-])(?:(Mr\.|Ms\.|Mrs\.)\s+)?([A-Z][\w'\-]{3,})(?=\s+(?:\w+ly\s+)?(?:"
-        + _SPEECH_FORMS
-        + r")\b)",
-        work,
-    ):
+    for m in _SURNAME_SPEAKING.finditer(work):
         s, e = m.start(2), m.end(2)
         if any(a <= s < b for a, b in claimed) or is_blocked(s, e):
             continue

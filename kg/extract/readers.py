@@ -60,13 +60,20 @@ def _decode(data: bytes, path: str, line: int | None, warnings: list[Rejected]) 
         raise  # latin-1 never fails
 
 
-def _check_text(data: bytes, path: str, line: int | None, max_bytes: int) -> str | None:
+def _too_big(size: int, max_bytes: int) -> str | None:
+    """The message for a document over the size limit, or None when it fits."""
+    if size <= max_bytes:
+        return None
+    return (
+        f"document is {size} bytes, over the limit of {max_bytes}; "
+        f"split it or raise the limit with KG_MAX_DOCUMENT_BYTES"
+    )
+
+
+def _check_text(data: bytes, max_bytes: int) -> str | None:
     """A problem with raw document bytes, or None when they look like text."""
-    if len(data) > max_bytes:
-        return (
-            f"document is {len(data)} bytes, over the limit of {max_bytes}; "
-            f"split it or raise the limit with KG_MAX_DOCUMENT_BYTES"
-        )
+    if too_big := _too_big(len(data), max_bytes):
+        return too_big
     if not data.strip():
         return "empty document; remove it or add the text"
     sample = data[:4096]
@@ -135,16 +142,9 @@ def _read_txt(
     res: ReadResult,
 ) -> None:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            res.rejected.append(
-                Rejected(
-                    str(path),
-                    None,
-                    f"document is {size} bytes, over the limit of {max_bytes}; "
-                    f"split it or raise the limit with KG_MAX_DOCUMENT_BYTES",
-                )
-            )
+        too_big = _too_big(path.stat().st_size, max_bytes)  # checked before reading it all
+        if too_big:
+            res.rejected.append(Rejected(str(path), None, too_big))
             return
         data = path.read_bytes()
     except OSError as e:
@@ -152,7 +152,7 @@ def _read_txt(
             Rejected(str(path), None, f"cannot read ({e.strerror}); check the path and permissions")
         )
         return
-    problem = _check_text(data, str(path), None, max_bytes)
+    problem = _check_text(data, max_bytes)
     if problem:
         res.rejected.append(Rejected(str(path), None, problem))
         return
@@ -199,7 +199,7 @@ def _read_jsonl(path: Path, max_bytes: int, res: ReadResult) -> None:
         if not isinstance(text, str) or not text.strip():
             res.rejected.append(Rejected(where, n, 'no "text" (a non-empty string) in this object; add it'))
             continue
-        problem = _check_text(text.encode("utf-8"), where, n, max_bytes)
+        problem = _check_text(text.encode("utf-8"), max_bytes)
         if problem:
             res.rejected.append(Rejected(where, n, problem))
             continue

@@ -183,13 +183,13 @@ def paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
-def blank(text: str, spans: list[tuple[int, int]]) -> str:
-    """Replace the given spans by spaces (newlines kept), so offsets stay valid."""
+def blank(text: str, spans: list[tuple[int, int]], fill: str = " ") -> str:
+    """Replace the given spans by ``fill`` (newlines kept), so offsets stay valid."""
     chars = list(text)
     for s, e in spans:
         for i in range(s, e):
             if chars[i] != "\n":
-                chars[i] = " "
+                chars[i] = fill
     return "".join(chars)
 
 
