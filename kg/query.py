@@ -24,9 +24,7 @@ Module top stays light (no rdflib, no pyoxigraph) so that ``kg --help`` stays fa
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -36,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg import errors
 from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
+from kg.files import atomic_output
 from kg.namespaces import ID, PREFIXES, key, resource, slug
 
 if TYPE_CHECKING:
@@ -758,15 +757,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"cannot write {path}: the folder {directory} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_output(path) as f:
+        f.write(data)
 
 
 # ---- the use case behind `kg query` ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kg.errors import KGError
-from kg.export import atomic_output
+from kg.files import atomic_output
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -237,7 +237,7 @@ def render_page(data: dict[str, Any]) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write a page with :func:`kg.export.atomic_output`: never a half-written page."""
+    """Write a page with :func:`kg.files.atomic_output`: never a half-written page."""
     opened = False  # whether the temporary file exists, i.e. the directory was writable
     try:
         with atomic_output(path) as out:
