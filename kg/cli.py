@@ -73,8 +73,10 @@ def _progress_printer() -> Callable[[str], None]:
 @main.command()
 @store_option
 @click.option("--no-exports", is_flag=True, help="Load and validate only; do not write exports/.")
+@click.option("--gzip", "gzip_", is_flag=True,
+              help="Also write deterministic .gz copies of the line-based dumps (.nt, .nq).")
 @handle_errors
-def build(store: str | None, no_exports: bool) -> None:
+def build(store: str | None, no_exports: bool, gzip_: bool) -> None:
     """Build the graph from the bundled data: ontology, reference facts, statements; validate; export.
 
     Replaces the store's content. Exit 1 when the graph does not conform to the shapes (the violations
@@ -84,13 +86,15 @@ def build(store: str | None, no_exports: bool) -> None:
     Examples:
         kg build
         kg build --store /tmp/kgstore --no-exports
+        kg build --gzip
     """
     from kg.pipeline import build as build_graph
     from kg.store import open_store
 
     settings = settings_from(store)
     with open_store(settings.store) as s:
-        summary = build_graph(s, settings, progress=_progress_printer(), write_exports=not no_exports)
+        summary = build_graph(s, settings, progress=_progress_printer(), write_exports=not no_exports,
+                              gzip=gzip_)
     click.echo(summary.text())
 
 

@@ -203,7 +203,7 @@ def _has_documents(folder: Path) -> bool:
 
 
 def build(store: Store, settings: Settings, *, progress: Progress | None = None,
-          write_exports: bool = True) -> BuildSummary:
+          write_exports: bool = True, gzip: bool = False) -> BuildSummary:
     """Rebuild the whole graph: ontology (+ CAMEO), reference data, statements, validation, exports.
 
     Raises InputError for a bad reference file, ValidationFailed (listing the violations) when the graph
@@ -241,7 +241,7 @@ def build(store: Store, settings: Settings, *, progress: Progress | None = None,
         from kg.export.html import write_standard_views
 
         say(f"writing exports to {settings.exports_dir}")
-        exports += write_build_exports(store, settings, progress=progress)
+        exports += write_build_exports(store, settings, progress=progress, gzip=gzip)
         say("writing the HTML views")
         exports += write_standard_views(store, settings.exports_dir / "html")
     store.flush()

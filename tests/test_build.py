@@ -4,6 +4,7 @@ messages, and the stability of what it writes."""
 from __future__ import annotations
 
 import csv
+import gzip
 import shutil
 import subprocess
 from pathlib import Path
@@ -201,11 +202,11 @@ def test_a_graph_that_does_not_conform_fails_the_build_listing_violations(tmp_pa
 @pytest.fixture(scope="module")
 def two_export_runs(tmp_path_factory) -> tuple[Path, Path]:
     dirs = []
-    for run in ("first", "second"):
+    for run, zipped in (("first", False), ("second", True)):
         out = tmp_path_factory.mktemp(run) / "exports"
         settings = Settings(store="memory", exports_dir=out)
         with open_store("memory") as store:
-            build(store, settings, write_exports=True)
+            build(store, settings, write_exports=True, gzip=zipped)
         dirs.append(out)
     return dirs[0], dirs[1]
 
@@ -213,6 +214,18 @@ def two_export_runs(tmp_path_factory) -> tuple[Path, Path]:
 def test_turtle_export_is_byte_identical_across_builds(two_export_runs):
     first, second = two_export_runs
     assert (first / "peacekeeping.ttl").read_bytes() == (second / "peacekeeping.ttl").read_bytes()
+    written = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert len(written) > 10
+    for name in written:  # every export, not only the Turtle dump
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_build_gzip_adds_copies_of_the_line_dumps(two_export_runs):
+    first, second = two_export_runs
+    assert not list(first.glob("*.gz"))
+    assert sorted(p.name for p in second.glob("*.gz")) == ["peacekeeping.nq.gz", "peacekeeping.nt.gz"]
+    for name in ("peacekeeping.nt", "peacekeeping.nq"):
+        assert gzip.decompress((second / f"{name}.gz").read_bytes()) == (first / name).read_bytes()
 
 
 def test_turtle_export_parses_in_rdflib_and_conforms(two_export_runs, built_store):
