@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import require_program
+from conftest import ROOT, require_program
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
@@ -674,3 +674,19 @@ def test_full_graph_exports_are_byte_identical_across_two_builds(full_exports: d
     assert proc.returncode == 0, proc.stderr[-2000:]
     for fmt, path in full_exports.items():
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), fmt
+
+
+def test_void_on_the_bundled_graph_credits_every_source_the_data_cites(built_store, tmp_path: Path) -> None:
+    import csv
+
+    from kg.export.void import SOURCES
+
+    cited = ""
+    for path in sorted((ROOT / "data" / "reference").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            cited += "\n".join(row.get("source", "") for row in csv.DictReader(f)).lower()
+    expected = {url for marker, _, _, url in SOURCES if marker in cited}
+    assert "https://github.com/AlifCor/media-focus" in expected  # the CAMEO codes, in the ontology graph
+    g = Graph().parse(export.write(built_store, "void", tmp_path / "void.ttl"), format="turtle")
+    dataset = URIRef(kg.namespaces.BASE + "dataset")
+    assert {str(o) for o in g.objects(dataset, URIRef(PREFIXES["dcterms"] + "source"))} == expected

@@ -51,7 +51,7 @@ DUMPS: tuple[tuple[str, str, str], ...] = tuple(
 
 #: public data sets the reference data is converted from: (marker in dcterms:source values,
 #: title, original producer as they ask to be cited, URL). A data set is listed when its marker
-#: appears in a dcterms:source value of the reference graph.
+#: appears in a dcterms:source value of the reference graph or of the CAMEO scheme.
 SOURCES: tuple[tuple[str, str, str, str], ...] = (
     ("un-psdata", "UN list of peacekeeping operations (DPPADPOSS-PKO)",
      "UN Peace and Security Data Hub", "https://psdata.un.org/dataset/DPPADPOSS-PKO"),
@@ -75,6 +75,8 @@ SOURCES: tuple[tuple[str, str, str, str], ...] = (
      "Schrodt et al., CAMEO event codebook (GDELT lookup table)", "https://github.com/AlifCor/media-focus"),
     ("pycountry", "ISO 3166 country names and codes",
      "pycountry, from the Debian iso-codes project", "https://github.com/pycountry/pycountry"),
+    ("countryinfo", "Country spellings and demonyms",
+     "countryinfo (Python package)", "https://pypi.org/project/countryinfo/"),
     ("country_converter", "Country names, codes and continents",
      "country_converter (Stadler, Journal of Open Source Software, 2017)",
      "https://github.com/IndEcol/country_converter"),
@@ -178,8 +180,10 @@ def describe(store: Store) -> list[bytes]:
 
 
 def _sources(store: Store, t: _Triples) -> None:
-    values = _rows(store, f"SELECT DISTINCT ?src WHERE {{ GRAPH <{GRAPH_REFERENCE}> "
-                          f"{{ ?s dcterms:source ?src }} }}")
+    # the reference data and the CAMEO scheme (which sits in the ontology graph) cite their sources
+    graphs = f"<{GRAPH_REFERENCE}> <{GRAPH_ONTOLOGY}>"
+    values = _rows(store, f"SELECT DISTINCT ?src WHERE {{ VALUES ?g {{ {graphs} }} "
+                          f"GRAPH ?g {{ ?s dcterms:source ?src }} }}")
     text = "\n".join(r["src"].lower() for r in values)
     for marker, title, producer, url in SOURCES:
         if marker in text:
