@@ -483,3 +483,29 @@ def test_date_inside_the_reported_clause_is_not_the_speech_date(gaz):
         date="2020-03-27",
     )
     assert [s["date"] for s in rec["statements"]] == [None, "2020-03-26"]
+
+
+def test_press_release_dateline_dates_statements_not_the_incident(gaz):
+    """'yesterday' inside the object dates the attack; the release speaks on its dateline."""
+    text = (
+        "Bangui, 10 February 2023 – The Mission strongly condemns the attack carried out yesterday "
+        "against its peacekeepers near Bria.\n\nThe Mission calls on the authorities to act."
+    )
+    dates = {s["verb"].split()[-1]: s["date"] for s in run(gaz, text, "2023-02-10")["statements"]}
+    assert dates["condemns"] == "2023-02-10"
+    assert dates["on"] == "2023-02-10"
+
+
+def test_meeting_speakers_share_the_date_of_today_s_meeting(gaz):
+    text = (
+        "The head of the mission told the Security Council today that the situation was calm.\n\n"
+        "The representative of France said the mandate should be renewed."
+    )
+    rec = run(gaz, text, "2010-09-13")
+    assert [s["date"] for s in rec["statements"]] == ["2010-09-13", "2010-09-13"]
+
+
+def test_month_of_an_event_in_the_object_is_not_the_speech_date(gaz):
+    text = "The envoy said his Government had declared a state of emergency in January."
+    said = by_verb(run(gaz, text, "2010-09-13"))["said"]
+    assert said["date"] is None

@@ -306,6 +306,33 @@ def _headline_statements(
     return []
 
 
+_OBJECT_VERB = re.compile(r"^[a-z]{3,}ed$|^(?:to|made|held|took|began|said|told|signed|killed|seen|taken)$")
+
+
+_MEETING_TODAY = re.compile(
+    r"\b(?:Security Council|General Assembly|Committee|meeting|debate|session)\b"
+    r"[^.]{0,60}\b(?:today|this morning|this afternoon)\b"
+)
+
+
+def _dates_the_object(between: str) -> bool:
+    """True when a date after the reporting verb belongs to its object, not to the speaking.
+
+    'said on Monday', 'told reporters in Monrovia on Tuesday' date the speech; 'urges … the ban
+    announced yesterday' and 'pledges made in February' date an event inside the reported matter:
+    the gap is long, or another verb form stands between the reporting verb and the date.
+    """
+    words = re.findall(r"[\w'\u2019-]+", between)
+    if len(words) > 12:
+        return True
+    return any(_OBJECT_VERB.search(w) and w != "indeed" for w in words)
+
+
+def st_text(st: _Stmt, work: str) -> str:
+    """The text of a statement's sentence."""
+    return work[st.sent.start : st.sent.end]
+
+
 def _assign_dates(
     stmts: list[_Stmt], work: str, anchor: dts.Anchor, sents: list[Sentence]
 ) -> None:
@@ -363,6 +390,8 @@ def _assign_dates(
                     continue
                 if any(q0 <= m.start() < q1 for q0, q1, _ in st.quotes):
                     continue
+                if m.start() >= h.end and _dates_the_object(work[h.end : m.start()]):
+                    continue
                 res = dts.resolve(m, anchor)
                 if res.value is None and not res.blocking:
                     continue
@@ -391,8 +420,21 @@ def _assign_dates(
             st.date = event_date
             st.date_basis = "the event reported in the lead"
             last_date[st.speaker.key] = event_date
-    # the lead summarises the occasion dated in the next sentences
+    # meetings coverage: the other speakers of "today's" meeting share its date
     body = [st for st in stmts if not st.headline]
+    opener = next((st for st in body if st.own_date and st.date), None)
+    if opener and opener.date and len(opener.date) == 10 and _MEETING_TODAY.search(st_text(opener, work)):
+        for st in body:
+            if st.date is None and not st.blocked_date and not st.own_date:
+                st.date = opener.date
+                st.date_basis = "same meeting as the opening statement"
+    # a press release speaks on its dateline
+    if anchor.release and anchor.precision == "day":
+        for st in body:
+            if st.date is None and not st.blocked_date:
+                st.date = anchor.iso()
+                st.date_basis = f"the {anchor.basis} of the press release"
+    # the lead summarises the occasion dated in the next sentences
     for i, st in enumerate(body):
         if (
             st.date is None

@@ -68,6 +68,7 @@ class Anchor:
     date: dt.date | None
     precision: str | None
     basis: str = ""
+    release: bool = False  # a press-release dateline with its year ('Bangui, 10 February 2023')
 
     def iso(self) -> str | None:
         if self.date is None:
@@ -104,6 +105,7 @@ def valid_date(value: str) -> bool:
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][\w'\-]+(?:[ -][A-Z][\w'\-]+)*(?:,\s*[A-Z][\w\- ]+)?)\s*,\s*(?:"
     r"(?P<m1>" + _MONTH_RE + r")\s+(?P<d1>\d{1,2})|(?P<d2>\d{1,2})\s+(?P<m2>" + _MONTH_RE + r"))\b"
+    r"(?:,?\s+(?P<year>\d{4})\b)?"
 )
 
 
@@ -129,7 +131,8 @@ def document_anchor(publication_date: str | None, paragraphs_text: list[str]) ->
             except ValueError:
                 continue
         if prec in ("day", "month", "year") and (prec != "day" or (pub - cand).days <= 7):
-            return Anchor(cand, "day", f"dateline '{m.group(0).strip()}'")
+            release = bool(m.group("year")) and int(m.group("year")) == cand.year
+            return Anchor(cand, "day", f"dateline '{m.group(0).strip()}'", release)
     return Anchor(pub, prec, f"publication date {publication_date}")
 
 
