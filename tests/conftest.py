@@ -13,6 +13,10 @@ SHARED = ROOT.parent / "shared"
 CORPUS_DEV = SHARED / "corpus" / "dev"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+#: headless Chromium as root on a machine with no network: no sandbox, no background connections
+CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
 
 def require_program(name: str, why: str) -> str:
     """Path of an external program; skip when missing, but fail under CI=true, where it must be there."""

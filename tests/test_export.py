@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, require_program
+from conftest import CHROMIUM_ARGS, ROOT, require_program
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
@@ -477,9 +477,7 @@ def test_ontology_page_in_chromium_requests_nothing_external(store: Store, tmp_p
     path = export.write(store, "ontology-html", tmp_path / "ontology.html")
     requests: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.on("request", lambda r: requests.append(r.url))

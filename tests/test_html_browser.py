@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import require_program
+from conftest import CHROMIUM_ARGS, require_program
 
 from kg import viz
 from kg.export.html import write_standard_views, write_view
@@ -19,8 +19,6 @@ pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parent / "fixtures" / "viz"
 DOC_KEY = "0123456789abcdef"
 XSS_QUOTE = "</script><img src=x onerror=window.__xss=1><script>window.__xss=2</script>"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")

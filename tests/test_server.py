@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 import rdflib
-from conftest import require_program
+from conftest import CHROMIUM_ARGS, require_program
 from query_helpers import S_OPANDE_CONDEMN, fixture_store_at, select_rows, start_kg_serve, stop
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
@@ -377,9 +377,7 @@ def test_query_page_in_headless_chromium(server):
 
     outside: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server[0]) else None)
