@@ -69,6 +69,7 @@ _AUX = re.compile(
     r"\s+)$",
     re.IGNORECASE,
 )
+_LED_BY = re.compile(r"\b(?:led|headed|commanded|founded|backed)\s+by\s+$|\bloyal\s+to\s+$")
 _PRONOUN = re.compile(r"(?<![\w-])(he|she|they|it|I|who|which)$", re.IGNORECASE)
 _MODAL = re.compile(
     r"(?:\b(?:to|will|would|could|should|may|might|must|can|cannot|shall|due to|set to|"
@@ -679,6 +680,11 @@ class Attributor:
             if art:
                 m = self._mention_starting(start + art.end())
         seg = text[start:limit]
+        if m is not None and m.kind == "country" and m.text in self.g.demonym_forms:
+            # 'French President Jacques Chirac': the person the demonym and title introduce
+            p = next((x for x in self.entity_mentions if x.kind == "person" and x.start >= m.end), None)
+            if p is not None and re.fullmatch(r"(?:\s+[\w.'\-]+){0,3}\s+", text[m.end : p.start]):
+                return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
         if m is not None:
             return Chunk(start, m.end, text[start : m.end], m.kind, m.id)
         pm = re.match(r"(he|she|they|it)\b", seg, re.IGNORECASE)
@@ -738,7 +744,10 @@ class Attributor:
                 appos = [
                     m
                     for m in self.entity_mentions
-                    if prev_comma < m.start and m.end <= inner_end and m.kind == "person"
+                    if prev_comma < m.start
+                    and m.end <= inner_end
+                    and m.kind == "person"
+                    and not _LED_BY.search(text[prev_comma : m.start])  # 'a militia led by X'
                 ]
                 if appos:
                     m0 = appos[0]

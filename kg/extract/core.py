@@ -6,7 +6,7 @@ import re
 
 from kg.extract import dates as dts
 from kg.extract import lexicon as lx
-from kg.extract.attribution import Attributor, Hit, Resolver, Sentence, Speaker, addressee
+from kg.extract.attribution import Attributor, Chunk, Hit, Resolver, Sentence, Speaker, addressee
 from kg.extract.entities import (
     Found,
     find_bodies_frameworks_orgs,
@@ -165,7 +165,13 @@ def _sentence_statements(
             good.append(h)
             continue
         elif h.participle:
-            continue
+            # '… defended the works, saying …': the subject of a non-speech main verb speaks
+            main = _MAIN_VERB.search(att.masked, s.start, h.start)
+            if main is None or not re.search(r",\s*$", att.masked[s.start : h.start]):
+                continue
+            h.chunk = att.left_subject(s, Hit(main.start(1), main.end(1), main.group(1), "main"))
+            if h.chunk is None or h.chunk.kind in ("pronoun", "rel", "group"):
+                continue
         elif att.inverted(s, h):
             c = None
             if not re.search(r"[\"\u201d'\u2019~]\s*,?$", work[s.start : h.start].rstrip()):
@@ -204,6 +210,9 @@ def _sentence_statements(
             continue
         h.speaker = sp
         good.append(h)
+        if h.chunk.kind in _ENTITY_KINDS and not h.participle:
+            for sp2 in _conjunct_speakers(att, s, h):
+                good.append(Hit(h.start, h.end, h.verb, h.lemma, chunk=h.chunk, speaker=sp2))
     # opening participles ('Emphasizing …, the UNIFIL head noted') belong to the main clause's speaker
     for h in hits:
         if h.opening:
@@ -246,9 +255,64 @@ def _sentence_statements(
     return sorted(out, key=lambda x: x.hits[0].start)
 
 
+_ENTITY_KINDS = ("person", "org", "body", "mission", "country")
+_AND_BEFORE = re.compile(r"(?:^|\s)and\s+(?:the\s+)?$")
+_AND_AFTER = re.compile(r"^\s+and\s+(?:the\s+)?")
+_REPS_OF = re.compile(r"\b(?:the\s+)?(?:representatives|delegates|delegations)\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _representative(att: Attributor, m: Chunk | Mention) -> Speaker:
+    """"Brazil's representative" for a country named after 'the representatives of'."""
+    name = att.g.country_name(m.ref if isinstance(m, Chunk) else m.id)
+    label = f"{name}'s representative" if not name.endswith("s") else f"{name}' representative"
+    return Speaker("rep:" + (m.ref if isinstance(m, Chunk) else m.id), label, "unnamed_person", None, None)
+
+
+def _conjunct_speakers(att: Attributor, s: Sentence, h: Hit) -> list[Speaker]:
+    """'The African Union and ECOWAS called for …', 'X and Y said': every joined subject speaks.
+
+    Also 'the representatives of Brazil and Uruguay stressed' -> Brazil's and Uruguay's representatives.
+    """
+    c = h.chunk
+    text = att.masked
+    out: list[Speaker] = []
+    other = None
+    if c.start > s.start and _AND_BEFORE.search(text[s.start : c.start]):
+        cut = s.start + _AND_BEFORE.search(text[s.start : c.start]).start()
+        first = att._mention_ending(cut, s.start)
+        if c.kind == "country" and first is not None and first.kind == "country":
+            if _REPS_OF.search(text[s.start : first.start]):
+                speakers = [_representative(att, x) for x in (first, c)]
+                h.speaker = speakers[1]
+                return [speakers[0]]
+        other = att.chunk_ending(s.start, cut)
+        if other is not None:
+            lead = text[s.start : other.start]
+            if lead.strip(" ,") and not lead.rstrip().endswith(","):
+                return []  # the conjunct is not the whole subject ('… of Brazil and Uruguay')
+    else:
+        am = _AND_AFTER.match(text[c.end : h.start])
+        if am and h.coordinated:
+            other = att.chunk_starting(c.end + am.end(), h.start, strict=False)
+    if other is None or other.kind not in _ENTITY_KINDS:
+        return out
+    if other.kind == "country" and other.text.strip() in att.g.demonym_forms:
+        return out
+    sp = att.resolve(other, other.start)
+    if sp is not None and sp.key != (h.speaker.key if h.speaker else None):
+        out.append(sp)
+    return out
+
+
+#: a finite past-tense main verb ('defended', 'rejected') before a '…, saying' participle
+_MAIN_VERB = re.compile(
+    r"(?<=[\w.),] )((?:also |again )?[a-z]{3,}ed)\b(?=\s+(?:the|a|an|his|her|its|their|this|that|these)\b)"
+)
+
+
 #: words before a quotation that make it a name or a term rather than speech
 _SCARE_QUOTE_LEAD = frozenset(
-    "among of the a an so-called by for with from between its their his her".split()
+    "among of so-called by for with from between its their his her".split()
 )
 
 

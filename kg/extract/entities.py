@@ -44,12 +44,16 @@ _KNOWN_ORG_RE = re.compile(
     + "|".join(re.escape(k) for k in sorted(set(lx.KNOWN_ORGS), key=len, reverse=True))
     + r")(?![\w])"
 )
+#: small words inside organisation names ('Justice and Equality Movement', 'Union pour la Paix en …')
+_ORG_GLUE = r"(?:and|of|for|pour|la|le|les|en|de|du|des|et|the)"
 _ORG_NAME_RE = re.compile(
-    r"(?<![\w-])((?:[A-Z][\w'\-]*\s+){1,5}?(?:"
+    r"(?<![\w-])((?:[A-Z][\w'\-]*\s+(?:" + _ORG_GLUE + r"\s+(?=[A-Z]))?){0,5}?(?:"
     + lx.ORG_HEADS
-    + r")(?:\s+of(?:\s+the)?\s+[A-Z][\w'\-]*)?)"
+    + r")(?:\s+(?:of|pour|for|de|du|des)(?:\s+(?:the|la|le|les))?\s+[A-Z][\w'\-]*"
+    r"(?:\s+(?:en\s+|in\s+|de\s+)?[A-Z][\w'\-]*){0,2})?)"
     r"(?![\w-])"
 )
+_ORG_GLUE_WORDS = {"and", "of", "for", "pour", "la", "le", "les", "en", "de", "du", "des", "et", "the"}
 _NATIONAL_ARMY_RE = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+(army|armed forces|military|navy)(?![\w-])")
 
 
@@ -213,12 +217,32 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
             text = text[shift:]
             if len(text.split()) < 2:
                 continue
-        if found.inside_blocked(s, e) or text.split()[0] in lx.TITLE_WORDS:
+        lead = re.match(r"(?:Rebels|Forces|Troops|Army|Militia|Fighters)\s+of\s+(?:the\s+)?", text)
+        if lead:  # 'rebels of the Revolutionary United Front': the name after 'of'
+            s += lead.end()
+            text = text[lead.end() :]
+        words = text.split()
+        if (
+            found.inside_blocked(s, e)
+            or words[0] in lx.TITLE_WORDS
+            or len(words) < 2
+            or any(w in ("Mission", "Head", "Chief", "Commander") for w in words)
+        ):
             continue
+        if any(
+            a == "and" and (b in g.demonym_forms or b in g.country_forms)
+            for a, b in zip(words, words[1:], strict=False)
+        ):
+            continue  # 'Lazaro and Lebanese Army': two subjects, not one name
+        if re.search(r"(?:\bUN|U\.N\.|Nations)-", text) or text.split()[0].lower() in _ORG_GLUE_WORDS:
+            continue  # 'United Nations-African Union force': the regional body is found by name
         found.add(Mention("org", _org_key(text), text, text, s, e))
         found.blocked.append((s, e))
     # "<Demonym> army / armed forces / police" in lower case: a national army named by its country
     for m in _NATIONAL_ARMY_RE.finditer(work):
+        job = r"\s+(?:spokes(?:man|woman|person)|sources?|officials?|officers?)\b"
+        if re.match(job, work[m.end() : m.end() + 16]):
+            continue  # 'a Ugandan military spokesman' names a person's job, not the army
         if m.group(1) in g.demonym_forms and not found.inside_blocked(m.start(), m.end()):
             text = m.group(0)
             found.add(Mention("org", _org_key(text), text, text, m.start(), m.end()))
@@ -275,6 +299,8 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
             continue
         if re.match(r"-[A-Z][a-z]", work[e : e + 3]) and not g.country_regex.match(work, e + 1):
             continue  # 'Agence France-Presse'
+        if re.match(r"\s+(?:de|van|von|al|el|bin|ibn|da|dos|du|di|le|la)\s+[A-Z]", work[e : e + 8]):
+            continue  # a given name: 'Dominique de Villepin'
         if form in ("American",) and re.search(
             r"(?:Latin|Central|South|North|African)\s$", work[max(0, s - 9) : s]
         ):

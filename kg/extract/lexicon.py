@@ -620,6 +620,9 @@ LANGUAGE_NOUNS = re.compile(
 #: armed groups, parties and other non-UN organisations often named in peacekeeping news
 #: (names of organisations, not country facts)
 KNOWN_ORGS = [
+    "EULEX",
+    "KFOR",
+    "ECOMOG",
     "Hezbollah",
     "Hizbollah",
     "Hizbullah",
@@ -686,7 +689,8 @@ KNOWN_ORGS = [
 ]
 ORG_HEADS = (
     r"Army|Forces|Police|Community|Movement|Front|Party|Union|Alliance|League|Coalition|Brigades?|"
-    r"Militia|Guard|Navy|Gendarmerie|Corps|Rebels|Government of National Unity|Liberation Army"
+    r"Militia|Guard|Navy|Gendarmerie|Corps|Rebels|Government of National Unity|Liberation Army|"
+    r"Movements|Patriots|Force"
 )
 
 #: lower-case particles inside personal names ("dos Santos", "van de Perre", "bin Laden")

@@ -14,6 +14,21 @@ from kg.model import ExtractionResult, Statement
 _NOT_ORGS = {"associated-press", "agence-france-presse", "reuters", "xinhua", "afp", "un-news"}
 
 
+def _as_written(have: str | None, text: str) -> str:
+    """An organisation as the text spells it: the longest written form, a full name over an acronym."""
+    text = " ".join(text.split())
+    if have is None:
+        return text
+    return max((have, text), key=lambda x: (not x.isupper(), len(x)))
+
+
+def _drop_short_forms(names: list[str]) -> list[str]:
+    """'Polisario' beside 'Polisario Front': a name that begins a longer listed name is the same group."""
+    return [
+        n for n in names if not any(o != n and o.split()[: len(n.split())] == n.split() for o in names)
+    ]
+
+
 def record(result: ExtractionResult) -> dict[str, Any]:
     """The gold-schema record of one document."""
     persons = []
@@ -43,7 +58,7 @@ def record(result: ExtractionResult) -> dict[str, Any]:
         elif m.kind == "mission":
             missions.setdefault(m.id, None)
         elif m.kind == "org" and m.id not in _NOT_ORGS:
-            orgs.setdefault(m.id, m.name)
+            orgs[m.id] = _as_written(orgs.get(m.id), m.text)
         elif m.kind == "framework":
             frameworks.setdefault(m.id, m.name)
     return {
@@ -52,7 +67,7 @@ def record(result: ExtractionResult) -> dict[str, Any]:
         "un_bodies": list(bodies.values()),
         "countries": list(countries.values()),
         "missions": list(missions),
-        "other_orgs": list(orgs.values()),
+        "other_orgs": _drop_short_forms(list(orgs.values())),
         "frameworks": list(frameworks.values()),
         "statements": [statement_record(s) for s in result.statements],
     }

@@ -21,7 +21,7 @@ from kg.namespaces import slug
 
 _TOKEN = re.compile(
     r"(?:Mr|Ms|Mrs|Dr|Lt|Col|Gen|Maj|Brig|Capt|Sgt|Adm|Cmdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
-    r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
+    r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?<![\w\-'\u2019])(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
     r"al|el|la|le|du|di|y)(?=\s+[A-Z])|-[A-Z][a-z]+"
 )
 _PARTICLES = lx.NAME_PARTICLES
@@ -340,9 +340,14 @@ def _is_title_token(tok: str) -> bool:
 def _name_like(tokens: list[str], g: Gazetteer) -> bool:
     if not tokens:
         return False
-    for t in tokens:
+    for n, t in enumerate(tokens):
         low = t.lower().rstrip(".")
-        if low in _NOT_NAME or t in g.country_forms or (t in g.demonym_forms and t == tokens[0]):
+        given = n + 1 < len(tokens) and tokens[n + 1].lower() in _PARTICLES  # 'Dominique de Villepin'
+        if (
+            low in _NOT_NAME
+            or (t in g.country_forms and not given)
+            or (t in g.demonym_forms and t == tokens[0])
+        ):
             return False
         if t.isupper() and len(t) > 2 and not t.endswith("."):
             return False  # acronyms
@@ -407,6 +412,48 @@ _LOWER_TITLE_BEFORE = re.compile(
 )
 
 
+#: a relative pronoun for people right after a name: 'Alassane Ouattara, whom the U.N. recognises'
+_PERSON_AFTER = re.compile(r"^,\s+(?:who|whom|whose)\s")
+#: people lead, command and have loyalists: 'led by Thomas Lubanga', 'forces loyal to Laurent Gbagbo'
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:led|headed|commanded)\s+by|\bloyal\s+to|\b(?:supporters|followers|loyalists)\s+of)\s+$"
+)
+#: a possessive role in apposition: "Gbagbo's spokesman, Ahoua Don Mello,"
+_POSSESSIVE_ROLE_BEFORE = re.compile(
+    r"[A-Z][\w\-]*['\u2019]s\s+(?:[\w\-]+\s+){0,2}?(?:"
+    + "|".join(sorted(lx.SPEAKER_NOUNS, key=len, reverse=True))
+    + r"),\s+$",
+    re.IGNORECASE,
+)
+_PLACE_WORDS = {
+    "north", "south", "east", "west", "upper", "lower", "new", "port", "san", "santa", "saint", "st.",
+    "lake", "mount", "cape", "fort", "central", "western", "eastern", "northern", "southern",
+    "radio", "camp", "operation", "hotel", "university", "district", "province", "river",
+}
+_PLACE_PREP = re.compile(
+    r"(?:\b(?:of|in|to|from|at|near|across|into|over|around|through|outside)|[,(])\s+$", re.IGNORECASE
+)
+
+
+def _surname_recurs(
+    names: list[str], start: int, runs: list[tuple[int, int, list[tuple[int, int, str]]]], work: str
+) -> bool:
+    """'Laurent Gbagbo' … 'Gbagbo's spokesman': a full name whose surname stands alone elsewhere."""
+    if len(names) > 3 or names[0].lower() in _PLACE_WORDS or len(names[-1]) < 4:
+        return False
+    last = names[-1]
+    for rs, _re, toks in runs:
+        if rs == start or not toks:
+            continue
+        texts = [t[2] for t in toks]
+        core = [t for t in texts if not _is_title_token(t)]
+        if core == [last] or core == [last + "'s"] or core == [last + "’s"]:
+            if _PLACE_PREP.search(work[max(0, rs - 12) : rs]):
+                continue  # 'the secession of Katanga': a place, not a person
+            return True
+    return False
+
+
 def find_persons(
     work: str, g: Gazetteer, found: Found, date: str | None, headline_spans: list[tuple[int, int]] = ()
 ) -> list[_Person]:
@@ -448,6 +495,7 @@ def find_persons(
         while i < len(texts) and (
             _is_title_token(texts[i])
             or texts[i].rstrip("'s") in g.country_forms
+            and not (i + 1 < len(texts) and texts[i + 1] in _PARTICLES)
             or texts[i] in g.demonym_forms
             or (texts[i].isupper() and len(texts[i]) > 2 and not texts[i].endswith("."))
             or texts[i].lower() in _PARTICLES
@@ -501,6 +549,10 @@ def find_persons(
         )
         evidence = (
             titled
+            or bool(_PERSON_AFTER.match(after))
+            or bool(_PERSON_BEFORE.search(before + work[rs:s]))
+            or bool(_POSSESSIVE_ROLE_BEFORE.search(before + work[rs:s]))
+            or _surname_recurs(names, s, runs, work)
             or bool(_LOWER_TITLE_BEFORE.search(before))
             or bool(_ROLE_AFTER.match(after))
             or bool(_ROLE_BEFORE.search(before + work[rs:s]))
@@ -565,7 +617,37 @@ def find_persons(
             pids = dated or pids
         if len(set(pids)) == 1:
             add(pids[0], pids[0], m.group(0), m.start(), e)
-    return list(persons.values())
+    return _merge_partial_names(list(persons.values()))
+
+
+def _merge_partial_names(people: list[_Person]) -> list[_Person]:
+    """'Johnson Sirleaf' beside 'Ellen Johnson Sirleaf': the end of a longer name is an alias of it."""
+    out: list[_Person] = []
+    for p in sorted(people, key=lambda x: -len(x.name.split())):
+        toks = p.name.split()
+        host = next(
+            (
+                q
+                for q in out
+                if len(q.name.split()) > len(toks)
+                and q.name.split()[-len(toks) :] == toks
+                and (p.person_id is None or p.person_id == q.person_id)
+            ),
+            None,
+        )
+        if host is None:
+            out.append(p)
+            continue
+        for n in p.names:
+            if n not in host.names:
+                host.names.append(n)
+        host.role = host.role or p.role
+        host.rank = host.rank or p.rank
+        host.mentions.extend(
+            Mention(m.kind, host.key, m.name, m.text, m.start, m.end) for m in p.mentions
+        )
+    order = {id(p): i for i, p in enumerate(people)}
+    return sorted(out, key=lambda p: order[id(p)])
 
 
 def _link_unknown(names: list[str], g: Gazetteer, date: str | None) -> str | None:
