@@ -606,3 +606,87 @@ def test_organisation_speaks_when_its_apposition_names_its_leader(gaz):
     text = "The Unity Movement, a militia led by Idris Kaballa, said on Monday it held the town."
     (st,) = run(gaz, text, "2003-05-13")["statements"]
     assert st["speaker"] == "Unity Movement"
+
+
+def test_noun_phrase_after_said_opens_the_clause_whose_date_it_is(gaz):
+    """'said the formation of … in April' dates the formation; the speaker keeps his occasion."""
+    rec = run(
+        gaz,
+        """
+        Herve Ladsous told journalists late Monday that the force would stay.
+
+        Herve Ladsous said the formation of the new government in April opened a new page.
+    """,
+        date="2016-06-14",
+    )
+    assert [s["date"] for s in rec["statements"]] == ["2016-06-13", "2016-06-13"]
+
+
+def test_event_of_the_lead_dates_the_speech_given_at_it(gaz):
+    """The lead reports an event; the next sentence takes it up ('The ceremony was held …')."""
+    text = """
+        Peacekeepers of the contingent were awarded the UN medal on Friday.
+
+        The medal ceremony was held at the camp near the Blue Line.
+
+        "You are a credit to your country," Jean-Pierre Lacroix said during the ceremony.
+    """
+    assert [s["date"] for s in run(gaz, text, date="2018-04-07")["statements"]] == ["2018-04-06"]
+    # the lead's conference also dates the opening statement summarised in the same paragraph
+    text = (
+        "A three-day conference of troop contributors opened on 3 March in Freetown. In his opening "
+        "statement, Jean-Pierre Lacroix thanked the contributors.\n\nHe remarked that logistics mattered."
+    )
+    assert [s["date"] for s in run(gaz, text, date="2019-03-07")["statements"]] == ["2019-03-03"] * 2
+
+
+def test_trailing_attribution_shares_the_date_of_the_statement_before_it(gaz):
+    rec = run(
+        gaz,
+        "Jean-Pierre Lacroix on Friday condemned the assault on peacekeepers, his spokesman said.",
+        date="2023-08-19",
+    )
+    assert [s["date"] for s in rec["statements"]] == ["2023-08-18", "2023-08-18"]
+    # a dated statement reported later in the sentence does not date the one before it
+    text = "Herve Ladsous thanked the Government, which had declared in January a ceasefire."
+    rec = run(gaz, text, date="2016-06-14")
+    assert rec["statements"][0]["date"] is None
+
+
+def test_opening_phrase_naming_the_statement_dates_it(gaz):
+    rec = run(
+        gaz,
+        "In a statement issued in New York on Monday, Jean-Pierre Lacroix condemned the attacks.",
+        date="2020-03-25",
+    )
+    assert rec["statements"][0]["date"] == "2020-03-23"
+
+
+def test_paragraph_after_a_statement_lead_continues_it_not_after_relayed_news(gaz):
+    """'X on Wednesday expressed concern' is the news: the next paragraph elaborates that statement;
+    'X said Saturday that a post was hit' relays an incident: an interview after it stays undated."""
+    text = """
+        The mission on Wednesday expressed concern over renewed fighting near Umm Baru.
+
+        Jean-Pierre Lacroix urged both sides to respect the ceasefire.
+
+        Herve Ladsous said the talks would resume.
+    """
+    dates = [s["date"] for s in run(gaz, text, date="2020-05-20")["statements"]]
+    assert dates == ["2020-05-20", "2020-05-20", None]
+    text = """
+        The mission said Saturday that one of its positions had been hit by shellfire.
+
+        "Any attack on peacekeepers is unacceptable," Jean-Pierre Lacroix told reporters.
+    """
+    assert [s["date"] for s in run(gaz, text, date="2023-11-04")["statements"]] == ["2023-11-04", None]
+
+
+def test_dateline_of_a_news_story_does_not_date_the_reactions(gaz):
+    """A dateline with its year is a press release only when the report dates nothing to another day."""
+    text = (
+        "Pristina, 13 June 2008 – Jean-Pierre Lacroix said on Thursday that the mission would stay.\n\n"
+        "Serb leaders said they would set up their own assembly."
+    )
+    dates = [s["date"] for s in run(gaz, text, "2008-06-13")["statements"]]
+    assert dates == ["2008-06-12", None]

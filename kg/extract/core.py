@@ -373,21 +373,43 @@ def _headline_statements(
 _OBJECT_VERB = re.compile(r"^[a-z]{3,}ed$|^(?:to|made|held|took|began|said|told|signed|killed|seen|taken)$")
 
 
+_EVENT_NOUN = re.compile(
+    r"\b(?:meeting|conference|briefing|session|summit|debate|press conference|talks|ceremony)\b", re.I
+)
+
+_OCCASION_OPENING = re.compile(
+    r"\s*(?:In|At|During)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:statement|remarks|speech|interview|letter|message|address|briefing|news conference|"
+    r"press conference)\b[^,;:]{0,80},",
+    re.I,
+)
+
 _MEETING_TODAY = re.compile(
     r"\b(?:Security Council|General Assembly|Committee|meeting|debate|session)\b"
     r"[^.]{0,60}\b(?:today|this morning|this afternoon)\b"
 )
 
 
-def _dates_the_object(between: str) -> bool:
+_RELAY_LEMMAS = frozenset({"say", "tell", "report", "add", "note", "confirm", "announce", "state"})
+_SAY_LEMMAS = frozenset(
+    {"say", "add", "note", "state", "stress", "explain", "insist", "argue", "claim", "recall"}
+)
+_DETERMINER = re.compile(r"\s*(?:the|a|an|this|these|those|its|his|her|their)\s", re.I)
+
+
+def _dates_the_object(between: str, lemma: str = "") -> bool:
     """True when a date after the reporting verb belongs to its object, not to the speaking.
 
     'said on Monday', 'told reporters in Monrovia on Tuesday' date the speech; 'urges … the ban
     announced yesterday' and 'pledges made in February' date an event inside the reported matter:
-    the gap is long, or another verb form stands between the reporting verb and the date.
+    the gap is long, or another verb form stands between the reporting verb and the date. A verb
+    of saying takes no addressee, so a noun phrase right after it ('said the formation of the
+    government in April …') is the subject of the reported clause and the date is the clause's.
     """
     words = re.findall(r"[\w'\u2019-]+", between)
     if len(words) > 12:
+        return True
+    if lemma in _SAY_LEMMAS and _DETERMINER.match(between):
         return True
     return any(_OBJECT_VERB.search(w) and w != "indeed" for w in words)
 
@@ -404,14 +426,17 @@ def _assign_dates(
     lead_para = min((s.para for s in sents if not s.headline), default=None)
     event_date = None
     if lead_para is not None:
-        lead_sents = [s for s in sents if s.para == lead_para]
-        if not any(st.sent.para == lead_para and not st.headline for st in stmts):
-            for s in lead_sents[:1]:
+        body_sents = [s for s in sents if not s.headline]
+        first = body_sents[0]
+        # the lead sentence reports an event (no statement of its own); its date is the event's when
+        # it names the event, or when the next sentence takes it up ('The ceremony was held ...')
+        if not any(st.sent is first and not st.headline for st in stmts):
+            for s in body_sents[:1]:
                 seg = work[s.start : s.end]
-                if re.search(
-                    r"\b(?:meeting|conference|briefing|session|summit|debate|press conference|talks|"
-                    r"ceremony)\b",
-                    seg,
+                nxt = work[body_sents[1].start : body_sents[1].end] if len(body_sents) > 1 else ""
+                if _EVENT_NOUN.search(seg) or re.match(
+                    r"\s*The\s+(?:[\w-]+\s+){0,3}?" + _EVENT_NOUN.pattern + r"\s+(?:was|were|is|took)\b",
+                    nxt,
                     re.I,
                 ):
                     for m in dts.DATE_EXPR.finditer(seg):
@@ -445,6 +470,9 @@ def _assign_dates(
         )
         if lead:
             ranges.append((s.start, s.start + lead.end()))
+        opening = _OCCASION_OPENING.match(work[s.start : lo])
+        if opening:  # 'In a statement issued in New York on Monday, X condemned …'
+            ranges.append((s.start, s.start + opening.end()))
         found = None
         for a, b in ranges:
             for m in dts.DATE_EXPR.finditer(work, a, b):
@@ -454,7 +482,7 @@ def _assign_dates(
                     continue
                 if any(q0 <= m.start() < q1 for q0, q1, _ in st.quotes):
                     continue
-                if m.start() >= h.end and _dates_the_object(work[h.end : m.start()]):
+                if m.start() >= h.end and _dates_the_object(work[h.end : m.start()], h.lemma):
                     continue
                 res = dts.resolve(m, anchor)
                 if res.value is None and not res.blocking:
@@ -470,6 +498,24 @@ def _assign_dates(
             if found.value:
                 st.date_basis = f"'{found.expression}' against the {anchor.basis}"
     last_date: dict[str, str] = {}
+    # the lead statement, dated on its own to the day, whose news is the statement itself ('X on
+    # Friday condemned …', 'today called on …'): the paragraph after the lead elaborates it. A lead
+    # that only relays news ('the force said Saturday that a post was hit') does not date the
+    # interviews quoted after it.
+    lead_st = next(
+        (
+            st
+            for st in stmts
+            if not st.headline
+            and st.sent.para == lead_para
+            and st.own_date
+            and st.date
+            and len(st.date) == 10
+        ),
+        None,
+    )
+    if lead_st is not None and (not lead_st.hits or lead_st.hits[0].lemma in _RELAY_LEMMAS):
+        lead_st = None
     for st in stmts:
         if st.headline:
             continue
@@ -477,13 +523,30 @@ def _assign_dates(
             if st.date:
                 last_date[st.speaker.key] = st.date
             continue
-        if st.speaker.key in last_date:
+        same = next(
+            (
+                x
+                for x in stmts
+                if x.sent is st.sent and x.own_date and x.date and not x.nested and x.hits and st.hits
+                and x.hits[0].start < st.hits[0].start
+            ),
+            None,
+        )
+        if same is not None:  # '… X on Friday condemned …, his spokesman said': one occasion
+            st.date = same.date
+            st.date_basis = "same sentence as a dated statement"
+            last_date[st.speaker.key] = same.date
+        elif st.speaker.key in last_date:
             st.date = last_date[st.speaker.key]
             st.date_basis = "same occasion as the speaker's earlier statement"
         elif event_date and st.sent.para <= (lead_para or 0) + 3:
             st.date = event_date
             st.date_basis = "the event reported in the lead"
             last_date[st.speaker.key] = event_date
+        elif lead_st is not None and lead_st.date and lead_para is not None and st.sent.para == lead_para + 1:
+            st.date = lead_st.date
+            st.date_basis = "continues the lead statement"
+            last_date[st.speaker.key] = lead_st.date
     # meetings coverage: the other speakers of "today's" meeting share its date
     body = [st for st in stmts if not st.headline]
     opener = next((st for st in body if st.own_date and st.date), None)
@@ -493,7 +556,12 @@ def _assign_dates(
                 st.date = opener.date
                 st.date_basis = "same meeting as the opening statement"
     # a press release speaks on its dateline
-    if anchor.release and anchor.precision == "day":
+    # … unless the report dates its own statements to another day (a news story under a dateline)
+    if (
+        anchor.release
+        and anchor.precision == "day"
+        and not any(st.own_date and st.date and st.date != anchor.iso() and not st.nested for st in body)
+    ):
         for st in body:
             if st.date is None and not st.blocked_date:
                 st.date = anchor.iso()
