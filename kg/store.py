@@ -78,6 +78,10 @@ class QueryResult:
         ]
         return cls(kind="graph", triples=triples)
 
+    def records(self) -> list[dict[str, str]]:
+        """The rows as plain strings, unbound variables left out: what most callers want."""
+        return [{k: str(v) for k, v in row.items() if v is not None} for row in self.rows]
+
     def column(self, name: str) -> list[str | None]:
         """The values of one variable as strings (``None`` where unbound) — handy in tests and scripts."""
         return [None if r.get(name) is None else str(r[name]) for r in self.rows]

@@ -132,8 +132,7 @@ _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 def _select(store: Store, body: str) -> list[dict[str, str]]:
     """Run a SELECT and return rows of plain strings (unbound variables left out)."""
-    result = store.query(sparql_prologue() + body)
-    return [{k: str(v) for k, v in row.items() if v is not None} for row in result.rows]
+    return store.query(sparql_prologue() + body).records()
 
 
 def _edge_order(edge: tuple[str, str, str, dict[str, Any]]) -> tuple[Any, ...]:

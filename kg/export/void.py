@@ -123,8 +123,7 @@ def _graph_subset(graph: str) -> str:
 
 
 def _rows(store: Store, sparql: str) -> list[dict[str, str]]:
-    result = store.query(sparql_prologue() + sparql)
-    return [{k: str(v) for k, v in row.items() if v is not None} for row in result.rows]
+    return store.query(sparql_prologue() + sparql).records()
 
 
 def _int(store: Store, sparql: str) -> int:
