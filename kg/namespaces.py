@@ -99,8 +99,9 @@ def document_graph(doc_key: str) -> str:
 
 
 def sparql_prologue() -> str:
-    """PREFIX declarations for every predeclared prefix."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    """PREFIX declarations for every predeclared prefix, on one line, so that a query written after
+    it keeps its own line numbers in error messages (shifted by exactly one line)."""
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
 
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from kg import errors
 from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
 from kg.files import atomic_output
-from kg.namespaces import ID, PREFIXES, key, resource, slug
+from kg.namespaces import ID, PREFIXES, key, resource, slug, sparql_prologue
 
 if TYPE_CHECKING:
     from kg.store import QueryResult, Store
@@ -91,8 +91,8 @@ class PreparedQuery:
 
 @lru_cache(maxsize=1)
 def prologue() -> str:
-    """``PREFIX`` lines for every predeclared prefix, on one line so that positions in the query stay put."""
-    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+    """The predeclared prefixes (:func:`kg.namespaces.sparql_prologue`: one line, positions stay put)."""
+    return sparql_prologue()
 
 
 def prepare(text: str) -> PreparedQuery:

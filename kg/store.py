@@ -103,17 +103,10 @@ def _json_term(value: dict) -> Node:
 
 
 def _ox_term(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise QueryError(f"unsupported RDF term in result: {term!r}")
+    """A pyoxigraph term as an rdflib term (through its SPARQL JSON binding, the one conversion)."""
+    if not isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        raise QueryError(f"unsupported RDF term in result: {term!r}")
+    return _json_term(_ox_json(term))
 
 
 def _ox_json(term: object) -> dict[str, str]:
