@@ -265,8 +265,11 @@ class Store(ABC):
 class OxigraphStore(Store):
     """pyoxigraph's store, on disk (RocksDB, a directory) or in memory (``path=None``)."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.location = "memory" if path is None else str(path)
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 location: str | None = None) -> None:
+        #: what the user named (a store home); ``path`` is the generation directory opened inside it
+        self.location = location or ("memory" if path is None else str(path))
+        self.path = None if path is None else Path(path)
         self.read_only = read_only
         try:
             if path is None:
@@ -281,11 +284,12 @@ class OxigraphStore(Store):
             text = str(e)
             if "lock" in text.lower():
                 raise StoreError(
-                    f"store at {path} is locked by another process (a running `kg build`, `kg ingest` "
-                    f"or `kg serve`?); wait for it to finish or pass another --store"
+                    f"store at {self.location} is locked by another process (a running `kg build`, "
+                    f"`kg ingest` or `kg serve`?); wait for it to finish or pass another --store"
                 ) from e
+            first = text.splitlines()[0] if text else type(e).__name__
             raise StoreError(
-                f"cannot open the store at {path} ({text.splitlines()[0] if text else type(e).__name__}); "
+                f"cannot open the store at {self.location} ({first}); "
                 f"if it is corrupt, delete the directory and run `kg build`"
             ) from e
 
@@ -518,8 +522,76 @@ class RemoteStore(Store):
         return self.query_raw("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", format)[1]
 
 
+# ---- the store home: generations behind one switch ------------------------------------------------
+#
+# A store directory (``.kg/`` by default) is a *home* that holds complete Oxigraph stores, one per
+# generation (``gen-000001/``, ``gen-000002/`` …), and a symlink ``live`` naming the one that answers.
+# Writers build or copy a new generation beside the live one and switch ``live`` atomically
+# (``os.replace`` of a symlink) only when it is complete, so a reader never sees a half-built graph
+# and a kill at any moment leaves the previous generation live. Readers (``kg serve`` workers) compare
+# :func:`live_generation` before each query and reopen when it changed. A directory that is itself a
+# RocksDB store (a ``CURRENT`` file, the layout before generations) is opened as it is.
+
+#: the symlink in a store home that names the live generation
+LIVE_LINK = "live"
+_GENERATION_PREFIX = "gen-"
+
+
+def is_store_dir(path: Path) -> bool:
+    """Whether ``path`` is one Oxigraph (RocksDB) store directory."""
+    return (path / "CURRENT").is_file()
+
+
+def live_generation(location: str) -> str | None:
+    """The name of the live generation of a store home (``gen-000003``), a token that changes on every
+    switch; ``None`` for ``memory``, a URL, a single-store directory or a home with nothing live yet."""
+    if location == "memory" or location.startswith(("http://", "https://")):
+        return None
+    try:
+        return os.readlink(Path(location) / LIVE_LINK)
+    except OSError:
+        return None
+
+
+def live_path(location: str) -> Path | None:
+    """The directory of the store that answers for a location directory, or ``None`` if there is none."""
+    path = Path(location)
+    if is_store_dir(path):
+        return path
+    name = live_generation(location)
+    if name is not None and is_store_dir(path / name):
+        return path / name
+    return None
+
+
+def new_generation_path(location: str) -> Path:
+    """A fresh, not yet existing generation directory in a store home (numbered after the highest)."""
+    home = Path(location)
+    numbers = [int(p.name[len(_GENERATION_PREFIX):]) for p in home.glob(f"{_GENERATION_PREFIX}*")
+               if p.name[len(_GENERATION_PREFIX):].isdigit()]
+    return home / f"{_GENERATION_PREFIX}{max(numbers, default=0) + 1:06d}"
+
+
+def publish_generation(location: str, generation: Path) -> None:
+    """Make ``generation`` (a directory inside the home) the live store, atomically."""
+    home = Path(location)
+    tmp = home / f".{LIVE_LINK}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(generation.name, tmp)
+    os.replace(tmp, home / LIVE_LINK)
+    fd = os.open(home, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def open_store(location: str, *, read_only: bool = False) -> Store:
-    """Open the store a location names: ``memory``, an ``http(s)://`` URL, or a directory."""
+    """Open the store a location names: ``memory``, an ``http(s)://`` URL, or a directory.
+
+    A directory is a store home (see above): its live generation is opened, and a new, empty home gets
+    its first generation when opened for writing.
+    """
     if location == "memory":
         return OxigraphStore(None)
     if location.startswith(("http://", "https://")):
@@ -528,7 +600,18 @@ def open_store(location: str, *, read_only: bool = False) -> Store:
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {location} is a file, not a store directory; pass a directory, "
                          f"'memory' or an http(s):// endpoint URL")
-    if path.is_dir() and not (path / "CURRENT").exists() and any(path.iterdir()):
-        raise StoreError(f"--store {location} is a directory that holds no store (no CURRENT file); "
+    live = live_path(location)
+    if live is not None:
+        return OxigraphStore(live, read_only=read_only, location=location)
+    if path.is_dir() and any(p for p in path.iterdir() if not p.name.startswith(".")
+                             and not p.name.startswith(_GENERATION_PREFIX)):
+        raise StoreError(f"--store {location} is a directory that holds no store (no `live` generation, "
+                         f"no CURRENT file); "
                          f"pass a new or empty directory, or the directory of an existing store")
-    return OxigraphStore(path, read_only=read_only)
+    if read_only:
+        raise StoreError(f"no store at {location}; run `kg build` first (or pass --store)")
+    path.mkdir(parents=True, exist_ok=True)
+    generation = new_generation_path(location)
+    store = OxigraphStore(generation, location=location)
+    publish_generation(location, generation)
+    return store

@@ -18,7 +18,7 @@ from kg.cli import main
 from kg.config import Settings
 from kg.pipeline import ENTITY_CLASSES, build
 from kg.reference import shapes_graph
-from kg.store import open_store
+from kg.store import OxigraphStore, open_store
 from kg.validate import validate_graph
 
 REFERENCE = ROOT / "data" / "reference"
@@ -142,8 +142,8 @@ def test_a_file_or_a_foreign_directory_is_refused_as_store(tmp_path):
     result = CliRunner().invoke(main, ["build", "--store", str(tmp_path), "--no-exports"])
     assert result.exit_code == 2
     assert result.stderr == (f"Error: --store {tmp_path} is a directory that holds no store "
-                             f"(no CURRENT file); pass a new or empty directory, or the directory of an "
-                             f"existing store\n")
+                             f"(no `live` generation, no CURRENT file); pass a new or empty directory, "
+                             f"or the directory of an existing store\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
@@ -247,3 +247,22 @@ def test_turtle_export_parses_in_rapper(two_export_runs, built_store):
     union = Graph()
     union.parse(data=built_store.dump("ntriples"), format="nt")
     assert f"returned {len(union)} triples" in proc.stderr
+
+
+def test_a_store_home_switches_generations_atomically(tmp_path):
+    from kg.store import live_generation, live_path, new_generation_path, publish_generation
+
+    home = str(tmp_path / "home")
+    with open_store(home) as first:  # a new home gets its first generation
+        first.load(b"<urn:a> <urn:b> <urn:c> .\n", graph="urn:g")
+    assert live_generation(home) == "gen-000001"
+    second = new_generation_path(home)
+    assert second.name == "gen-000002"
+    with OxigraphStore(second) as other:
+        other.load(b"<urn:a> <urn:b> <urn:d> .\n<urn:a> <urn:b> <urn:e> .\n", graph="urn:g")
+    with open_store(home, read_only=True) as live:  # not switched yet: the first is what answers
+        assert live.count() == 1
+    publish_generation(home, second)
+    assert live_generation(home) == "gen-000002" and live_path(home) == second
+    with open_store(home, read_only=True) as live:
+        assert live.count() == 2
