@@ -42,6 +42,16 @@ def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def sandbox_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--no-sandbox``: let query workers keep the network (only where the kernel refuses namespaces)."""
+    return click.option(
+        "--no-sandbox", "no_sandbox", is_flag=True, default=False,
+        help="Run query workers with network access (default: each worker gets its own empty network "
+             "namespace, so no query can fetch a URL; needed only where the kernel refuses that). "
+             "Env: KG_SANDBOX=off.",
+    )(func)
+
+
 def settings_from(store: str | None = None, **overrides: Any) -> Settings:
     """Settings with the command-line flags applied over the environment and defaults."""
     return Settings().with_overrides(store=store, **overrides)
@@ -196,10 +206,12 @@ _QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "j
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Stop the query after this long (default 30, env KG_QUERY_TIMEOUT; 0: no limit).")
 @click.option("--max-rows", type=int, default=None, metavar="N", help="Stop after N rows.")
+@sandbox_option
 @store_option
 @handle_errors
 def query_command(sparql: str | None, file: str | None, saved: str | None, params: tuple[str, ...], fmt: str,
-                  output: str | None, timeout: float | None, max_rows: int | None, store: str | None) -> None:
+                  output: str | None, timeout: float | None, max_rows: int | None, no_sandbox: bool,
+                  store: str | None) -> None:
     """Run a SPARQL query (the common prefixes are predeclared).
 
     \b
@@ -213,10 +225,10 @@ def query_command(sparql: str | None, file: str | None, saved: str | None, param
     from kg.query import parse_param_options
     from kg.query import query_command as run
 
-    settings = settings_from(store, query_timeout=timeout)
+    settings = settings_from(store, query_timeout=timeout, sandbox=False if no_sandbox else None)
     out = run(settings.store, text=sparql, file=Path(file) if file else None, saved=saved,
               params=parse_param_options(params), fmt=fmt, timeout=settings.query_timeout,
-              max_rows=max_rows, output=Path(output) if output else None)
+              max_rows=max_rows, output=Path(output) if output else None, sandbox=settings.sandbox)
     if output is None:
         click.echo(out.data, nl=False)
     if output is not None or out.answer.truncated:
@@ -250,10 +262,11 @@ def queries_command(name: str | None) -> None:
               help="Largest request accepted (413 above).")
 @click.option("--workers", type=int, default=4, show_default=True,
               help="Query worker processes (queries that run at the same time).")
+@sandbox_option
 @store_option
 @handle_errors
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
-                  workers: int, store: str | None) -> None:
+                  workers: int, no_sandbox: bool, store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
 
     \b
@@ -263,7 +276,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
     """
     from kg.server import serve
 
-    settings = settings_from(store, query_timeout=timeout)
+    settings = settings_from(store, query_timeout=timeout, sandbox=False if no_sandbox else None)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
           workers=workers, say=lambda line: click.echo(line, err=True))
 

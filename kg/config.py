@@ -31,6 +31,9 @@ class Settings:
         default_factory=lambda: int(_env("MAX_DOCUMENT_BYTES", str(5 * 1024 * 1024))))
     #: wall-clock limit for one SPARQL query, in seconds
     query_timeout: float = field(default_factory=lambda: float(_env("QUERY_TIMEOUT", "30")))
+    #: query workers run in their own network namespace (no network at all); "off" opts out
+    sandbox: bool = field(default_factory=lambda: _env("SANDBOX", "on").strip().lower()
+                          not in ("off", "0", "false", "no"))
 
     @property
     def reference_dir(self) -> Path:

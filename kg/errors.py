@@ -50,6 +50,12 @@ class StoreError(KGError):
     exit_code = 2
 
 
+class SandboxUnavailable(StoreError):
+    """The kernel will not cut query workers off the network, and the operator has not opted out."""
+
+    exit_code = 2
+
+
 class QueryError(KGError):
     """A SPARQL query that does not parse, is refused, or fails while running."""
 
@@ -64,6 +70,10 @@ class QueryRefused(QueryError):
 
 class QueryTimeout(QueryError):
     """A query ran longer than its time limit and was stopped."""
+
+
+class QueryOverloaded(QueryError):
+    """The service is at its limit of queries in flight (or the query's memory limit); HTTP 503."""
 
 
 class ValidationFailed(KGError):

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from kg import errors
 from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
 from kg.files import atomic_output
-from kg.namespaces import ID, PREFIXES, key, resource, slug, sparql_prologue
+from kg.namespaces import BASE, ID, PREFIXES, key, resource, slug, sparql_prologue
 
 if TYPE_CHECKING:
     from kg.store import QueryResult, Store
@@ -76,48 +76,74 @@ _UPDATE_KEYWORDS = {
 class PreparedQuery:
     """A query that parsed and passed the safety checks, ready to run on any store."""
 
-    #: the query as written (parameters bound), without the predeclared prefixes
+    #: the query as written (parameters bound, line ends normalized), without the prologue
     text: str
     #: "select", "ask" or "graph" (CONSTRUCT and DESCRIBE)
     kind: str
     #: SELECT, ASK, CONSTRUCT or DESCRIBE
     form: str
+    #: the IRI relative IRIs of the query resolve against
+    base: str = BASE
 
     @property
     def full(self) -> str:
-        """The text a store runs: the predeclared prefixes, then the query."""
-        return prologue() + self.text
+        """The one string that was checked and that a store runs: the prologue, then the query."""
+        return prologue(self.base) + self.text
 
 
-@lru_cache(maxsize=1)
-def prologue() -> str:
-    """The predeclared prefixes (:func:`kg.namespaces.sparql_prologue`: one line, positions stay put)."""
-    return sparql_prologue()
+@lru_cache(maxsize=8)
+def prologue(base: str = BASE) -> str:
+    """``BASE`` and the predeclared prefixes on one line (:func:`kg.namespaces.sparql_prologue`), so
+    that the query after it keeps its line numbers, shifted by exactly one; a ``BASE`` or ``PREFIX``
+    of the query's own overrides them."""
+    return f"BASE <{base}> " + sparql_prologue()
 
 
-def prepare(text: str) -> PreparedQuery:
+#: every line terminator SPARQL knows (CR and LF); CR alone and CR LF become LF before the check
+_LINE_ENDS = re.compile(r"\r\n?")
+
+
+def normalize_line_ends(text: str) -> str:
+    """``\\r\\n`` and a lone ``\\r`` -> ``\\n``: the checking parser (rdflib) ends a ``#`` comment at
+    LF only, the engine (Oxigraph) at CR too, so a CR could hide text from the check; after this
+    both see the same lines. (A raw CR inside a long string literal becomes LF too, as in XML.)"""
+    return _LINE_ENDS.sub("\n", text) if "\r" in text else text
+
+
+def prepare(text: str, *, base: str = BASE) -> PreparedQuery:
     """Parse a query and refuse what the service must not run; raise QueryError naming line and column.
 
-    Checks run on rdflib's parse tree and algebra: an update of any kind, a ``SERVICE`` pattern, and a
-    ``FROM``/``FROM NAMED`` dataset clause are refused (:class:`QueryRefused`).
+    The string checked is :attr:`PreparedQuery.full` (prologue with ``base``, then the query with its
+    line ends normalized), and it is exactly the string a store runs. Checks run on rdflib's parse
+    tree and algebra: an update of any kind, a ``SERVICE`` pattern, and a ``FROM``/``FROM NAMED``
+    dataset clause are refused (:class:`QueryRefused`). Answers are cached by text: a query asked
+    again is not parsed again.
     """
+    return _prepare(normalize_line_ends(text), base)
+
+
+@lru_cache(maxsize=512)
+def _prepare(text: str, base: str) -> PreparedQuery:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import algebra, parser
 
+    full = prologue(base) + text
     try:
-        tree = parser.parseQuery(text)
+        tree = parser.parseQuery(full)
     except ParseBaseException as e:
-        _refuse_if_update(text)
-        raise QueryError(_syntax_message(text, e)) from None
+        _refuse_if_update(full)
+        raise QueryError(_syntax_message(text, e, shift=1)) from None
     except RecursionError:
         raise QueryError("the query is nested too deeply to parse; simplify it") from None
+    except ValueError as e:  # rdflib: a \\u escape that names no code point
+        raise QueryError(f"invalid query: {e}; check the \\u escapes") from None
     body = tree[1]
     if "datasetClause" in body and body["datasetClause"]:
         raise QueryRefused(
             "FROM and FROM NAMED are refused: the service queries its own graphs only and never fetches a "
             "dataset; use GRAPH <…> { … } to pick a named graph")
     try:
-        translated = algebra.translateQuery(tree, initNs=PREFIXES)
+        translated = algebra.translateQuery(tree, base=base)
     except RecursionError:
         raise QueryError("the query is nested too deeply to parse; simplify it") from None
     except Exception as e:  # rdflib raises bare Exception for an unknown prefix and for semantic errors
@@ -128,7 +154,7 @@ def prepare(text: str) -> PreparedQuery:
             "against that endpoint yourself")
     form = translated.algebra.name.replace("Query", "").upper()
     kind = {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
-    return PreparedQuery(text=text, kind=kind, form=form)
+    return PreparedQuery(text=text, kind=kind, form=form, base=base)
 
 
 def _refuse_if_update(text: str) -> None:
@@ -146,8 +172,8 @@ def _refuse_if_update(text: str) -> None:
             f"CLEAR, DROP, CREATE, ADD, MOVE or COPY)")
 
 
-def _syntax_message(text: str, e: Any) -> str:
-    line, col = int(e.lineno), int(e.col)
+def _syntax_message(text: str, e: Any, *, shift: int = 0) -> str:
+    line, col = int(e.lineno) - shift, int(e.col)
     lines = text.splitlines() or [""]
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     found = re.match(r"\S{1,20}", source[col - 1:]) if col >= 1 else None
@@ -480,12 +506,13 @@ def choose_format(kind: str, wanted: list[str] | tuple[str, ...], *, strict: boo
 
 
 def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
-            strict: bool = False, max_rows: int | None = None) -> Answer:
+            strict: bool = False, max_rows: int | None = None, base: str = BASE) -> Answer:
     """Prepare and run a query in this process (no time limit): the core of every way in.
 
-    The store streams the answer and stops reading at ``max_rows`` (rows, or triples for a graph).
+    The store runs :attr:`PreparedQuery.full`, the very string that was checked, and streams the
+    answer, stopping at ``max_rows`` (rows, or triples for a graph).
     """
-    prepared = prepare(text)
+    prepared = prepare(text, base=base)
     fmt = choose_format(prepared.kind, formats, strict=strict)
     if prepared.kind == "graph":
         data, truncated, rows = store.construct(prepared.full, fmt, max_rows=max_rows,
@@ -495,9 +522,19 @@ def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = (
     return Answer(prepared.kind, fmt, data, truncated, rows)
 
 
-def _worker_main(conn: Any, location: str, nquads: bytes | None) -> None:
-    """Body of a worker process: open the store read-only once, then answer requests until told to stop."""
+def _is_remote(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool) -> None:
+    """Body of a worker process: leave the network, open the store read-only once, then answer requests
+    until told to stop. A remote store is the one location that keeps the network: the engine is
+    elsewhere and this process only forwards the checked query to it."""
     try:
+        if sandbox and not _is_remote(location):
+            from kg.sandbox import isolate_network
+
+            isolate_network()
         from kg.store import OxigraphStore, open_store
 
         store = open_store(location, read_only=True) if nquads is None else OxigraphStore.from_dump(nquads)
@@ -515,9 +552,9 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None) -> None:
             return
         if request is None:
             return
-        text, formats, strict, max_rows = request
+        text, formats, strict, max_rows, base = request
         try:
-            answer = execute(store, text, formats=formats, strict=strict, max_rows=max_rows)
+            answer = execute(store, text, formats=formats, strict=strict, max_rows=max_rows, base=base)
             conn.send(("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows))
         except KGError as e:
             conn.send(("error", type(e).__name__, str(e)))
@@ -527,7 +564,7 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None) -> None:
 
 _ERROR_CLASSES: dict[str, type[KGError]] = {
     cls.__name__: cls for cls in (KGError, UsageError, StoreError, QueryError, QueryTimeout, QueryRefused,
-                                  errors.InputError)
+                                  errors.InputError, errors.SandboxUnavailable, errors.QueryOverloaded)
 }
 
 
@@ -535,16 +572,22 @@ class QueryWorker:
     """One worker process holding the store open read-only; a query past its deadline kills the process.
 
     ``location`` is what ``open_store`` takes (a directory, ``memory`` or a URL). An in-memory store
-    cannot be shared with another process, so pass its N-Quads dump as ``nquads`` instead.
+    cannot be shared with another process, so pass its N-Quads dump as ``nquads`` instead. With
+    ``sandbox`` (the default: :attr:`kg.config.Settings.sandbox`, ``KG_SANDBOX``) the process enters
+    its own network namespace before it opens the store (:mod:`kg.sandbox`), so no query it runs can
+    reach any address; a kernel that refuses is a :class:`~kg.errors.SandboxUnavailable` at start.
     """
 
     _ctx = multiprocessing.get_context("spawn")
 
-    def __init__(self, location: str, *, nquads: bytes | None = None, start_timeout: float = 120.0) -> None:
+    def __init__(self, location: str, *, nquads: bytes | None = None, start_timeout: float = 120.0,
+                 sandbox: bool | None = None) -> None:
         self.location = location
+        self.sandbox = _sandbox_default() if sandbox is None else sandbox
         parent, child = self._ctx.Pipe()
         self._conn = parent
-        self._process = self._ctx.Process(target=_worker_main, args=(child, location, nquads), daemon=True)
+        self._process = self._ctx.Process(target=_worker_main, args=(child, location, nquads, self.sandbox),
+                                          daemon=True)
         self._process.start()
         child.close()
         if not parent.poll(start_timeout):
@@ -561,11 +604,16 @@ class QueryWorker:
         """Whether the worker process still runs (a timeout or a crash kills it)."""
         return self._process.is_alive()
 
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id."""
+        return self._process.pid
+
     def run(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
-            max_rows: int | None = None, timeout: float | None = None) -> Answer:
+            max_rows: int | None = None, timeout: float | None = None, base: str = BASE) -> Answer:
         """Run one query; past ``timeout`` seconds the worker is killed and QueryTimeout raised."""
         try:
-            self._conn.send((text, list(formats), strict, max_rows))
+            self._conn.send((text, list(formats), strict, max_rows, base))
         except (OSError, ValueError) as e:
             self.kill()
             raise QueryError(f"the query worker is gone ({e}); run the query again") from e
@@ -612,32 +660,42 @@ def _error_from(message: tuple[Any, ...]) -> KGError:
     return _ERROR_CLASSES.get(name, QueryError)(text)
 
 
+def _sandbox_default() -> bool:
+    from kg.config import Settings
+
+    return Settings().sandbox
+
+
 def run_query(store: Store | str, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
-              strict: bool = False, max_rows: int | None = None, timeout: float | None = None) -> Answer:
+              strict: bool = False, max_rows: int | None = None, timeout: float | None = None,
+              sandbox: bool = False, base: str = BASE) -> Answer:
     """Run one query on a store (object or location), killed after ``timeout`` seconds when one is given.
 
-    Without a timeout the query runs in this process. With one, it runs in a fresh worker process that
-    opens the store read-only (a location) or receives the data (an in-memory store object; slower).
-    RocksDB does not support a read-only opener next to a live writer: with an on-disk store object,
-    close other writers first (the CLI and the server never hold one).
+    Without a timeout or ``sandbox`` the query runs in this process. Otherwise it runs in a fresh worker
+    process, cut off the network with ``sandbox``, that opens the store read-only (a location) or
+    receives the data (an in-memory store object; slower). RocksDB does not support a read-only opener
+    next to a live writer: with an on-disk store object, close other writers first (the CLI and the
+    server never hold one).
     """
-    if not timeout or timeout <= 0:
+    if timeout is not None and timeout <= 0:
+        timeout = None
+    if timeout is None and not sandbox:
         if isinstance(store, str):
             from kg.store import open_store
 
             with open_store(store, read_only=True) as opened:
-                return execute(opened, text, formats=formats, strict=strict, max_rows=max_rows)
-        return execute(store, text, formats=formats, strict=strict, max_rows=max_rows)
-    prepare(text)  # refuse bad queries before a process is started
+                return execute(opened, text, formats=formats, strict=strict, max_rows=max_rows, base=base)
+        return execute(store, text, formats=formats, strict=strict, max_rows=max_rows, base=base)
+    prepare(text, base=base)  # refuse bad queries before a process is started
     if isinstance(store, str):
-        worker = QueryWorker(store)
+        worker = QueryWorker(store, sandbox=sandbox)
     elif store.location == "memory":
-        worker = QueryWorker("memory", nquads=store.dump("nquads"))
+        worker = QueryWorker("memory", nquads=store.dump("nquads"), sandbox=sandbox)
     else:
         store.flush()
-        worker = QueryWorker(store.location)
+        worker = QueryWorker(store.location, sandbox=sandbox)
     try:
-        return worker.run(text, formats=formats, strict=strict, max_rows=max_rows, timeout=timeout)
+        return worker.run(text, formats=formats, strict=strict, max_rows=max_rows, timeout=timeout, base=base)
     finally:
         worker.close()
 
@@ -645,15 +703,18 @@ def run_query(store: Store | str, text: str, *, formats: list[str] | tuple[str, 
 class WorkerPool:
     """Worker processes shared by server threads: a slow query holds one worker, the others keep answering."""
 
-    def __init__(self, location: str, *, size: int = 4, warm: int = 2) -> None:
+    def __init__(self, location: str, *, size: int = 4, warm: int = 2, sandbox: bool | None = None,
+                 base: str = BASE) -> None:
         self.location = location
+        self.sandbox = _sandbox_default() if sandbox is None else sandbox
+        self.base = base
         self.size = max(1, size)
         self._idle: list[QueryWorker] = []
         self._busy = 0
         self._cond = threading.Condition()
         self._closed = False
         for _ in range(min(warm, self.size)):
-            self._idle.append(QueryWorker(location))
+            self._idle.append(QueryWorker(location, sandbox=self.sandbox))
 
     def run(self, text: str, *, formats: list[str] | tuple[str, ...], max_rows: int | None,
             timeout: float) -> Answer:
@@ -661,7 +722,7 @@ class WorkerPool:
         worker = self._acquire(timeout)
         keep = False
         try:
-            answer = worker.run(text, formats=formats, max_rows=max_rows, timeout=timeout)
+            answer = worker.run(text, formats=formats, max_rows=max_rows, timeout=timeout, base=self.base)
             keep = True
             return answer
         except KGError:
@@ -680,7 +741,7 @@ class WorkerPool:
             if self._idle:
                 return self._idle.pop()
         try:
-            return QueryWorker(self.location)
+            return QueryWorker(self.location, sandbox=self.sandbox)
         except BaseException:
             with self._cond:
                 self._busy -= 1
@@ -776,8 +837,11 @@ class QueryOutput:
 def query_command(location: str, *, text: str | None = None, file: Path | None = None,
                   saved: str | None = None, params: dict[str, str] | None = None, fmt: str = "table",
                   timeout: float | None = None, max_rows: int | None = None,
-                  output: Path | None = None) -> QueryOutput:
-    """Resolve the query (text, file or saved), bind parameters, run it under the time limit, format it."""
+                  output: Path | None = None, sandbox: bool = True) -> QueryOutput:
+    """Resolve the query (text, file or saved), bind parameters, run it under the time limit, format it.
+
+    The query runs in a worker process; with ``sandbox`` (the default) that process has no network.
+    """
     sources = [s for s in (text, file, saved) if s]
     if len(sources) != 1:
         raise UsageError("give exactly one query: a SPARQL string, -f FILE or --saved NAME "
@@ -794,7 +858,8 @@ def query_command(location: str, *, text: str | None = None, file: Path | None =
             raise UsageError("--param needs a query with declared parameters: use --saved NAME or -f FILE "
                              "with '# param:' header lines")
         query_text = text or ""
-    answer = run_query(location, query_text, formats=[fmt], strict=True, max_rows=max_rows, timeout=timeout)
+    answer = run_query(location, query_text, formats=[fmt], strict=True, max_rows=max_rows, timeout=timeout,
+                       sandbox=sandbox)
     if fmt == "table" and answer.kind != "graph":
         from kg.store import QueryResult
 

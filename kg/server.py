@@ -119,11 +119,14 @@ def create_app(store_location: str, settings: Settings, *, host: str = "127.0.0.
                workers: int = DEFAULT_WORKERS, log: Callable[[str], None] | None = None) -> SparqlServer:
     """A server bound to ``host:port`` (port 0 picks a free one), with its workers started.
 
-    Raises StoreError when the store cannot be opened, UsageError when the address is taken.
+    Workers run without network (``settings.sandbox``) and resolve relative IRIs against the base IRI.
+    Raises StoreError when the store cannot be opened (SandboxUnavailable when the kernel will not cut
+    the workers off the network), UsageError when the address is taken.
     """
     config = ServerConfig(store=store_location, timeout=settings.query_timeout, max_rows=max_rows,
                           max_request_bytes=max_request_bytes, workers=workers)
-    pool = WorkerPool(store_location, size=workers, warm=min(2, workers))
+    pool = WorkerPool(store_location, size=workers, warm=min(2, workers), sandbox=settings.sandbox,
+                      base=settings.base_iri)
     try:
         return SparqlServer((host, port), config, pool, log)
     except OSError as e:

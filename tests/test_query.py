@@ -40,6 +40,7 @@ from kg.query import (
     bind_params,
     execute,
     get_saved,
+    normalize_line_ends,
     prepare,
     prologue,
     run_query,
@@ -149,6 +150,27 @@ def test_dataset_clauses_are_refused(query):
     with pytest.raises(QueryRefused) as err:
         prepare(query)
     assert str(err.value).startswith("FROM and FROM NAMED are refused")
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])
+def test_a_line_end_in_a_comment_ends_it_for_the_check_as_for_the_engine(end):
+    """rdflib ended a comment at LF only and Oxigraph at CR too: a CR hid SERVICE from the check."""
+    text = f"SELECT ?s WHERE {{ # x{end} SERVICE <http://127.0.0.1:9/> {{ ?s ?p ?o }} \n }}"
+    with pytest.raises(QueryRefused):
+        prepare(text)
+    assert "\r" not in normalize_line_ends(text)
+
+
+def test_the_string_checked_is_the_string_run(fx):
+    prepared = prepare("SELECT ?s WHERE {\r\n ?s a pk:PeacekeepingMission }")
+    assert prepared.full == prologue(prepared.base) + "SELECT ?s WHERE {\n ?s a pk:PeacekeepingMission }"
+    assert prepared.full.startswith(f"BASE <{prepared.base}> PREFIX pk: ")
+
+
+def test_relative_iris_resolve_against_the_base(fx):
+    text = "SELECT ?p WHERE { <id/mission/UNAMSIL> ?p ?o } LIMIT 1"
+    assert len(select_rows(execute(fx, text).data)) == 1
+    assert select_rows(execute(fx, text, base="http://example.org/").data) == []
 
 
 def test_refusals_read_the_parsed_query_not_the_words(fx):
