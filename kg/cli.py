@@ -260,13 +260,26 @@ def queries_command(name: str | None) -> None:
 @click.option("--max-rows", type=int, default=10_000, show_default=True, help="Rows per answer, at most.")
 @click.option("--max-request-bytes", type=int, default=1024 * 1024, show_default=True,
               help="Largest request accepted (413 above).")
-@click.option("--workers", type=int, default=4, show_default=True,
-              help="Query worker processes (queries that run at the same time).")
+@click.option("--workers", type=click.IntRange(1), default=4, show_default=True,
+              help="Queries that run at the same time in their first --slow-after seconds.")
+@click.option("--slow-workers", type=click.IntRange(0), default=4, show_default=True,
+              help="Queries that may run past --slow-after at once, in worker processes of their own; "
+                   "one more is stopped (503). Long queries never hold the --workers slots.")
+@click.option("--slow-after", type=click.FloatRange(0.05), default=0.5, show_default=True, metavar="SECONDS",
+              help="When a running query counts as long.")
+@click.option("--queue-wait", type=click.FloatRange(0), default=2.0, show_default=True, metavar="SECONDS",
+              help="How long a request waits for a free worker before a 503 with Retry-After.")
+@click.option("--max-waiting", type=click.IntRange(0), default=128, show_default=True,
+              help="Requests that may wait for a worker at once; more get a 503 at once.")
+@click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
+              help="Memory cap of each worker (its data segment, RLIMIT_DATA; 0: none): a query that needs "
+                   "more is stopped (503).")
 @sandbox_option
 @store_option
 @handle_errors
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
-                  workers: int, no_sandbox: bool, store: str | None) -> None:
+                  workers: int, slow_workers: int, slow_after: float, queue_wait: float, max_waiting: int,
+                  worker_memory: int, no_sandbox: bool, store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
 
     \b
@@ -274,11 +287,14 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
         kg serve --port 8000
         curl -G http://127.0.0.1:8000/sparql --data-urlencode 'query=ASK { ?s ?p ?o }'
     """
+    from kg.query import PoolLimits
     from kg.server import serve
 
     settings = settings_from(store, query_timeout=timeout, sandbox=False if no_sandbox else None)
+    limits = PoolLimits(workers=workers, slow_workers=slow_workers, slow_after=slow_after,
+                        queue_wait=queue_wait, max_waiting=max_waiting, memory_mb=worker_memory or None)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
-          workers=workers, say=lambda line: click.echo(line, err=True))
+          limits=limits, say=lambda line: click.echo(line, err=True))
 
 
 @main.command("push")

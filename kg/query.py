@@ -24,8 +24,10 @@ Module top stays light (no rdflib, no pyoxigraph) so that ``kg --help`` stays fa
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources as importlib_resources
@@ -526,18 +528,43 @@ def _is_remote(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool) -> None:
-    """Body of a worker process: leave the network, open the store read-only once, then answer requests
-    until told to stop. A remote store is the one location that keeps the network: the engine is
-    elsewhere and this process only forwards the checked query to it."""
+#: default limits of the worker pool (``kg serve`` options and ``KG_*`` settings override them)
+DEFAULT_WORKER_MEMORY_MB = 1024
+
+
+def _memory_message(memory_mb: int) -> str:
+    return (f"the query needed more than {memory_mb} MB of memory and was stopped; narrow it (more specific "
+            f"patterns, LIMIT, no ORDER BY over a large product) or allow more with --worker-memory")
+
+
+def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool, generation: str | None,
+                 memory_mb: int | None) -> None:
+    """Body of a worker process: leave the network, cap its memory, open the store read-only once, then
+    answer requests until told to stop. A remote store is the one location that keeps the network: the
+    engine is elsewhere and this process only forwards the checked query to it."""
+    import os
+
+    os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure at the memory cap: one line in the log
     try:
         if sandbox and not _is_remote(location):
             from kg.sandbox import isolate_network
 
             isolate_network()
+        if memory_mb:
+            import resource
+
+            # RLIMIT_DATA counts the heap and anonymous maps, not RocksDB's file maps (RLIMIT_AS would)
+            cap = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
         from kg.store import OxigraphStore, open_store
 
-        store = open_store(location, read_only=True) if nquads is None else OxigraphStore.from_dump(nquads)
+        if nquads is not None:
+            store = OxigraphStore.from_dump(nquads)
+        elif generation is not None:
+            store = OxigraphStore(Path(location) / generation, read_only=True, location=location)
+        else:
+            store = open_store(location, read_only=True)
+        prepare("ASK {}")  # load the checking parser now, not during the first query
         conn.send(("ready",))
     except KGError as e:
         conn.send(("error", type(e).__name__, str(e)))
@@ -558,6 +585,9 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool) 
             conn.send(("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows))
         except KGError as e:
             conn.send(("error", type(e).__name__, str(e)))
+        except MemoryError:
+            conn.send(("error", "QueryOverloaded", _memory_message(memory_mb or 0)))
+            return  # the process may be in a bad state: the parent starts a fresh one
         except Exception as e:  # noqa: BLE001
             conn.send(("error", "QueryError", f"query failed: {type(e).__name__}: {e}"))
 
@@ -571,23 +601,30 @@ _ERROR_CLASSES: dict[str, type[KGError]] = {
 class QueryWorker:
     """One worker process holding the store open read-only; a query past its deadline kills the process.
 
-    ``location`` is what ``open_store`` takes (a directory, ``memory`` or a URL). An in-memory store
-    cannot be shared with another process, so pass its N-Quads dump as ``nquads`` instead. With
+    ``location`` is what ``open_store`` takes (a directory, ``memory`` or a URL); ``generation`` pins
+    one generation of a store home (:mod:`kg.store`) instead of whatever is live when it opens. An
+    in-memory store cannot be shared with another process, so pass its N-Quads dump as ``nquads``. With
     ``sandbox`` (the default: :attr:`kg.config.Settings.sandbox`, ``KG_SANDBOX``) the process enters
     its own network namespace before it opens the store (:mod:`kg.sandbox`), so no query it runs can
     reach any address; a kernel that refuses is a :class:`~kg.errors.SandboxUnavailable` at start.
+    ``memory_mb`` caps the process's data segment (``RLIMIT_DATA``): a query that needs more ends the
+    process, reported as :class:`~kg.errors.QueryOverloaded`.
     """
 
     _ctx = multiprocessing.get_context("spawn")
 
     def __init__(self, location: str, *, nquads: bytes | None = None, start_timeout: float = 120.0,
-                 sandbox: bool | None = None) -> None:
+                 sandbox: bool | None = None, generation: str | None = None,
+                 memory_mb: int | None = None) -> None:
         self.location = location
+        self.generation = generation
+        self.memory_mb = memory_mb
         self.sandbox = _sandbox_default() if sandbox is None else sandbox
+        self._killed = False
         parent, child = self._ctx.Pipe()
         self._conn = parent
-        self._process = self._ctx.Process(target=_worker_main, args=(child, location, nquads, self.sandbox),
-                                          daemon=True)
+        args = (child, location, nquads, self.sandbox, generation, memory_mb)
+        self._process = self._ctx.Process(target=_worker_main, args=args, daemon=True)
         self._process.start()
         child.close()
         if not parent.poll(start_timeout):
@@ -609,36 +646,60 @@ class QueryWorker:
         """The worker's process id."""
         return self._process.pid
 
-    def run(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
-            max_rows: int | None = None, timeout: float | None = None, base: str = BASE) -> Answer:
-        """Run one query; past ``timeout`` seconds the worker is killed and QueryTimeout raised."""
+    def submit(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
+               max_rows: int | None = None, base: str = BASE) -> None:
+        """Hand one query to the worker; :meth:`ready` and :meth:`answer` collect it."""
         try:
             self._conn.send((text, list(formats), strict, max_rows, base))
         except (OSError, ValueError) as e:
             self.kill()
             raise QueryError(f"the query worker is gone ({e}); run the query again") from e
-        if not self._conn.poll(timeout):
-            self.kill()
-            raise QueryTimeout(
-                f"the query ran longer than {timeout:g} s and was stopped; narrow it (more specific "
-                f"patterns, LIMIT) or allow more time with --timeout")
+
+    def ready(self, seconds: float | None) -> bool:
+        """Wait up to ``seconds`` (None: for ever) for the answer; whether it (or the worker's end) came."""
+        return self._conn.poll(seconds)
+
+    def answer(self) -> Answer:
+        """The answer to the submitted query, or its error raised."""
         message = self._receive()
         if message[0] == "ok":
             _, kind, fmt, data, truncated, rows = message
             return Answer(kind, fmt, data, truncated, rows)
         raise _error_from(message)
 
+    def run(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
+            max_rows: int | None = None, timeout: float | None = None, base: str = BASE) -> Answer:
+        """Run one query; past ``timeout`` seconds the worker is killed and QueryTimeout raised."""
+        self.submit(text, formats=formats, strict=strict, max_rows=max_rows, base=base)
+        if not self.ready(timeout):
+            self.kill()
+            raise QueryTimeout(_timeout_message(timeout or 0))
+        return self.answer()
+
     def _receive(self) -> tuple[Any, ...]:
         try:
             return self._conn.recv()
         except (EOFError, OSError):
+            self._process.join(5)
             code = self._process.exitcode
+            killed = self._killed
             self.kill()
+            if self.memory_mb and not killed and code == -6:  # SIGABRT: Rust's allocation failure
+                raise errors.QueryOverloaded(_memory_message(self.memory_mb)) from None
             raise QueryError(f"the query worker stopped unexpectedly (exit code {code}); the query may "
                              f"need more memory than the machine has: narrow it or add LIMIT") from None
 
+    def set_priority(self, nice: int) -> bool:
+        """Set the worker's CPU priority (``nice``); False when the system does not allow it."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self._process.pid or 0, nice)
+            return True
+        except (OSError, AttributeError):
+            return False
+
     def kill(self) -> None:
         """Stop the process at once (SIGKILL: pyoxigraph ignores gentler signals while it computes)."""
+        self._killed = True
         if self._process.is_alive():
             self._process.kill()
         self._process.join(5)
@@ -655,6 +716,15 @@ class QueryWorker:
         self.kill()
 
 
+#: the CPU priority of a query past ``slow_after``: the lowest, so cheap queries run first on a busy machine
+_SLOW_NICE = 19
+
+
+def _timeout_message(timeout: float) -> str:
+    return (f"the query ran longer than {timeout:g} s and was stopped; narrow it (more specific patterns, "
+            f"LIMIT) or allow more time with --timeout")
+
+
 def _error_from(message: tuple[Any, ...]) -> KGError:
     _, name, text = message
     return _ERROR_CLASSES.get(name, QueryError)(text)
@@ -668,18 +738,18 @@ def _sandbox_default() -> bool:
 
 def run_query(store: Store | str, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
               strict: bool = False, max_rows: int | None = None, timeout: float | None = None,
-              sandbox: bool = False, base: str = BASE) -> Answer:
+              sandbox: bool = False, base: str = BASE, memory_mb: int | None = None) -> Answer:
     """Run one query on a store (object or location), killed after ``timeout`` seconds when one is given.
 
-    Without a timeout or ``sandbox`` the query runs in this process. Otherwise it runs in a fresh worker
-    process, cut off the network with ``sandbox``, that opens the store read-only (a location) or
-    receives the data (an in-memory store object; slower). RocksDB does not support a read-only opener
-    next to a live writer: with an on-disk store object, close other writers first (the CLI and the
-    server never hold one).
+    Without a timeout, ``sandbox`` or ``memory_mb`` the query runs in this process. Otherwise it runs in
+    a fresh worker process, cut off the network with ``sandbox`` and capped at ``memory_mb``, that opens
+    the store read-only (a location) or receives the data (an in-memory store object; slower). RocksDB
+    does not support a read-only opener next to a live writer: with an on-disk store object, close other
+    writers first (the CLI and the server never hold one).
     """
     if timeout is not None and timeout <= 0:
         timeout = None
-    if timeout is None and not sandbox:
+    if timeout is None and not sandbox and not memory_mb:
         if isinstance(store, str):
             from kg.store import open_store
 
@@ -687,75 +757,224 @@ def run_query(store: Store | str, text: str, *, formats: list[str] | tuple[str, 
                 return execute(opened, text, formats=formats, strict=strict, max_rows=max_rows, base=base)
         return execute(store, text, formats=formats, strict=strict, max_rows=max_rows, base=base)
     prepare(text, base=base)  # refuse bad queries before a process is started
+    options: dict[str, Any] = {"sandbox": sandbox, "memory_mb": memory_mb}
     if isinstance(store, str):
-        worker = QueryWorker(store, sandbox=sandbox)
+        worker = QueryWorker(store, **options)
     elif store.location == "memory":
-        worker = QueryWorker("memory", nquads=store.dump("nquads"), sandbox=sandbox)
+        worker = QueryWorker("memory", nquads=store.dump("nquads"), **options)
     else:
         store.flush()
-        worker = QueryWorker(store.location, sandbox=sandbox)
+        worker = QueryWorker(store.location, **options)
     try:
         return worker.run(text, formats=formats, strict=strict, max_rows=max_rows, timeout=timeout, base=base)
     finally:
         worker.close()
 
 
-class WorkerPool:
-    """Worker processes shared by server threads: a slow query holds one worker, the others keep answering."""
+@dataclass(frozen=True)
+class PoolLimits:
+    """How much of the machine the query workers of ``kg serve`` may take, and how it is shared.
 
-    def __init__(self, location: str, *, size: int = 4, warm: int = 2, sandbox: bool | None = None,
-                 base: str = BASE) -> None:
+    A query holds a *fresh* slot for its first ``slow_after`` seconds; one still running then moves to
+    a *slow* slot, so long queries cannot hold the workers that cheap queries need. At most
+    ``slow_workers`` queries run past ``slow_after`` at once: one more is stopped with a 503. A request
+    waits at most ``queue_wait`` seconds for a fresh slot (and at most ``max_waiting`` requests wait),
+    else 503 with ``Retry-After``: admission control rather than an endless queue. Each worker's data
+    segment is capped at ``memory_mb``.
+    """
+
+    workers: int = 4
+    slow_workers: int = 4
+    slow_after: float = 0.5
+    queue_wait: float = 2.0
+    max_waiting: int = 128
+    memory_mb: int | None = DEFAULT_WORKER_MEMORY_MB
+    #: idle workers kept started, so that a query never waits for a process to start (None: ``workers``)
+    warm: int | None = None
+
+    @property
+    def spares(self) -> int:
+        """How many idle workers the pool keeps started."""
+        return self.workers if self.warm is None else self.warm
+
+
+class WorkerPool:
+    """Worker processes shared by server threads, within :class:`PoolLimits`; follows the live generation.
+
+    Before each query the pool reads the store home's live generation (one ``readlink``); when it has
+    changed, idle workers are retired and new ones open the new generation, while running queries finish
+    on the one they started on.
+    """
+
+    def __init__(self, location: str, *, size: int | None = None, warm: int | None = None,
+                 sandbox: bool | None = None, base: str = BASE, limits: PoolLimits | None = None) -> None:
+        limits = limits or PoolLimits()
+        if size is not None:
+            limits = replace(limits, workers=size)
+        if warm is not None:
+            limits = replace(limits, warm=warm)
+        self.limits = limits
         self.location = location
         self.sandbox = _sandbox_default() if sandbox is None else sandbox
         self.base = base
-        self.size = max(1, size)
+        self.size = max(1, limits.workers)
         self._idle: list[QueryWorker] = []
-        self._busy = 0
+        self._fresh = 0  # queries in their first slow_after seconds
+        self._slow = 0  # queries past slow_after
+        self._waiting = 0
+        self._starting = 0
         self._cond = threading.Condition()
         self._closed = False
-        for _ in range(min(warm, self.size)):
-            self._idle.append(QueryWorker(location, sandbox=self.sandbox))
+        self.generation = self._live()
+        self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
+        with self._cond:
+            self._starting = max(0, min(limits.spares, self.size) - 1)
+        starters = [threading.Thread(target=self._start_idle, args=(self.generation,), daemon=True)
+                    for _ in range(self._starting)]
+        for t in starters:
+            t.start()
+        for t in starters:
+            t.join()
+
+    def _live(self) -> str | None:
+        from kg.store import live_generation
+
+        return live_generation(self.location)  # one readlink; None for memory, a URL, a plain store
+
+    def _start(self, generation: str | None) -> QueryWorker:
+        return QueryWorker(self.location, sandbox=self.sandbox, generation=generation,
+                           memory_mb=self.limits.memory_mb)
 
     def run(self, text: str, *, formats: list[str] | tuple[str, ...], max_rows: int | None,
             timeout: float) -> Answer:
-        """Run on a free worker (starting one when below ``size``); QueryTimeout if none frees in time."""
-        worker = self._acquire(timeout)
-        keep = False
+        """Run on a free worker within the limits; QueryOverloaded (503) when the service is full."""
+        worker = self._acquire()
+        slow = False
+        started = time.monotonic()
         try:
-            answer = worker.run(text, formats=formats, max_rows=max_rows, timeout=timeout, base=self.base)
-            keep = True
-            return answer
-        except KGError:
-            keep = True  # a refused or failed query leaves the worker usable; a timeout has killed it
-            raise
+            worker.submit(text, formats=formats, max_rows=max_rows, base=self.base)
+            first = min(self.limits.slow_after, timeout)
+            if not worker.ready(first):
+                if timeout <= first:
+                    worker.kill()
+                    raise QueryTimeout(_timeout_message(timeout))
+                slow = self._to_slow()
+                if slow:
+                    worker.set_priority(_SLOW_NICE)
+                else:
+                    worker.kill()
+                    raise errors.QueryOverloaded(
+                        f"the server is already running {self.limits.slow_workers} long queries; this one "
+                        f"was stopped after {self.limits.slow_after:g} s: try again later, or narrow it")
+                if not worker.ready(max(0.0, timeout - (time.monotonic() - started))):
+                    worker.kill()
+                    raise QueryTimeout(_timeout_message(timeout))
+            return worker.answer()
         finally:
-            self._release(worker, keep=keep and worker.alive)
+            self._release(worker, slow=slow)
 
-    def _acquire(self, timeout: float) -> QueryWorker:
+    def _acquire(self) -> QueryWorker:
+        limits = self.limits
+        generation = self._live()
+        retired: list[QueryWorker] = []
         with self._cond:
-            if not self._cond.wait_for(lambda: self._idle or self._busy < self.size or self._closed, timeout):
-                raise QueryTimeout(f"the server is busy: {self.size} queries are running; try again shortly")
             if self._closed:
                 raise StoreError("the server is shutting down")
-            self._busy += 1
-            if self._idle:
-                return self._idle.pop()
-        try:
-            return QueryWorker(self.location, sandbox=self.sandbox)
-        except BaseException:
-            with self._cond:
-                self._busy -= 1
-                self._cond.notify()
-            raise
+            if generation != self.generation:
+                self.generation = generation
+                retired = [w for w in self._idle if w.generation != generation]
+                self._idle = [w for w in self._idle if w.generation == generation]
+            if self._fresh >= self.size and self._waiting >= limits.max_waiting:
+                raise errors.QueryOverloaded(self._busy_message())
+            self._waiting += 1
+            try:
+                free = self._cond.wait_for(lambda: self._closed or self._fresh < self.size, limits.queue_wait)
+            finally:
+                self._waiting -= 1
+            if self._closed:
+                raise StoreError("the server is shutting down")
+            if not free:
+                raise errors.QueryOverloaded(self._busy_message())
+            self._fresh += 1
+            if not self._idle and self._starting:  # a spare is on its way: sooner than a new process
+                self._cond.wait_for(lambda: self._idle or not self._starting or self._closed,
+                                    limits.queue_wait)
+            worker = self._idle.pop() if self._idle else None
+        for old in retired:
+            old.close()
+        if worker is None:
+            try:
+                worker = self._start(generation)
+            except BaseException:
+                with self._cond:
+                    self._fresh -= 1
+                    self._cond.notify()
+                raise
+        self._top_up()
+        return worker
 
-    def _release(self, worker: QueryWorker, *, keep: bool) -> None:
+    def _busy_message(self) -> str:
+        return (f"the server is busy: {self._fresh + self._slow} queries are running and {self._waiting} "
+                f"are waiting; try again in a few seconds")
+
+    def _to_slow(self) -> bool:
+        """Move a query from a fresh slot to a slow one, if one is free."""
         with self._cond:
-            self._busy -= 1
-            if keep and not self._closed:
+            if self._slow >= self.limits.slow_workers:
+                return False
+            self._fresh -= 1
+            self._slow += 1
+            self._cond.notify()
+        self._top_up()
+        return True
+
+    def _release(self, worker: QueryWorker, *, slow: bool) -> None:
+        if slow and worker.alive and not worker.set_priority(0):
+            worker.kill()  # without the right to raise its priority again it would stay slow: retire it
+        with self._cond:
+            if slow:
+                self._slow -= 1
+            else:
+                self._fresh -= 1
+            keep = (worker.alive and not self._closed and worker.generation == self.generation
+                    and len(self._idle) < self.size)
+            if keep:
                 self._idle.append(worker)
             self._cond.notify()
-        if not keep or self._closed:
+        if not keep:
             worker.kill()
+        self._top_up()
+
+    def _top_up(self) -> None:
+        """Start idle workers in the background up to ``warm``, within the process limit."""
+        with self._cond:
+            total = self._fresh + self._slow + len(self._idle) + self._starting
+            ceiling = self.size + self.limits.slow_workers
+            if (self._closed or self._starting or len(self._idle) >= self.limits.spares
+                    or total >= ceiling):
+                return  # one spare at a time: on a busy machine the first is ready sooner
+            self._starting += 1
+            generation = self.generation
+        threading.Thread(target=self._start_idle, args=(generation,), daemon=True).start()
+
+    def _start_idle(self, generation: str | None) -> None:
+        worker = None
+        kept = False
+        try:
+            worker = self._start(generation)
+        except KGError:
+            pass  # the next query starts its own worker and reports the problem
+        finally:
+            with self._cond:
+                self._starting -= 1
+                if worker is not None and not self._closed and generation == self.generation:
+                    self._idle.append(worker)
+                    kept = True
+                self._cond.notify_all()
+            if kept:
+                self._top_up()
+            elif worker is not None:
+                worker.kill()
 
     def close(self) -> None:
         """Stop every idle worker; busy ones are stopped as their queries end."""

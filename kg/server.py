@@ -9,8 +9,8 @@ unknown prefix, no query, bad encoding, bad parameter); 403 a well-formed reques
 refuses to run (updates of any kind, ``SERVICE``, ``FROM``/``FROM NAMED`` and the protocol's
 ``default-graph-uri``/``named-graph-uri``); 404 no such page or resource; 405 a method other than
 GET/HEAD/POST/OPTIONS; 411 a POST without Content-Length; 413 a request larger than the limit;
-415 a POST body type that is not a query; 503 the query ran past the time limit (or every worker
-stayed busy that long). Results past the row limit are cut, and the response says so in the
+415 a POST body type that is not a query; 503 (with ``Retry-After``) the query ran past the time
+limit or its memory limit, or the service is full (:class:`kg.query.PoolLimits`). Results past the row limit are cut, and the response says so in the
 headers ``X-KG-Truncated: true`` and ``X-KG-Row-Limit``.
 """
 
@@ -29,13 +29,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from kg.config import Settings
-from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
+from kg.errors import KGError, QueryError, QueryOverloaded, QueryRefused, QueryTimeout, StoreError, UsageError
 from kg.namespaces import ID, PREFIXES
 from kg.query import (
     GRAPH_FORMAT_NAMES,
     MEDIA_TYPES,
     RESULT_FORMAT_NAMES,
     Answer,
+    PoolLimits,
     WorkerPool,
     saved_queries,
     short_iri,
@@ -43,7 +44,6 @@ from kg.query import (
 
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
-DEFAULT_WORKERS = 4
 #: seconds a client may take to send its request before the connection is dropped
 SOCKET_TIMEOUT = 30
 #: a body up to this size is read (and dropped) before answering 413, so the client sees the answer
@@ -82,7 +82,7 @@ class ServerConfig:
     timeout: float
     max_rows: int = DEFAULT_MAX_ROWS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
-    workers: int = DEFAULT_WORKERS
+    limits: PoolLimits = PoolLimits()
 
 
 class HTTPProblem(Exception):
@@ -116,17 +116,17 @@ class SparqlServer(ThreadingHTTPServer):
 
 def create_app(store_location: str, settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
                max_rows: int = DEFAULT_MAX_ROWS, max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
-               workers: int = DEFAULT_WORKERS, log: Callable[[str], None] | None = None) -> SparqlServer:
+               limits: PoolLimits | None = None, log: Callable[[str], None] | None = None) -> SparqlServer:
     """A server bound to ``host:port`` (port 0 picks a free one), with its workers started.
 
     Workers run without network (``settings.sandbox``) and resolve relative IRIs against the base IRI.
     Raises StoreError when the store cannot be opened (SandboxUnavailable when the kernel will not cut
     the workers off the network), UsageError when the address is taken.
     """
+    limits = limits or PoolLimits()
     config = ServerConfig(store=store_location, timeout=settings.query_timeout, max_rows=max_rows,
-                          max_request_bytes=max_request_bytes, workers=workers)
-    pool = WorkerPool(store_location, size=workers, warm=min(2, workers), sandbox=settings.sandbox,
-                      base=settings.base_iri)
+                          max_request_bytes=max_request_bytes, limits=limits)
+    pool = WorkerPool(store_location, sandbox=settings.sandbox, base=settings.base_iri, limits=limits)
     try:
         return SparqlServer((host, port), config, pool, log)
     except OSError as e:
@@ -135,11 +135,11 @@ def create_app(store_location: str, settings: Settings, *, host: str = "127.0.0.
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, max_rows: int = DEFAULT_MAX_ROWS,
-          max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, workers: int = DEFAULT_WORKERS,
+          max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, limits: PoolLimits | None = None,
           say: Callable[[str], None] = lambda _line: None, log: Callable[[str], None] | None = None) -> None:
     """Run the server until interrupted; ``say`` receives the start-up lines."""
     app = create_app(settings.store, settings, host=host, port=port, max_rows=max_rows,
-                     max_request_bytes=max_request_bytes, workers=workers, log=log)
+                     max_request_bytes=max_request_bytes, limits=limits, log=log)
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(f"warning: listening on {host}, so other machines can query this store; "
             f"use --host 127.0.0.1 to keep it local")
@@ -207,6 +207,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send_text(403, str(e))
         except QueryTimeout as e:
             self._send_text(503, str(e), {"Retry-After": "5"})
+        except QueryOverloaded as e:
+            self._send_text(503, str(e), {"Retry-After": "2"})
         except (QueryError, UsageError) as e:
             self._send_text(400, str(e))
         except StoreError as e:

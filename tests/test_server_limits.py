@@ -1,0 +1,125 @@
+"""`kg serve` under load: memory caps, long queries kept off the cheap ones' workers, admission control.
+
+Each test starts its own real server (a subprocess on 127.0.0.1) with the limits it exercises.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from query_helpers import ROOT, fixture_store_at, start_kg_serve, stop
+
+from kg.store import open_store
+
+pytestmark = pytest.mark.server
+
+#: a cartesian product of the fixture graph, four ways: runs for minutes
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+#: the issue's memory-hungry query: sorts the square of the graph
+HUNGRY = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 5"
+
+
+def get(base: str, query: str, timeout: float = 60) -> tuple[int, dict[str, str], str]:
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, dict(resp.headers), resp.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory):
+    return fixture_store_at(tmp_path_factory.mktemp("limits") / "store")
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory):
+    """The bundled graph (exports/peacekeeping.nq, ~60 000 quads): big enough for a product to hurt."""
+    import pyoxigraph
+
+    location = str(tmp_path_factory.mktemp("bundled") / "store")
+    with open_store(location) as store:
+        store.native.bulk_load(path=str(ROOT / "exports" / "peacekeeping.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    return location
+
+
+def serve(store: str, tmp_path, *args: str):
+    return start_kg_serve(store, tmp_path / "serve.log", *args)
+
+
+def in_background(base: str, query: str, results: list) -> threading.Thread:
+    thread = threading.Thread(target=lambda: results.append(get(base, query)), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_query_over_the_memory_cap_is_stopped_with_503(bundled_store, tmp_path):
+    proc, base = serve(bundled_store, tmp_path, "--worker-memory", "400", "--timeout", "60")
+    try:
+        started = time.monotonic()
+        status, headers, body = get(base, HUNGRY)
+        assert (status, body) == (503, "the query needed more than 400 MB of memory and was stopped; narrow it "
+                                       "(more specific patterns, LIMIT, no ORDER BY over a large product) or "
+                                       "allow more with --worker-memory\n")
+        assert headers["Retry-After"] == "2"
+        assert time.monotonic() - started < 30
+        status, _, body = get(base, "ASK { ?s ?p ?o }")
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+    finally:
+        stop(proc)
+
+
+def test_ask_answers_within_a_second_while_four_heavy_queries_run(fixture_store, tmp_path):
+    proc, base = serve(fixture_store, tmp_path, "--workers", "4", "--slow-workers", "4", "--timeout", "8")
+    try:
+        results: list = []
+        heavy = [in_background(base, HEAVY, results) for _ in range(4)]
+        time.sleep(2)  # all four are running, past --slow-after
+        for _ in range(5):
+            started = time.monotonic()
+            status, _, body = get(base, "ASK {}")
+            elapsed = time.monotonic() - started
+            assert (status, json.loads(body)["boolean"]) == (200, True)
+            assert elapsed < 1.0, f"ASK took {elapsed:.2f} s with four heavy queries running"
+        assert all(t.is_alive() for t in heavy) and results == [], "the heavy queries should still run"
+        # a fifth long query is one too many: stopped once it counts as long, the four keep running
+        status, headers, body = get(base, HEAVY)
+        assert (status, headers["Retry-After"]) == (503, "2")
+        assert body.startswith("the server is already running 4 long queries; this one was stopped after 0.5 s")
+        assert all(t.is_alive() for t in heavy)
+        for t in heavy:
+            t.join(30)
+        assert [r[0] for r in results] == [503] * 4
+        assert all(r[2].startswith("the query ran longer than 8 s") for r in results)
+    finally:
+        stop(proc)
+
+
+def test_admission_control_answers_503_with_retry_after_instead_of_queueing(fixture_store, tmp_path):
+    proc, base = serve(fixture_store, tmp_path, "--workers", "1", "--slow-after", "30", "--timeout", "6",
+                       "--queue-wait", "0.5", "--max-waiting", "1")
+    try:
+        results: list = []
+        heavy = in_background(base, HEAVY, results)
+        time.sleep(1)
+        waiting = in_background(base, "ASK {}", results)  # waits its 0.5 s, then 503
+        time.sleep(0.1)
+        started = time.monotonic()
+        status, headers, body = get(base, "ASK {}")  # the one waiting place is taken: 503 at once
+        assert time.monotonic() - started < 0.4
+        assert (status, headers["Retry-After"]) == (503, "2")
+        assert body.startswith("the server is busy: 1 queries are running and 1 are waiting; try again")
+        waiting.join(5)
+        assert results and results[0][0] == 503 and results[0][2].startswith("the server is busy")
+        heavy.join(30)
+        status, _, body = get(base, "ASK {}")
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+    finally:
+        stop(proc)
