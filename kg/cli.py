@@ -274,12 +274,20 @@ def queries_command(name: str | None) -> None:
 @click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
               help="Memory cap of each worker (its data segment, RLIMIT_DATA; 0: none): a query that needs "
                    "more is stopped (503).")
+@click.option("--header-timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
+              metavar="SECONDS", help="Deadline for a request's line and headers (408 past it).")
+@click.option("--body-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
+              metavar="SECONDS", help="Deadline for a request's body once its headers are in (408 past it).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="A Host header the server answers besides the loopback names and --host (repeatable; "
+                   "needed behind a proxy or with --host 0.0.0.0); others get a 400.")
 @sandbox_option
 @store_option
 @handle_errors
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
                   workers: int, slow_workers: int, slow_after: float, queue_wait: float, max_waiting: int,
-                  worker_memory: int, no_sandbox: bool, store: str | None) -> None:
+                  worker_memory: int, header_timeout: float, body_timeout: float,
+                  allow_hosts: tuple[str, ...], no_sandbox: bool, store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
 
     \b
@@ -294,7 +302,8 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
     limits = PoolLimits(workers=workers, slow_workers=slow_workers, slow_after=slow_after,
                         queue_wait=queue_wait, max_waiting=max_waiting, memory_mb=worker_memory or None)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
-          limits=limits, say=lambda line: click.echo(line, err=True))
+          limits=limits, allowed_hosts=allow_hosts, header_timeout=header_timeout,
+          body_timeout=body_timeout, say=lambda line: click.echo(line, err=True))
 
 
 @main.command("push")

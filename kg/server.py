@@ -1,31 +1,39 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint, a query page and Linked Data pages.
 
-Built on the standard library (``http.server``) and :class:`kg.query.WorkerPool`: every query is
-parsed and checked by :func:`kg.query.prepare` inside a worker process, which opens the store
-read-only and is killed at the deadline, so a slow query costs one worker and never the server.
+The HTTP layer is uvicorn (HTTP/1.1, keep-alive, a real listen backlog, llhttp's strict request
+parser: duplicate ``Content-Length`` and other malformed requests are a 400) with Starlette's routing,
+``TrustedHostMiddleware`` (a Host allowlist) and ``CORSMiddleware`` (on ``/sparql`` only: the one route
+that answers other origins, and it changes nothing). uvicorn has no deadline for a request's headers,
+so :class:`DeadlineProtocol` adds one (408), and the app gives the body its own (408). Queries run on
+:class:`kg.query.WorkerPool`: worker processes without network, killed at their deadline and memory
+cap, within :class:`kg.query.PoolLimits`.
 
-Status codes: 200 answer; 204 CORS preflight; 400 a malformed request or query (syntax error,
-unknown prefix, no query, bad encoding, bad parameter); 403 a well-formed request the service
-refuses to run (updates of any kind, ``SERVICE``, ``FROM``/``FROM NAMED`` and the protocol's
-``default-graph-uri``/``named-graph-uri``); 404 no such page or resource; 405 a method other than
-GET/HEAD/POST/OPTIONS; 411 a POST without Content-Length; 413 a request larger than the limit;
-415 a POST body type that is not a query; 503 (with ``Retry-After``) the query ran past the time
-limit or its memory limit, or the service is full (:class:`kg.query.PoolLimits`). Results past the row limit are cut, and the response says so in the
-headers ``X-KG-Truncated: true`` and ``X-KG-Row-Limit``.
+Status codes: 200 answer; 204 CORS preflight or OPTIONS; 400 a malformed request or query (syntax
+error, unknown prefix, no query, bad encoding, bad parameter, a bad or unknown Host header, a request
+the HTTP parser refuses); 403 a well-formed request the service refuses to run (updates of any kind,
+``SERVICE``, ``FROM``/``FROM NAMED`` and the protocol's ``default-graph-uri``/``named-graph-uri``); 404
+no such page or resource; 405 a method other than GET/HEAD/POST/OPTIONS; 408 headers or body not sent
+within their deadline; 411 a POST without Content-Length; 413 a request larger than the limit; 415 a
+POST body type that is not a query; 503 (with ``Retry-After``) the query ran past the time limit or
+its memory limit, or the service is full (:class:`kg.query.PoolLimits`). Results past the row limit
+are cut, and the response says so in the headers ``X-KG-Truncated: true`` and ``X-KG-Row-Limit``.
+
+Routes are one table (:func:`routes`); a module that adds pages writes a plain function
+``(path, params, headers) -> (status, headers, body)`` and registers it with :func:`add_route`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
-import signal
-import sys
+import socket
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from kg.config import Settings
@@ -44,14 +52,28 @@ from kg.query import (
 
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
-#: seconds a client may take to send its request before the connection is dropped
-SOCKET_TIMEOUT = 30
-#: a body up to this size is read (and dropped) before answering 413, so the client sees the answer
-_DRAIN_LIMIT = 16 * 1024 * 1024
+#: seconds a client may take to send a request's headers, then its body, before a 408
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 30.0
+#: seconds an idle keep-alive connection stays open
+KEEP_ALIVE = 5
+#: the listen backlog
+BACKLOG = 2048
 #: rows shown on an entity page, per section
 ENTITY_ROWS = 500
 #: the path of our resource namespace (``/peacekeeping-kg/id/``): resources resolve there and at ``/id/``
 _ID_PATH = urllib.parse.urlsplit(ID).path
+#: Host header values always accepted (loopback); ``--allow-host`` adds more
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: what every HTML page may load: scripts and styles from this origin only, never framed
+HTML_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                                "form-action 'self'; frame-ancestors 'none'"),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 #: media type (as clients write it) -> our format name: each format's own type, and common aliases
 _ACCEPT: dict[str, str] = {
@@ -65,13 +87,7 @@ _FORMAT_PARAM: dict[str, str] = {
     "ttl": "turtle", "n3": "turtle", "nt": "ntriples", "json-ld": "jsonld",
     "rdf": "rdfxml", "rdf+xml": "rdfxml",
 }
-_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept",
-    "Access-Control-Expose-Headers": "X-KG-Truncated, X-KG-Row-Limit",
-    "Access-Control-Max-Age": "600",
-}
+_ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,8 @@ class ServerConfig:
     max_rows: int = DEFAULT_MAX_ROWS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     limits: PoolLimits = PoolLimits()
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    body_timeout: float = BODY_TIMEOUT
 
 
 class HTTPProblem(Exception):
@@ -93,238 +111,389 @@ class HTTPProblem(Exception):
         self.status, self.message, self.headers = status, message, headers or {}
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server: one thread per connection, queries on the shared worker pool."""
+@dataclass
+class Reply:
+    """What a route answers: status, headers (Content-Type among them) and body."""
 
-    daemon_threads = True
-    allow_reuse_address = True
+    status: int
+    body: bytes
+    content_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
-    def __init__(self, address: tuple[str, int], config: ServerConfig, pool: WorkerPool,
-                 log: Callable[[str], None] | None = None) -> None:
-        super().__init__(address, Handler)
+
+#: a plain route: (path, query parameters, request headers) -> (status, headers, body)
+PlainHandler = Callable[[str, dict[str, str], dict[str, str]], tuple[int, dict[str, str], bytes]]
+_EXTRA_ROUTES: list[tuple[str, PlainHandler]] = []
+
+
+def add_route(path: str, handler: PlainHandler) -> None:
+    """Serve ``path`` (Starlette syntax: ``/void/{rest:path}``) with a plain function, for GET and HEAD.
+
+    Pages get the HTML security headers when they answer ``text/html``.
+    """
+    _EXTRA_ROUTES.append((path, handler))
+
+
+class App:
+    """A configured service: the ASGI application, its worker pool and the threads that wait on it."""
+
+    def __init__(self, config: ServerConfig, pool: WorkerPool, log: Callable[[str], None] | None) -> None:
         self.config, self.pool, self.log = config, pool, log
+        limits = config.limits
+        self.executor = ThreadPoolExecutor(limits.workers + limits.slow_workers + limits.max_waiting + 4,
+                                           thread_name_prefix="kg-query")
+        self.asgi = _asgi_app(self)
 
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def server_close(self) -> None:
-        super().server_close()
+    def close(self) -> None:
+        """Stop the workers and the waiting threads."""
         self.pool.close()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def note(self, line: str) -> None:
+        if self.log is not None:
+            self.log(line)
+
+    async def run(self, query: str, formats: list[str], max_rows: int | None = None) -> Answer:
+        """Run a query on the pool from a thread of our own, so the event loop keeps serving."""
+        config = self.config
+        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        answer = await loop.run_in_executor(
+            self.executor, lambda: self.pool.run(query, formats=formats, max_rows=max_rows or config.max_rows,
+                                                 timeout=config.timeout))
+        self.note(f"query answered in {time.monotonic() - started:.3f} s ({answer.rows} rows)")
+        return answer
 
 
-def create_app(store_location: str, settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
-               max_rows: int = DEFAULT_MAX_ROWS, max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
-               limits: PoolLimits | None = None, log: Callable[[str], None] | None = None) -> SparqlServer:
-    """A server bound to ``host:port`` (port 0 picks a free one), with its workers started.
+def create_app(store_location: str, settings: Settings, *, max_rows: int = DEFAULT_MAX_ROWS,
+               max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, limits: PoolLimits | None = None,
+               allowed_hosts: tuple[str, ...] = (), body_timeout: float = BODY_TIMEOUT,
+               log: Callable[[str], None] | None = None) -> App:
+    """The service over a store, with its workers started (not yet listening: see :func:`serve`).
 
     Workers run without network (``settings.sandbox``) and resolve relative IRIs against the base IRI.
     Raises StoreError when the store cannot be opened (SandboxUnavailable when the kernel will not cut
-    the workers off the network), UsageError when the address is taken.
+    the workers off the network).
     """
     limits = limits or PoolLimits()
     config = ServerConfig(store=store_location, timeout=settings.query_timeout, max_rows=max_rows,
-                          max_request_bytes=max_request_bytes, limits=limits)
+                          max_request_bytes=max_request_bytes, limits=limits, body_timeout=body_timeout,
+                          allowed_hosts=tuple(dict.fromkeys((*LOOPBACK_HOSTS, *allowed_hosts))))
     pool = WorkerPool(store_location, sandbox=settings.sandbox, base=settings.base_iri, limits=limits)
+    return App(config, pool, log)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``; a taken port is a UsageError naming the fix."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        return SparqlServer((host, port), config, pool, log)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
     except OSError as e:
-        pool.close()
-        raise UsageError(f"cannot listen on {host}:{port} ({e.strerror or e}); pick another --port") from e
+        sock.close()
+        if e.errno == 98:  # EADDRINUSE
+            raise UsageError(f"port {port} on {host} is already in use (another `kg serve`?); stop that "
+                             f"server or pick another --port") from None
+        raise UsageError(f"cannot listen on {host}:{port} ({e.strerror or e}); pick another --host or "
+                         f"--port") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, max_rows: int = DEFAULT_MAX_ROWS,
           max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, limits: PoolLimits | None = None,
-          say: Callable[[str], None] = lambda _line: None, log: Callable[[str], None] | None = None) -> None:
-    """Run the server until interrupted; ``say`` receives the start-up lines."""
-    app = create_app(settings.store, settings, host=host, port=port, max_rows=max_rows,
-                     max_request_bytes=max_request_bytes, limits=limits, log=log)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+          allowed_hosts: tuple[str, ...] = (), header_timeout: float = HEADER_TIMEOUT,
+          body_timeout: float = BODY_TIMEOUT, say: Callable[[str], None] = lambda _line: None,
+          log: Callable[[str], None] | None = None) -> None:
+    """Run the server until interrupted (Ctrl-C or SIGTERM); ``say`` receives the start-up lines."""
+    import uvicorn
+
+    sock = listen(host, port)  # before the workers start: a busy port is one line, at once
+    hosts = allowed_hosts if host in ("0.0.0.0", "::") else (*allowed_hosts, host)
+    try:
+        app = create_app(settings.store, settings, max_rows=max_rows, max_request_bytes=max_request_bytes,
+                         limits=limits, allowed_hosts=hosts, body_timeout=body_timeout, log=log)
+    except BaseException:
+        sock.close()
+        raise
+    bound = sock.getsockname()
+    url = f"http://{bound[0] if ':' not in bound[0] else f'[{bound[0]}]'}:{bound[1]}"
+    if host not in LOOPBACK_HOSTS:
         say(f"warning: listening on {host}, so other machines can query this store; "
             f"use --host 127.0.0.1 to keep it local")
-    say(f"SPARQL endpoint {app.url}/sparql, query page {app.url}/ (store {settings.store}; "
+    say(f"SPARQL endpoint {url}/sparql, query page {url}/ (store {settings.store}; "
         f"timeout {settings.query_timeout:g} s, at most {max_rows} rows); Ctrl-C stops it")
-    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    config = uvicorn.Config(app.asgi, http=DeadlineProtocol, backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE,
+                            lifespan="off", access_log=log is not None, log_level="warning",
+                            server_header=False, date_header=True, ws="none", timeout_graceful_shutdown=5)
+    config.kg_header_timeout = header_timeout  # type: ignore[attr-defined] — read by DeadlineProtocol
     try:
-        app.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
-        app.server_close()
-        signal.signal(signal.SIGTERM, previous)
+        sock.close()
+        app.close()
 
 
-def _stop_on_sigterm(_signum: int, _frame: object) -> None:
-    """SIGTERM stops the server like Ctrl-C, so that its worker processes are stopped too."""
-    raise KeyboardInterrupt
+def _deadline_protocol() -> type:
+    """uvicorn's httptools protocol with a deadline for the request line and headers (uvicorn has none)."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class Protocol(HttpToolsProtocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(self._timeout(), self._headers_too_slow)
+
+        def _timeout(self) -> float:
+            return float(getattr(self.config, "kg_header_timeout", HEADER_TIMEOUT))
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            if self._header_timer is None:
+                self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._disarm()  # the keep-alive timeout watches the idle connection; a new request re-arms
+
+        def _headers_too_slow(self) -> None:
+            self._header_timer = None
+            if self.transport.is_closing():
+                return
+            message = (f"the request's headers did not arrive within {self._timeout():g} s; send the whole "
+                       f"request at once\n").encode()
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                b"content-length: " + str(len(message)).encode() + b"\r\nconnection: close\r\n\r\n" + message)
+            self.transport.close()
+
+    return Protocol
 
 
-# ---- request handling --------------------------------------------------------------------------
+class _LazyProtocol:
+    """The protocol class, built on first use so that importing this module does not import uvicorn."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _protocol_class()(*args, **kwargs)
 
 
-class Handler(BaseHTTPRequestHandler):
-    """Routes: ``/`` query page, ``/sparql`` the endpoint, ``/queries.json`` the library, ``/id/…`` pages."""
+@lru_cache(maxsize=1)
+def _protocol_class() -> type:
+    return _deadline_protocol()
 
-    server: SparqlServer
-    server_version = "kg-serve"
-    timeout = SOCKET_TIMEOUT
 
-    # -- HTTP methods
-    def do_GET(self) -> None:  # noqa: N802 — http.server's naming
-        self._dispatch(head=False)
+DeadlineProtocol = _LazyProtocol()
 
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._dispatch(head=True)
 
-    def do_POST(self) -> None:  # noqa: N802
-        self._guard(self._post)
+# ---- the ASGI application ------------------------------------------------------------------------
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
-        self._send(204, b"", None)
 
-    def do_PUT(self) -> None:  # noqa: N802
-        self._not_allowed()
+def _asgi_app(app: App) -> Any:
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+    return Starlette(routes=routes(app), middleware=[
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(app.config.allowed_hosts), www_redirect=False)],
+        exception_handlers={404: _not_found, 405: _not_allowed})
 
-    # -- plumbing
-    def _not_allowed(self) -> None:
-        self.close_connection = True
-        self._send_text(405, f"{self.command} is not allowed: the service is read-only; "
-                             f"query with GET or POST /sparql", {"Allow": "GET, HEAD, POST, OPTIONS"})
 
-    def _dispatch(self, *, head: bool) -> None:
-        self._head = head
-        self._guard(self._get)
+def routes(app: App) -> list[Any]:
+    """The route table: pages, the endpoint (with CORS), resource pages, and routes added by other modules."""
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.routing import Route
 
-    def _guard(self, action: Callable[[], None]) -> None:
+    pages = Pages(app)
+    sparql = CORSMiddleware(pages.sparql_asgi, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
+                            allow_headers=["Content-Type", "Accept"],
+                            expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"], max_age=600)
+    table = [
+        Route("/", pages.home, methods=["GET", "HEAD"]),
+        Route("/index.html", pages.home, methods=["GET", "HEAD"]),
+        Route("/query.js", pages.script, methods=["GET", "HEAD"]),
+        Route("/kg.css", pages.style, methods=["GET", "HEAD"]),
+        Route("/sparql", sparql),
+        Route("/queries.json", pages.library, methods=["GET", "HEAD"]),
+        Route("/id/{rest:path}", pages.entity, methods=["GET", "HEAD"]),
+    ]
+    if _ID_PATH != "/id/":  # behind a proxy that keeps the base's path
+        table.append(Route(_ID_PATH + "{rest:path}", pages.entity, methods=["GET", "HEAD"]))
+    table += [Route(path, _plain(handler), methods=["GET", "HEAD"]) for path, handler in _EXTRA_ROUTES]
+    return table
+
+
+def _response(reply: Reply, *, head: bool = False) -> Any:
+    from starlette.responses import Response
+
+    headers = dict(reply.headers)
+    if reply.content_type and reply.content_type.startswith("text/html"):
+        headers = {**HTML_HEADERS, **headers}
+    response = Response(b"" if head else reply.body, status_code=reply.status, headers=headers,
+                        media_type=reply.content_type)
+    if head:
+        response.headers["content-length"] = str(len(reply.body))
+    return response
+
+
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status, (message.rstrip("\n") + "\n").encode("utf-8"), "text/plain; charset=utf-8",
+                 dict(headers or {}))
+
+
+def problem_reply(error: BaseException) -> Reply:
+    """The one place where an error becomes an HTTP status and a one-line message."""
+    if isinstance(error, HTTPProblem):
+        return _text(error.status, error.message, error.headers)
+    if isinstance(error, QueryRefused):
+        return _text(403, str(error))
+    if isinstance(error, QueryTimeout):
+        return _text(503, str(error), {"Retry-After": "5"})
+    if isinstance(error, QueryOverloaded):
+        return _text(503, str(error), {"Retry-After": "2"})
+    if isinstance(error, (QueryError, UsageError)):
+        return _text(400, str(error))
+    if isinstance(error, StoreError):
+        return _text(500, f"the store is not available: {error}")
+    if isinstance(error, KGError):
+        return _text(500, str(error))
+    return _text(500, f"internal error ({type(error).__name__}); the server log has the details")
+
+
+async def _not_found(request: Any, _exc: Exception) -> Any:
+    path = request.url.path
+    if request.method == "POST":
+        return _response(_text(404, f"no endpoint at {path}; POST queries to /sparql"))
+    return _response(_text(404, f"no page at {path}; the endpoint is /sparql and the query page is /"))
+
+
+async def _not_allowed(request: Any, _exc: Exception) -> Any:
+    return _response(_text(405, f"{request.method} is not allowed: the service is read-only; query with GET "
+                                f"or POST /sparql", {"Allow": _ALLOW, "Connection": "close"}))
+
+
+def _plain(handler: PlainHandler) -> Callable[[Any], Any]:
+    async def endpoint(request: Any) -> Any:
         try:
-            action()
-        except HTTPProblem as p:
-            self._send_text(p.status, p.message, p.headers)
-        except QueryRefused as e:
-            self._send_text(403, str(e))
-        except QueryTimeout as e:
-            self._send_text(503, str(e), {"Retry-After": "5"})
-        except QueryOverloaded as e:
-            self._send_text(503, str(e), {"Retry-After": "2"})
-        except (QueryError, UsageError) as e:
-            self._send_text(400, str(e))
-        except StoreError as e:
-            self._send_text(500, f"the store is not available: {e}")
-        except KGError as e:
-            self._send_text(500, str(e))
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+            params = _parse_form(request.scope["query_string"].decode("latin-1"))
+            status, headers, body = handler(request.url.path, params, dict(request.headers))
+            headers = dict(headers)
+            media = headers.pop("Content-Type", None) or headers.pop("content-type", None)
+            reply = Reply(status, body, media, headers)
+        except Exception as e:  # noqa: BLE001 — every error is one line for the client
+            reply = problem_reply(e)
+        return _response(reply, head=request.method == "HEAD")
+
+    return endpoint
+
+
+class Pages:
+    """The handlers of the built-in routes."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def _guard(self, request: Any, action: Callable[[], Any]) -> Any:
+        try:
+            reply = await action()
         except Exception as e:  # noqa: BLE001 — never a traceback to the client
-            self.log_error("internal error: %s: %s", type(e).__name__, e)
-            self._send_text(500, f"internal error ({type(e).__name__}); the server log has the details")
+            if not isinstance(e, (KGError, HTTPProblem)):
+                self.app.note(f"internal error: {type(e).__name__}: {e}")
+            reply = problem_reply(e)
+        return _response(reply, head=request.method == "HEAD")
 
-    def _send(self, status: int, body: bytes, content_type: str | None,
-              headers: dict[str, str] | None = None) -> None:
-        try:
-            self.send_response(status)
-            for k, v in {**_CORS, **(headers or {})}.items():
-                self.send_header(k, v)
-            if content_type:
-                self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if body and not getattr(self, "_head", False):
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+    # -- static pages
+    async def home(self, request: Any) -> Any:
+        return _response(Reply(200, home_page().encode("utf-8"), "text/html; charset=utf-8"),
+                         head=request.method == "HEAD")
 
-    def _send_text(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        body = (message.rstrip("\n") + "\n").encode("utf-8")
-        self._send(status, body, "text/plain; charset=utf-8", headers)
+    async def script(self, request: Any) -> Any:
+        return _response(Reply(200, _HOME_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8"),
+                         head=request.method == "HEAD")
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own errors (bad request line, unknown method) as one plain-text line too."""
-        self.close_connection = True
-        text = message or self.responses.get(code, ("error",))[0]
-        self._send_text(code, f"{text}; send a SPARQL 1.1 Protocol request (GET or POST /sparql)")
+    async def style(self, request: Any) -> Any:
+        return _response(Reply(200, (_PAGE_CSS + _HOME_CSS).encode("utf-8"), "text/css; charset=utf-8"),
+                         head=request.method == "HEAD")
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — http.server's signature
-        if self.server.log is not None:
-            self.server.log(f"{self.address_string()} {format % args}")
+    async def library(self, request: Any) -> Any:
+        return _response(Reply(200, _library_json(), "application/json"), head=request.method == "HEAD")
+
+    # -- the endpoint
+    async def sparql_asgi(self, scope: dict, receive: Callable, send: Callable) -> None:
+        from starlette.requests import Request
+
+        request = Request(scope, receive)
+        if request.method == "OPTIONS":
+            response = _response(Reply(204, b"", None, {"Allow": _ALLOW}))
+        elif request.method not in ("GET", "HEAD", "POST"):
+            response = await _not_allowed(request, Exception())
         else:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+            response = await self._guard(request, lambda: self._sparql(request))
+        await response(scope, receive, send)
 
-    # -- GET routes
-    def _get(self) -> None:
-        parts = urllib.parse.urlsplit(self.path)
-        path = parts.path
-        if path in ("/", "/index.html"):
-            self._send(200, home_page().encode("utf-8"), "text/html; charset=utf-8")
-        elif path == "/sparql":
-            params = _parse_form(parts.query)
-            self._sparql(params, params.get("query"))
-        elif path == "/queries.json":
-            self._send(200, _library_json(), "application/json")
-        elif path.startswith("/id/"):
-            self._entity(path[len("/id/"):], _parse_form(parts.query))
-        elif path.startswith(_ID_PATH) and _ID_PATH != "/id/":  # behind a proxy that keeps the base's path
-            self._entity(path[len(_ID_PATH):], _parse_form(parts.query))
-        else:
-            raise HTTPProblem(404, f"no page at {path}; the endpoint is /sparql and the query page is /")
-
-    # -- POST /sparql
-    def _post(self) -> None:
-        self._head = False
-        parts = urllib.parse.urlsplit(self.path)
-        if parts.path != "/sparql":
-            self.close_connection = True
-            raise HTTPProblem(404, f"no endpoint at {parts.path}; POST queries to /sparql")
-        body = self._read_body()
-        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        url_params = _parse_form(parts.query)
+    async def _sparql(self, request: Any) -> Reply:
+        url_params = _parse_form(request.scope["query_string"].decode("latin-1"))
+        if request.method != "POST":
+            return await self._query(request, url_params, url_params.get("query"))
+        body = await self._read_body(request)
+        ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if ctype == "application/x-www-form-urlencoded":
-            params = {**url_params, **_parse_form(_decode(body))}
+            form = _parse_form(_decode(body))
+            for name in ("query", "update"):
+                if name in form and name in url_params:
+                    raise HTTPProblem(400, f"{name}= is both in the URL and in the body; send it once")
+            params = {**url_params, **form}
             query = params.get("query")
         elif ctype == "application/sparql-query":
+            if "query" in url_params:
+                raise HTTPProblem(400, "query= in the URL and a query in the body; send it once")
             params, query = url_params, _decode(body)
         elif ctype == "application/sparql-update":
             raise QueryRefused("updates are refused: the service is read-only")
         else:
             raise HTTPProblem(415, f"cannot read a POST body of type {ctype or '(none)'!r}; send "
                                    f"application/sparql-query or a form with query=")
-        self._sparql(params, query)
+        return await self._query(request, params, query)
 
-    def _read_body(self) -> bytes:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            self.close_connection = True
-            raise HTTPProblem(411, "chunked bodies are not accepted; send Content-Length")
-        raw = self.headers.get("Content-Length")
+    async def _read_body(self, request: Any) -> bytes:
+        headers = request.headers
+        if "chunked" in (headers.get("transfer-encoding") or "").lower():
+            raise HTTPProblem(411, "chunked bodies are not accepted; send Content-Length",
+                              {"Connection": "close"})
+        raw = headers.get("content-length")
         if raw is None:
-            self.close_connection = True
-            raise HTTPProblem(411, "a POST needs a Content-Length header")
-        try:
-            length = int(raw)
-            if length < 0:
-                raise ValueError
-        except ValueError:
-            self.close_connection = True
-            raise HTTPProblem(400, f"bad Content-Length {raw!r}") from None
-        limit = self.server.config.max_request_bytes
+            raise HTTPProblem(411, "a POST needs a Content-Length header", {"Connection": "close"})
+        length = int(raw)  # the HTTP parser has checked it is one number
+        limit = self.app.config.max_request_bytes
         if length > limit:
-            self.close_connection = True
-            if length <= _DRAIN_LIMIT:
-                self._drain(length)
             raise HTTPProblem(413, f"the request has {length} bytes, more than the limit of {limit}; "
-                                   f"send a shorter query")
-        return self.rfile.read(length)
+                                   f"send a shorter query", {"Connection": "close"})
+        try:
+            return await asyncio.wait_for(request.body(), self.app.config.body_timeout)
+        except TimeoutError:
+            raise HTTPProblem(408, f"the request body did not arrive within {self.app.config.body_timeout:g} "
+                                   f"s; send it with the headers", {"Connection": "close"}) from None
 
-    def _drain(self, length: int) -> None:
-        while length > 0:
-            chunk = self.rfile.read(min(length, 65536))
-            if not chunk:
-                return
-            length -= len(chunk)
-
-    # -- the endpoint
-    def _sparql(self, params: dict[str, str], query: str | None) -> None:
+    async def _query(self, request: Any, params: dict[str, str], query: str | None) -> Reply:
         if "update" in params:
             raise QueryRefused("updates are refused: the service is read-only")
         for name in ("default-graph-uri", "named-graph-uri"):
@@ -334,46 +503,31 @@ class Handler(BaseHTTPRequestHandler):
         if query is None or not query.strip():
             raise HTTPProblem(400, "no query: pass query=… (GET or a form POST) or POST "
                                    "application/sparql-query; the query page is /")
-        if len(query.encode("utf-8")) > self.server.config.max_request_bytes:
-            raise HTTPProblem(413, f"the query is longer than the limit of "
-                                   f"{self.server.config.max_request_bytes} bytes; send a shorter query")
-        formats = self._wanted_formats(params)
-        answer = self._run(query, formats)
-        self._send_answer(answer)
+        limit = self.app.config.max_request_bytes
+        if len(query.encode("utf-8")) > limit:
+            raise HTTPProblem(413, f"the query is longer than the limit of {limit} bytes; send a shorter "
+                                   f"query")
+        formats = _wanted_formats(params, request.headers.get("accept", ""))
+        return self._answer(await self.app.run(query, formats))
 
-    def _run(self, query: str, formats: list[str], max_rows: int | None = None) -> Answer:
-        config = self.server.config
-        started = time.monotonic()
-        answer = self.server.pool.run(query, formats=formats, max_rows=max_rows or config.max_rows,
-                                      timeout=config.timeout)
-        self.log_message("query answered in %.3f s (%s rows)", time.monotonic() - started, answer.rows)
-        return answer
-
-    def _send_answer(self, answer: Answer) -> None:
+    def _answer(self, answer: Answer) -> Reply:
         headers = {"Vary": "Accept"}
         if answer.truncated:
             headers["X-KG-Truncated"] = "true"
-            headers["X-KG-Row-Limit"] = str(self.server.config.max_rows)
+            headers["X-KG-Row-Limit"] = str(self.app.config.max_rows)
         media = answer.media_type
         if media.startswith("text/") or media in ("application/sparql-results+json", "application/ld+json",
                                                   "application/n-triples"):
             media += "; charset=utf-8"
-        self._send(200, answer.data, media, headers)
-
-    def _wanted_formats(self, params: dict[str, str]) -> list[str]:
-        for name in ("format", "output", "results"):
-            value = params.get(name)
-            if value:
-                wanted = value.strip().lower()
-                fmt = _FORMAT_PARAM.get(wanted) or _ACCEPT.get(wanted)
-                if fmt is None:
-                    raise HTTPProblem(400, f"unknown {name}={value!r}; use one of: "
-                                           f"{', '.join(RESULT_FORMAT_NAMES + GRAPH_FORMAT_NAMES)}")
-                return [fmt]
-        return accepted_formats(self.headers.get("Accept", ""))
+        return Reply(200, answer.data, media, headers)
 
     # -- Linked Data pages
-    def _entity(self, rest: str, params: dict[str, str]) -> None:
+    async def entity(self, request: Any) -> Any:
+        return await self._guard(request, lambda: self._entity(request))
+
+    async def _entity(self, request: Any) -> Reply:
+        rest = request.path_params["rest"]
+        params = _parse_form(request.scope["query_string"].decode("latin-1"))
         iri = ID + rest
         if not rest or any(c in iri for c in '<>"{}|^`\\ ') or any(ord(c) < 0x21 for c in iri):
             raise HTTPProblem(400, f"not a resource IRI: {iri!r}")
@@ -385,24 +539,38 @@ class Handler(BaseHTTPRequestHandler):
                 raise HTTPProblem(400, f"unknown format={choice!r} for a resource page; use html or one of: "
                                        f"{', '.join(GRAPH_FORMAT_NAMES)}")
         else:
-            ranked = accepted_formats(self.headers.get("Accept", ""), html=True)
+            ranked = accepted_formats(request.headers.get("accept", ""), html=True)
             wanted = next((f for f in ranked if f in page_formats), "html")
         if wanted != "html":
-            answer = self._run(entity_construct(iri), [wanted], max_rows=ENTITY_ROWS * 4)
+            answer = await self.app.run(entity_construct(iri), [wanted], max_rows=ENTITY_ROWS * 4)
             if answer.rows == 0:
                 raise HTTPProblem(404, f"nothing is known about <{iri}>")
-            self._send_answer(answer)
-            return
-        facts = self._rows(entity_facts_query(iri))
+            return self._answer(answer)
+        facts = await self._rows(entity_facts_query(iri))
         if not facts:
             raise HTTPProblem(404, f"nothing is known about <{iri}>")
-        incoming = self._rows(entity_incoming_query(iri))
+        incoming = await self._rows(entity_incoming_query(iri))
         page = entity_page(iri, facts, incoming)
-        self._send(200, page.encode("utf-8"), "text/html; charset=utf-8", {"Vary": "Accept"})
+        return Reply(200, page.encode("utf-8"), "text/html; charset=utf-8", {"Vary": "Accept"})
 
-    def _rows(self, query: str) -> list[dict[str, dict[str, str]]]:
-        answer = self._run(query, ["json"], max_rows=ENTITY_ROWS)
+    async def _rows(self, query: str) -> list[dict[str, dict[str, str]]]:
+        answer = await self.app.run(query, ["json"], max_rows=ENTITY_ROWS)
         return json.loads(answer.data)["results"]["bindings"]
+
+
+def _wanted_formats(params: dict[str, str], accept: str) -> list[str]:
+    """The formats a request asks for: a ``format``/``output``/``results`` parameter, else Accept."""
+    for name in ("format", "output", "results"):
+        value = params.get(name)
+        if value:
+            for wanted in value.split(","):  # SPARQLWrapper sends 'application/ld+json,application/x-json+ld'
+                wanted = wanted.strip().lower()
+                fmt = _FORMAT_PARAM.get(wanted) or _ACCEPT.get(wanted)
+                if fmt is not None:
+                    return [fmt]
+            raise HTTPProblem(400, f"unknown {name}={value!r}; use one of: "
+                                   f"{', '.join(RESULT_FORMAT_NAMES + GRAPH_FORMAT_NAMES)}")
+    return accepted_formats(accept)
 
 
 # ---- helpers (pure functions, tested directly) ---------------------------------------------------
@@ -563,7 +731,7 @@ def entity_page(iri: str, facts: list[dict[str, Any]], incoming: list[dict[str, 
                     f"{rows}</table>")
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)} · Peacekeeping KG"
             f"</title><meta name=viewport content='width=device-width,initial-scale=1'>"
-            f"<style>{_PAGE_CSS}</style>"
+            f"<link rel=stylesheet href='/kg.css'>"
             f"</head><body><header><a href='/'>Peacekeeping KG</a> · SPARQL</header><main>{''.join(body)}"
             f"</main></body></html>")
 
@@ -582,8 +750,8 @@ def home_page() -> str:
     """
     library = _library()
     config = {"id": ID, "prefixes": PREFIXES, "media": MEDIA_TYPES}
-    return _HOME_TEMPLATE.replace("__CSS__", _PAGE_CSS + _HOME_CSS).replace(
-        "__LIBRARY__", _json_for_script(library)).replace("__CONFIG__", _json_for_script(config))
+    return _HOME_TEMPLATE.replace("__LIBRARY__", _json_for_script(library)).replace(
+        "__CONFIG__", _json_for_script(config))
 
 
 _HOME_CSS = """
@@ -600,7 +768,7 @@ pre{background:#fff;padding:.6em;overflow:auto}
 
 _HOME_TEMPLATE = """<!doctype html>
 <html lang=en><head><meta charset=utf-8><title>Peacekeeping KG · SPARQL</title>
-<meta name=viewport content="width=device-width,initial-scale=1"><style>__CSS__</style></head>
+<meta name=viewport content="width=device-width,initial-scale=1"><link rel=stylesheet href="/kg.css"></head>
 <body><header><strong>Peacekeeping KG</strong> · SPARQL query page ·
 <a href="/sparql">endpoint /sparql</a></header>
 <main><div id=layout><section>
@@ -621,8 +789,11 @@ LIMIT 20</textarea>
 <aside><h2>Research questions</h2><div id=saved></div></aside></div></main>
 <script type="application/json" id=library>__LIBRARY__</script>
 <script type="application/json" id=config>__CONFIG__</script>
-<script>
-"use strict";
+<script src="/query.js"></script></body></html>
+"""
+
+#: the query page's script, served from /query.js so that the CSP can say script-src 'self'
+_HOME_SCRIPT = """"use strict";
 const library = JSON.parse(document.getElementById("library").textContent);
 const config = JSON.parse(document.getElementById("config").textContent);
 const editor = document.getElementById("query");
@@ -708,5 +879,4 @@ document.getElementById("run").addEventListener("click", run);
 editor.addEventListener("keydown", e => {
   if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
 });
-</script></body></html>
 """

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 import pytest
 import rdflib
@@ -42,7 +43,8 @@ def server(tmp_path_factory):
     store = fixture_store_at(tmp / "store")
     log = tmp / "serve.log"
     proc, url = start_kg_serve(store, log, "--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS),
-                               "--max-request-bytes", str(MAX_BYTES), "--workers", "3")
+                               "--max-request-bytes", str(MAX_BYTES), "--workers", "3",
+                               "--header-timeout", "2", "--body-timeout", "2")
     yield url, log
     stop(proc)
 
@@ -53,17 +55,17 @@ def endpoint(server):
 
 
 def request(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
-            method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+            method: str | None = None) -> tuple[int, Any, bytes]:
     """Status, headers and body, whatever the status."""
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, dict(resp.headers), resp.read()
+            return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+        return e.code, e.headers, e.read()
 
 
-def get_query(endpoint: str, query: str, **params: str) -> tuple[int, dict[str, str], bytes]:
+def get_query(endpoint: str, query: str, **params: str) -> tuple[int, Any, bytes]:
     return request(endpoint + "?" + urllib.parse.urlencode({"query": query, **params}))
 
 
@@ -165,12 +167,12 @@ def test_format_parameter_overrides_accept(endpoint):
 def test_cors(endpoint):
     status, headers, _ = request(endpoint, method="OPTIONS", headers={
         "Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
-    assert status == 204
+    assert status == 200  # Starlette's CORSMiddleware answers the preflight
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in headers["Access-Control-Allow-Methods"]
-    status, headers, _ = get_query(endpoint, 'ASK { ?s ?p ?o }')
+    status, headers, _ = request(endpoint + "?query=ASK%7B%7D", headers={"Origin": "http://example.org"})
     assert (status, headers["Access-Control-Allow-Origin"]) == (200, "*")
-    status, headers, _ = get_query(endpoint, "DROP ALL")
+    status, headers, _ = request(endpoint + "?query=DROP%20ALL", headers={"Origin": "http://example.org"})
     assert (status, headers["Access-Control-Allow-Origin"]) == (403, "*")
 
 
@@ -261,16 +263,105 @@ def raw_http(server: str, payload: bytes) -> bytes:
 
 
 def test_garbage_and_missing_length_get_an_answer_not_a_hang(server):
-    answer = raw_http(server[0], b"GET /sparql what HTTP/1.1\r\n\r\n")
-    assert answer.split(b"\r\n")[0] == b"HTTP/1.0 400 Bad Request"
-    assert answer.endswith(b"\r\n\r\nBad request syntax ('GET /sparql what HTTP/1.1'); send a SPARQL 1.1 "
-                           b"Protocol request (GET or POST /sparql)\n")
-    answer = raw_http(server[0], b"BREW /sparql HTTP/1.1\r\n\r\n")
-    assert answer.split(b"\r\n")[0] == b"HTTP/1.0 501 Not Implemented"
-    answer = raw_http(server[0], b"POST /sparql HTTP/1.0\r\nContent-Type: application/sparql-query\r\n\r\n")
-    assert answer.split(b"\r\n")[0] == b"HTTP/1.0 411 Length Required"
+    for garbage in (b"GET /sparql what HTTP/1.1\r\n\r\n", b"BREW /sparql HTTP/1.1\r\n\r\n"):
+        answer = raw_http(server[0], garbage)
+        assert answer.split(b"\r\n")[0] == b"HTTP/1.1 400 Bad Request"
+        assert answer.endswith(b"\r\n\r\nInvalid HTTP request received.")
+    answer = raw_http(server[0], b"POST /sparql HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                                 b"Content-Type: application/sparql-query\r\n\r\n")
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.1 411 Length Required"
     assert answer.endswith(b"a POST needs a Content-Length header\n")
     assert b"Traceback" not in answer
+
+
+def test_duplicate_content_length_is_a_400(server):
+    answer = raw_http(server[0], b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 b"Content-Type: application/sparql-query\r\nContent-Length: 6\r\n"
+                                 b"Content-Length: 6\r\nConnection: close\r\n\r\nASK {}")
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.1 400 Bad Request"
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(server):
+    import http.client
+
+    host, port = urllib.parse.urlsplit(server[0]).netloc.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        for _ in range(3):
+            conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))
+            response = conn.getresponse()
+            assert (response.status, response.version) == (200, 11)
+            assert json.loads(response.read())["boolean"] is True
+        assert conn.sock is not None  # still the first connection
+    finally:
+        conn.close()
+
+
+def test_slow_headers_and_slow_bodies_get_408(server):
+    host, port = urllib.parse.urlsplit(server[0]).netloc.split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n")
+        answer = b""
+        for _ in range(40):  # a header line every half second, for ever
+            try:
+                sock.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+            time.sleep(0.5)
+            sock.settimeout(0.01)
+            try:
+                answer += sock.recv(65536)
+                if answer:
+                    break
+            except (TimeoutError, BlockingIOError):
+                pass
+            sock.settimeout(30)
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.1 408 Request Timeout"
+    assert answer.endswith(b"the request's headers did not arrive within 2 s; send the whole request at "
+                           b"once\n")
+    assert time.monotonic() - started < 6
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 100\r\n\r\nASK")
+        answer = sock.recv(65536)
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.1 408 Request Timeout"
+    assert answer.endswith(b"the request body did not arrive within 2 s; send it with the headers\n")
+
+
+def test_unknown_host_headers_are_refused(server, endpoint):
+    status, _, body = request(endpoint + "?query=ASK%7B%7D", headers={"Host": "evil.example"})
+    assert (status, body) == (400, b"Invalid host header")
+    status, _, _ = request(endpoint + "?query=ASK%7B%7D", headers={"Host": "localhost:8000"})
+    assert status == 200
+
+
+def test_html_pages_carry_csp_and_frame_options_and_no_cors(server):
+    for path in ("/", "/id/mission/UNAMSIL"):
+        status, headers, _ = request(server[0] + path, headers={"Accept": "text/html", "Origin": "http://x.org"})
+        assert status == 200
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self';")
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_query_both_in_url_and_body_is_a_400(endpoint):
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, body = request(endpoint + "?query=ASK%7B%7D", data=b"query=ASK%7B%7D", headers=form)
+    assert (status, body) == (400, b"query= is both in the URL and in the body; send it once\n")
+    sparql = {"Content-Type": "application/sparql-query"}
+    status, _, body = request(endpoint + "?query=ASK%7B%7D", data=b"ASK {}", headers=sparql)
+    assert (status, body) == (400, b"query= in the URL and a query in the body; send it once\n")
+
+
+def test_sparqlwrapper_jsonld_request(endpoint):
+    from SPARQLWrapper import JSONLD
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(get_saved("statement-card").bind({"statement": S_OPANDE_CONDEMN}))
+    client.setReturnFormat(JSONLD)
+    graph = client.query().convert()
+    assert len(graph) > 10
 
 
 # ---- limits ------------------------------------------------------------------------------------------------
@@ -350,15 +441,20 @@ def test_unknown_entity_is_404(server):
     status, _, body = request(server[0] + "/id/mission/NOPE")
     assert (status, body.decode()) == (404, f"nothing is known about <{ID}mission/NOPE>\n")
     status, _, body = request(server[0] + "/id/mission/A%22B")
-    assert status == 404
+    assert (status, body.decode()) == (400, f"not a resource IRI: '{ID}mission/A\"B'\n")
 
 
 def test_home_page_works_offline(server):
     status, headers, body = request(server[0] + "/")
     page = body.decode()
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
-    assert "<script src" not in page and "<link" not in page and "cdn" not in page.lower()
-    assert "@import" not in page and "url(" not in page
+    assert '<script src="/query.js"></script>' in page and '<link rel=stylesheet href="/kg.css">' in page
+    assert "http:" not in page.split("</header>")[0] and "cdn" not in page.lower()
+    status, headers, script = request(server[0] + "/query.js")
+    assert status == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert b"fetch(" in script and b"http://" not in script and b"https://" not in script
+    status, headers, css = request(server[0] + "/kg.css")
+    assert status == 200 and b"@import" not in css and b"url(" not in css
     library = json.loads(page.split('<script type="application/json" id=library>')[1].split("</script>")[0])
     assert [q["name"] for q in library] == list(saved_queries())
     status, _, body = request(server[0] + "/queries.json")

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 import pytest
 from query_helpers import ROOT, fixture_store_at, start_kg_serve, stop
@@ -25,13 +26,13 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 HUNGRY = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 5"
 
 
-def get(base: str, query: str, timeout: float = 60) -> tuple[int, dict[str, str], str]:
+def get(base: str, query: str, timeout: float = 60) -> tuple[int, Any, str]:
     url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.status, dict(resp.headers), resp.read().decode()
+            return resp.status, resp.headers, resp.read().decode()
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read().decode()
+        return e.code, e.headers, e.read().decode()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,8 @@ def bundled_store(tmp_path_factory):
 
     location = str(tmp_path_factory.mktemp("bundled") / "store")
     with open_store(location) as store:
-        store.native.bulk_load(path=str(ROOT / "exports" / "peacekeeping.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.native.bulk_load(path=str(ROOT / "exports" / "peacekeeping.nq"),
+                               format=pyoxigraph.RdfFormat.N_QUADS)
     return location
 
 
@@ -65,9 +67,9 @@ def test_a_query_over_the_memory_cap_is_stopped_with_503(bundled_store, tmp_path
     try:
         started = time.monotonic()
         status, headers, body = get(base, HUNGRY)
-        assert (status, body) == (503, "the query needed more than 400 MB of memory and was stopped; narrow it "
-                                       "(more specific patterns, LIMIT, no ORDER BY over a large product) or "
-                                       "allow more with --worker-memory\n")
+        assert (status, body) == (503, "the query needed more than 400 MB of memory and was stopped; narrow "
+                                       "it (more specific patterns, LIMIT, no ORDER BY over a large product) "
+                                       "or allow more with --worker-memory\n")
         assert headers["Retry-After"] == "2"
         assert time.monotonic() - started < 30
         status, _, body = get(base, "ASK { ?s ?p ?o }")
@@ -92,7 +94,8 @@ def test_ask_answers_within_a_second_while_four_heavy_queries_run(fixture_store,
         # a fifth long query is one too many: stopped once it counts as long, the four keep running
         status, headers, body = get(base, HEAVY)
         assert (status, headers["Retry-After"]) == (503, "2")
-        assert body.startswith("the server is already running 4 long queries; this one was stopped after 0.5 s")
+        assert body.startswith("the server is already running 4 long queries; this one was stopped after "
+                               "0.5 s")
         assert all(t.is_alive() for t in heavy)
         for t in heavy:
             t.join(30)
