@@ -40,7 +40,7 @@ from kg.files import atomic_output
 from kg.namespaces import BASE, ID, PREFIXES, key, resource, slug, sparql_prologue
 
 if TYPE_CHECKING:
-    from kg.store import QueryResult, Store
+    from kg.store import Dataset, QueryResult, Store
 
 #: formats for SELECT/ASK answers (W3C SPARQL results formats) and for CONSTRUCT/DESCRIBE answers
 RESULT_FORMAT_NAMES = ("json", "xml", "csv", "tsv")
@@ -86,6 +86,8 @@ class PreparedQuery:
     form: str
     #: the IRI relative IRIs of the query resolve against
     base: str = BASE
+    #: the query's FROM and FROM NAMED graphs, or None when it names none (the union of every graph)
+    dataset: Dataset | None = None
 
     @property
     def full(self) -> str:
@@ -140,10 +142,6 @@ def _prepare(text: str, base: str) -> PreparedQuery:
     except ValueError as e:  # rdflib: a \\u escape that names no code point
         raise QueryError(f"invalid query: {e}; check the \\u escapes") from None
     body = tree[1]
-    if "datasetClause" in body and body["datasetClause"]:
-        raise QueryRefused(
-            "FROM and FROM NAMED are refused: the service queries its own graphs only and never fetches a "
-            "dataset; use GRAPH <…> { … } to pick a named graph")
     try:
         translated = algebra.translateQuery(tree, base=base)
     except RecursionError:
@@ -156,7 +154,14 @@ def _prepare(text: str, base: str) -> PreparedQuery:
             "against that endpoint yourself")
     form = translated.algebra.name.replace("Query", "").upper()
     kind = {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
-    return PreparedQuery(text=text, kind=kind, form=form, base=base)
+    dataset = None
+    if "datasetClause" in body and body["datasetClause"]:
+        clauses = body["datasetClause"]
+        absolute = translated.prologue.absolutize
+        default = tuple(str(absolute(c["default"])) for c in clauses if "default" in c)
+        named = tuple(str(absolute(c["named"])) for c in clauses if "named" in c)
+        dataset = (default, named)
+    return PreparedQuery(text=text, kind=kind, form=form, base=base, dataset=dataset)
 
 
 def _refuse_if_update(text: str) -> None:
@@ -508,19 +513,31 @@ def choose_format(kind: str, wanted: list[str] | tuple[str, ...], *, strict: boo
 
 
 def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
-            strict: bool = False, max_rows: int | None = None, base: str = BASE) -> Answer:
+            strict: bool = False, max_rows: int | None = None, base: str = BASE,
+            dataset: Dataset | None = None) -> Answer:
     """Prepare and run a query in this process (no time limit): the core of every way in.
 
     The store runs :attr:`PreparedQuery.full`, the very string that was checked, and streams the
-    answer, stopping at ``max_rows`` (rows, or triples for a graph).
+    answer, stopping at ``max_rows`` (rows, or triples for a graph). ``dataset`` (the protocol's
+    ``default-graph-uri``/``named-graph-uri``) wins over the query's ``FROM``/``FROM NAMED``; either
+    may name only graphs the store holds (:class:`QueryRefused` otherwise: nothing is ever fetched).
     """
     prepared = prepare(text, base=base)
     fmt = choose_format(prepared.kind, formats, strict=strict)
+    dataset = dataset if dataset is not None else prepared.dataset
+    if dataset is not None:
+        for graph in (*dataset[0], *dataset[1]):
+            if not store.has_graph(graph):
+                raise QueryRefused(
+                    f"<{graph}> is not a graph of this store: the service queries its own graphs only and "
+                    f"never fetches a dataset; SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} }} lists them")
+        if not getattr(store, "takes_dataset", False):
+            dataset = None if dataset == prepared.dataset else dataset  # the query's FROM goes with it
     if prepared.kind == "graph":
         data, truncated, rows = store.construct(prepared.full, fmt, max_rows=max_rows,
-                                                prefixes=_TURTLE_PREFIXES)
+                                                prefixes=_TURTLE_PREFIXES, dataset=dataset)
     else:
-        data, truncated, rows = store.select(prepared.full, fmt, max_rows=max_rows)
+        data, truncated, rows = store.select(prepared.full, fmt, max_rows=max_rows, dataset=dataset)
     return Answer(prepared.kind, fmt, data, truncated, rows)
 
 
@@ -579,9 +596,10 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool, 
             return
         if request is None:
             return
-        text, formats, strict, max_rows, base = request
+        text, formats, strict, max_rows, base, dataset = request
         try:
-            answer = execute(store, text, formats=formats, strict=strict, max_rows=max_rows, base=base)
+            answer = execute(store, text, formats=formats, strict=strict, max_rows=max_rows, base=base,
+                             dataset=dataset)
             conn.send(("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows))
         except KGError as e:
             conn.send(("error", type(e).__name__, str(e)))
@@ -647,10 +665,10 @@ class QueryWorker:
         return self._process.pid
 
     def submit(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
-               max_rows: int | None = None, base: str = BASE) -> None:
+               max_rows: int | None = None, base: str = BASE, dataset: Dataset | None = None) -> None:
         """Hand one query to the worker; :meth:`ready` and :meth:`answer` collect it."""
         try:
-            self._conn.send((text, list(formats), strict, max_rows, base))
+            self._conn.send((text, list(formats), strict, max_rows, base, dataset))
         except (OSError, ValueError) as e:
             self.kill()
             raise QueryError(f"the query worker is gone ({e}); run the query again") from e
@@ -846,13 +864,13 @@ class WorkerPool:
                            memory_mb=self.limits.memory_mb)
 
     def run(self, text: str, *, formats: list[str] | tuple[str, ...], max_rows: int | None,
-            timeout: float) -> Answer:
+            timeout: float, dataset: Dataset | None = None) -> Answer:
         """Run on a free worker within the limits; QueryOverloaded (503) when the service is full."""
         worker = self._acquire()
         slow = False
         started = time.monotonic()
         try:
-            worker.submit(text, formats=formats, max_rows=max_rows, base=self.base)
+            worker.submit(text, formats=formats, max_rows=max_rows, base=self.base, dataset=dataset)
             first = min(self.limits.slow_after, timeout)
             if not worker.ready(first):
                 if timeout <= first:

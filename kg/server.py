@@ -34,7 +34,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.config import Settings
 from kg.errors import KGError, QueryError, QueryOverloaded, QueryRefused, QueryTimeout, StoreError, UsageError
@@ -49,6 +49,9 @@ from kg.query import (
     saved_queries,
     short_iri,
 )
+
+if TYPE_CHECKING:
+    from kg.store import Dataset
 
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
@@ -153,14 +156,15 @@ class App:
         if self.log is not None:
             self.log(line)
 
-    async def run(self, query: str, formats: list[str], max_rows: int | None = None) -> Answer:
+    async def run(self, query: str, formats: list[str], max_rows: int | None = None,
+                  dataset: Dataset | None = None) -> Answer:
         """Run a query on the pool from a thread of our own, so the event loop keeps serving."""
         config = self.config
         started = time.monotonic()
         loop = asyncio.get_running_loop()
         answer = await loop.run_in_executor(
             self.executor, lambda: self.pool.run(query, formats=formats, max_rows=max_rows or config.max_rows,
-                                                 timeout=config.timeout))
+                                                 timeout=config.timeout, dataset=dataset))
         self.note(f"query answered in {time.monotonic() - started:.3f} s ({answer.rows} rows)")
         return answer
 
@@ -451,10 +455,15 @@ class Pages:
         await response(scope, receive, send)
 
     async def _sparql(self, request: Any) -> Reply:
-        url_params = _parse_form(request.scope["query_string"].decode("latin-1"))
+        raw_query = request.scope["query_string"].decode("latin-1")
+        url_params = _parse_form(raw_query)
         if request.method != "POST":
-            return await self._query(request, url_params, url_params.get("query"))
+            if not raw_query:
+                endpoint = str(request.url).split("?", 1)[0]
+                return service_description(endpoint, request.headers.get("accept", ""))
+            return await self._query(request, url_params, url_params.get("query"), _dataset(raw_query))
         body = await self._read_body(request)
+        dataset = _dataset(raw_query)
         ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if ctype == "application/x-www-form-urlencoded":
             form = _parse_form(_decode(body))
@@ -463,6 +472,7 @@ class Pages:
                     raise HTTPProblem(400, f"{name}= is both in the URL and in the body; send it once")
             params = {**url_params, **form}
             query = params.get("query")
+            dataset = _dataset(raw_query, _decode(body))
         elif ctype == "application/sparql-query":
             if "query" in url_params:
                 raise HTTPProblem(400, "query= in the URL and a query in the body; send it once")
@@ -472,7 +482,7 @@ class Pages:
         else:
             raise HTTPProblem(415, f"cannot read a POST body of type {ctype or '(none)'!r}; send "
                                    f"application/sparql-query or a form with query=")
-        return await self._query(request, params, query)
+        return await self._query(request, params, query, dataset)
 
     async def _read_body(self, request: Any) -> bytes:
         headers = request.headers
@@ -493,13 +503,10 @@ class Pages:
             raise HTTPProblem(408, f"the request body did not arrive within {self.app.config.body_timeout:g} "
                                    f"s; send it with the headers", {"Connection": "close"}) from None
 
-    async def _query(self, request: Any, params: dict[str, str], query: str | None) -> Reply:
+    async def _query(self, request: Any, params: dict[str, str], query: str | None,
+                     dataset: Dataset | None) -> Reply:
         if "update" in params:
             raise QueryRefused("updates are refused: the service is read-only")
-        for name in ("default-graph-uri", "named-graph-uri"):
-            if name in params:
-                raise QueryRefused(f"{name} is refused: the service queries its own graphs only; "
-                                   f"use GRAPH <…> {{ … }} in the query to pick a named graph")
         if query is None or not query.strip():
             raise HTTPProblem(400, "no query: pass query=… (GET or a form POST) or POST "
                                    "application/sparql-query; the query page is /")
@@ -508,7 +515,7 @@ class Pages:
             raise HTTPProblem(413, f"the query is longer than the limit of {limit} bytes; send a shorter "
                                    f"query")
         formats = _wanted_formats(params, request.headers.get("accept", ""))
-        return self._answer(await self.app.run(query, formats))
+        return self._answer(await self.app.run(query, formats, dataset=dataset))
 
     def _answer(self, answer: Answer) -> Reply:
         headers = {"Vary": "Accept"}
@@ -558,6 +565,46 @@ class Pages:
         return json.loads(answer.data)["results"]["bindings"]
 
 
+#: a format parameter names a results format, or the graph format of the same family for CONSTRUCT
+#: (SPARQLWrapper asks ``format=xml`` for RDF/XML and ``format=json`` for JSON-LD)
+_GRAPH_TWIN = {"xml": "rdfxml", "json": "jsonld"}
+
+
+def _dataset(*forms: str) -> Dataset | None:
+    """The protocol's ``default-graph-uri``/``named-graph-uri`` values (each may repeat), or None."""
+    pairs = [pair for form in forms for pair in urllib.parse.parse_qsl(form, keep_blank_values=True)]
+    default = tuple(v for k, v in pairs if k == "default-graph-uri")
+    named = tuple(v for k, v in pairs if k == "named-graph-uri")
+    return (default, named) if default or named else None
+
+
+def service_description(endpoint: str, accept: str) -> Reply:
+    """The SPARQL 1.1 Service Description of the endpoint, in Turtle (or N-Triples when asked)."""
+    import rdflib
+
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    graph = rdflib.Graph()
+    graph.bind("sd", sd)
+    service = rdflib.URIRef(endpoint)
+    graph.add((service, rdflib.RDF.type, sd.Service))
+    graph.add((service, sd.endpoint, service))
+    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    graph.add((service, sd.feature, sd.UnionDefaultGraph))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
+        graph.add((service, sd.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/" + fmt)))
+    dataset = rdflib.BNode("dataset")
+    graph.add((service, sd.defaultDataset, dataset))
+    graph.add((dataset, rdflib.RDF.type, sd.Dataset))
+    graph.add((dataset, rdflib.RDFS.comment, rdflib.Literal(
+        "The default graph is the union of every named graph; FROM, FROM NAMED and the protocol's graph "
+        "parameters may name the store's own graphs only. Read-only: no SPARQL Update, SERVICE or LOAD.")))
+    fmt = next((f for f in accepted_formats(accept) if f in GRAPH_FORMAT_NAMES), "turtle")
+    name = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}[fmt]
+    media = MEDIA_TYPES[fmt] + ("" if fmt == "rdfxml" else "; charset=utf-8")
+    return Reply(200, graph.serialize(format=name, encoding="utf-8"), media, {"Vary": "Accept"})
+
+
 def _wanted_formats(params: dict[str, str], accept: str) -> list[str]:
     """The formats a request asks for: a ``format``/``output``/``results`` parameter, else Accept."""
     for name in ("format", "output", "results"):
@@ -567,7 +614,7 @@ def _wanted_formats(params: dict[str, str], accept: str) -> list[str]:
                 wanted = wanted.strip().lower()
                 fmt = _FORMAT_PARAM.get(wanted) or _ACCEPT.get(wanted)
                 if fmt is not None:
-                    return [fmt]
+                    return [fmt, _GRAPH_TWIN[fmt]] if fmt in _GRAPH_TWIN else [fmt]
             raise HTTPProblem(400, f"unknown {name}={value!r}; use one of: "
                                    f"{', '.join(RESULT_FORMAT_NAMES + GRAPH_FORMAT_NAMES)}")
     return accepted_formats(accept)

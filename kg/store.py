@@ -167,6 +167,16 @@ def _triples_bytes(source: Any, fmt: str, max_rows: int | None,
     return ox.serialize(triples, format=RDF_FORMATS[fmt][0], **extra), truncated, len(triples)
 
 
+#: a query's dataset: the graphs that form its default graph, and the named graphs it may use
+Dataset = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _no_dataset(store: Store, dataset: Dataset | None) -> None:
+    if dataset is not None:
+        raise UsageError(f"the store at {store.location} takes a dataset only in the query text "
+                         f"(FROM, FROM NAMED)")
+
+
 class Store(ABC):
     """One RDF dataset: the ontology, the reference data and one named graph per source document."""
 
@@ -187,12 +197,14 @@ class Store(ABC):
             return QueryResult.from_ntriples(data)
         return QueryResult.from_json(data)
 
-    def select(self, sparql: str, fmt: str = "json", *,
-               max_rows: int | None = None) -> tuple[bytes, bool, int | None]:
+    def select(self, sparql: str, fmt: str = "json", *, max_rows: int | None = None,
+               dataset: Dataset | None = None) -> tuple[bytes, bool, int | None]:
         """Run a SELECT or ASK query; answer in a results format (json, xml, csv, tsv), cut at ``max_rows``.
 
-        Returns the bytes, whether rows were cut, and how many rows were kept (None for ASK).
+        ``dataset`` (default graphs, named graphs) replaces the union of the graphs and the query's own
+        ``FROM``. Returns the bytes, whether rows were cut, and how many rows were kept (None for ASK).
         """
+        _no_dataset(self, dataset)
         kind, data = self.query_raw(sparql, "json")
         if kind == "graph":
             raise QueryError("select() runs SELECT and ASK queries; use construct() for CONSTRUCT/DESCRIBE")
@@ -202,12 +214,14 @@ class Store(ABC):
         return data, truncated, rows
 
     def construct(self, sparql: str, fmt: str = "ntriples", *, max_rows: int | None = None,
-                  prefixes: dict[str, str] | None = None) -> tuple[bytes, bool, int]:
+                  prefixes: dict[str, str] | None = None,
+                  dataset: Dataset | None = None) -> tuple[bytes, bool, int]:
         """Run a CONSTRUCT or DESCRIBE query; answer in an RDF triple format, cut at ``max_rows`` triples.
 
-        Turtle declares those of ``prefixes`` the answer uses. Returns the bytes, whether triples were
-        cut, and how many were kept.
+        Turtle declares those of ``prefixes`` the answer uses; ``dataset`` as for :meth:`select`. Returns
+        the bytes, whether triples were cut, and how many were kept.
         """
+        _no_dataset(self, dataset)
         kind, data = self.query_raw(sparql, "ntriples")
         if kind != "graph":
             raise QueryError("construct() runs CONSTRUCT and DESCRIBE queries; use select() for SELECT/ASK")
@@ -265,6 +279,9 @@ class Store(ABC):
 class OxigraphStore(Store):
     """pyoxigraph's store, on disk (RocksDB, a directory) or in memory (``path=None``)."""
 
+    #: queries may be given a dataset (default and named graphs) besides their text
+    takes_dataset = True
+
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  location: str | None = None) -> None:
         #: what the user named (a store home); ``path`` is the generation directory opened inside it
@@ -305,9 +322,14 @@ class OxigraphStore(Store):
         """The underlying pyoxigraph store, for bulk operations."""
         return self._store
 
-    def _query(self, sparql: str) -> Any:
-        """Run a query over the union of the graphs; pyoxigraph's errors become QueryError."""
+    def _query(self, sparql: str, dataset: Dataset | None = None) -> Any:
+        """Run a query over the union of the graphs, or over ``dataset``; pyoxigraph's errors become
+        QueryError."""
         try:
+            if dataset is not None:
+                default, named = dataset
+                return self._store.query(sparql, default_graph=[ox.NamedNode(g) for g in default],
+                                         named_graphs=[ox.NamedNode(g) for g in named])
             return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
@@ -325,10 +347,10 @@ class OxigraphStore(Store):
         kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"
         return kind, result.serialize(format=res_fmt)
 
-    def select(self, sparql: str, fmt: str = "json", *,
-               max_rows: int | None = None) -> tuple[bytes, bool, int | None]:
+    def select(self, sparql: str, fmt: str = "json", *, max_rows: int | None = None,
+               dataset: Dataset | None = None) -> tuple[bytes, bool, int | None]:
         """As :meth:`Store.select`, but streams the solutions and stops reading at ``max_rows``."""
-        result = self._query(sparql)
+        result = self._query(sparql, dataset)
         if isinstance(result, ox.QueryTriples):
             raise QueryError("select() runs SELECT and ASK queries; use construct() for CONSTRUCT/DESCRIBE")
         if isinstance(result, ox.QueryBoolean):
@@ -349,9 +371,10 @@ class OxigraphStore(Store):
         return data, truncated, rows
 
     def construct(self, sparql: str, fmt: str = "ntriples", *, max_rows: int | None = None,
-                  prefixes: dict[str, str] | None = None) -> tuple[bytes, bool, int]:
+                  prefixes: dict[str, str] | None = None,
+                  dataset: Dataset | None = None) -> tuple[bytes, bool, int]:
         """As :meth:`Store.construct`, but streams the triples and stops reading at ``max_rows``."""
-        result = self._query(sparql)
+        result = self._query(sparql, dataset)
         if not isinstance(result, ox.QueryTriples):
             raise QueryError("construct() runs CONSTRUCT and DESCRIBE queries; use select() for SELECT/ASK")
         return _triples_bytes(result, fmt, max_rows, prefixes)
@@ -458,9 +481,14 @@ class RemoteStore(Store):
             detail = body[0][:300] if body else e.reason
             if e.code == 404 and method in ("GET", "DELETE") and "graph=" in url:
                 raise FileNotFoundError(url) from e
+            where = url.split("?", 1)[0]
             if e.code == 400:
-                raise QueryError(f"the endpoint {self.location} refused the request: {detail}") from e
-            raise StoreError(f"the endpoint {self.location} answered {e.code}: {detail}") from e
+                raise QueryError(f"the endpoint {where} refused the request: {detail}") from e
+            setting = ("; if the server's Graph Store Protocol is elsewhere, set KG_REMOTE_GSP_URL"
+                       if where == self.gsp_url.split("?", 1)[0] else
+                       "; if the server's update endpoint is elsewhere, set KG_REMOTE_UPDATE_URL"
+                       if where == self.update_url.split("?", 1)[0] else "")
+            raise StoreError(f"{method} {where} answered {e.code}: {detail}{setting}") from e
         except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
             raise StoreError(
                 f"cannot reach the SPARQL endpoint {self.location} ({getattr(e, 'reason', e)}); "

@@ -146,10 +146,28 @@ def test_service_is_refused_wherever_it_sits(query):
     "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
     "SELECT * FROM NAMED <http://example.org/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
 ])
-def test_dataset_clauses_are_refused(query):
+def test_dataset_clauses_naming_graphs_the_store_lacks_are_refused(fx, query):
     with pytest.raises(QueryRefused) as err:
-        prepare(query)
-    assert str(err.value).startswith("FROM and FROM NAMED are refused")
+        execute(fx, query)
+    assert str(err.value) == ("<http://example.org/data.ttl> is not a graph of this store: the service "
+                              "queries its own graphs only and never fetches a dataset; SELECT DISTINCT ?g "
+                              "WHERE { GRAPH ?g { } } lists them")
+
+
+def test_from_and_from_named_pick_the_stores_own_graphs(fx):
+    missions = "SELECT (COUNT(DISTINCT ?m) AS ?n) {} WHERE {{ ?m a pk:PeacekeepingMission }}"
+    union = select_rows(execute(fx, missions.format("")).data)[0]["n"]
+    reference = select_rows(execute(fx, missions.format("FROM <graph/reference>")).data)[0]["n"]
+    ontology = select_rows(execute(fx, missions.format("FROM <graph/ontology>")).data)[0]["n"]
+    assert (union, reference, ontology) == (union, union, "0") and union != "0"
+    named = ("SELECT DISTINCT ?g FROM NAMED <graph/ontology> FROM NAMED <graph/reference> "
+             "WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+    assert [r["g"] for r in select_rows(execute(fx, named).data)] == [
+        "https://w3id.org/peacekeeping-kg/graph/ontology", "https://w3id.org/peacekeeping-kg/graph/reference"]
+    # the protocol's graphs win over the query's
+    protocol = ((), ("https://w3id.org/peacekeeping-kg/graph/ontology",))
+    assert [r["g"] for r in select_rows(execute(fx, named, dataset=protocol).data)] == [
+        "https://w3id.org/peacekeeping-kg/graph/ontology"]
 
 
 @pytest.mark.parametrize("end", ["\r", "\r\n", "\n"])

@@ -144,3 +144,14 @@ def test_bundled_graph_answers_the_same_remotely(oxigraph, built_store):
     summary = push(built_store, target)
     assert summary.graphs == len(built_store.named_graphs())
     assert answers(target, {}) == answers(built_store, {})
+
+
+def test_a_failing_graph_store_request_names_its_url_and_the_setting(oxigraph, fixture_dir, monkeypatch):
+    """A server whose Graph Store Protocol is not at /store: the error says where the request went."""
+    wrong = oxigraph + "/nowhere"
+    monkeypatch.setenv("KG_REMOTE_GSP_URL", wrong)
+    result = CliRunner().invoke(main, ["push", "--from", fixture_dir, "--store", oxigraph])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert message.split(" answered 4")[0] in (f"Error: PUT {wrong}", f"Error: POST {wrong}")
+    assert message.endswith("; if the server's Graph Store Protocol is elsewhere, set KG_REMOTE_GSP_URL")

@@ -24,6 +24,7 @@ from query_helpers import S_OPANDE_CONDEMN, fixture_store_at, select_rows, start
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
+from kg.namespaces import GRAPH as GRAPH_BASE
 from kg.namespaces import ID, PREFIXES
 from kg.query import get_saved, saved_queries
 
@@ -191,8 +192,8 @@ READ_ONLY = ("is an update and is refused: the query service is read-only (no IN
      "SERVICE is refused: the service never queries other endpoints; run the federated part against that "
      "endpoint yourself\n"),
     ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
-     "FROM and FROM NAMED are refused: the service queries its own graphs only and never fetches a dataset; "
-     "use GRAPH <…> { … } to pick a named graph\n"),
+     "<http://example.org/data.ttl> is not a graph of this store: the service queries its own graphs only "
+     "and never fetches a dataset; SELECT DISTINCT ?g WHERE { GRAPH ?g { } } lists them\n"),
 ])
 def test_refused_queries_get_403_before_running(endpoint, query, message):
     for method in ("GET", "POST"):
@@ -212,9 +213,45 @@ def test_update_requests_get_403(endpoint):
     status, _, body = request(endpoint, data=b"CLEAR ALL", headers=update)
     assert (status, body) == (403, b"updates are refused: the service is read-only\n")
     status, _, body = get_query(endpoint, "ASK { ?s ?p ?o }", **{"default-graph-uri": "http://example.org/g"})
-    assert status == 403 and body.startswith(b"default-graph-uri is refused")
+    assert status == 403 and body.startswith(b"<http://example.org/g> is not a graph of this store")
     still_there, _, body = get_query(endpoint, 'ASK { ?m pk:acronym "UNAMSIL" }')
     assert json.loads(body)["boolean"] is True
+
+
+def test_protocol_graph_parameters_pick_the_stores_graphs(endpoint):
+    count = "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a pk:PeacekeepingMission }"
+    reference, ontology = GRAPH_BASE + "reference", GRAPH_BASE + "ontology"
+    assert select_rows(get_query(endpoint, count, **{"default-graph-uri": ontology})[2]) == [{"n": "0"}]
+    status, _, body = get_query(endpoint, count, **{"default-graph-uri": reference})
+    assert status == 200 and select_rows(body)[0]["n"] != "0"
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    query = urllib.parse.urlencode([("query", named), ("named-graph-uri", reference),
+                                    ("named-graph-uri", ontology)])
+    status, _, body = request(endpoint + "?" + query)
+    assert sorted(r["g"] for r in select_rows(body)) == [ontology, reference]
+
+
+def test_relative_iris_resolve_against_the_base(endpoint):
+    status, _, body = get_query(endpoint, "ASK { <id/mission/UNAMSIL> ?p ?o }")
+    assert (status, json.loads(body)["boolean"]) == (200, True)
+
+
+def test_service_description_at_the_endpoint(endpoint):
+    status, headers, body = request(endpoint, headers={"Accept": "text/turtle"})
+    assert (status, headers["Content-Type"]) == (200, "text/turtle; charset=utf-8")
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = rdflib.URIRef(endpoint)
+    assert graph.value(service, sd.endpoint) == service
+    assert graph.value(service, sd.supportedLanguage) == sd.SPARQL11Query
+
+
+def test_construct_as_rdfxml_from_sparqlwrapper(endpoint):
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(get_saved("statement-card").bind({"statement": S_OPANDE_CONDEMN}))
+    client.setReturnFormat(XML)
+    graph = client.query().convert()  # SPARQLWrapper parses RDF/XML into an rdflib graph
+    assert isinstance(graph, rdflib.Graph) and len(graph) > 10
 
 
 # ---- malformed requests ----------------------------------------------------------------------------------
@@ -226,7 +263,7 @@ def test_syntax_errors_and_bad_requests_get_400(endpoint):
         400, "SPARQL syntax error at line 2, column 11 near 'FILTR': check the query there\n")
     status, _, body = get_query(endpoint, "SELECT * WHERE { ?s nope:p ?o }")
     assert status == 400 and body.startswith(b"unknown prefix 'nope:'; declare it with PREFIX nope:")
-    status, _, body = request(endpoint)
+    status, _, body = request(endpoint + "?format=json")
     assert status == 400 and body.startswith(b"no query: pass query=")
     status, _, body = request(endpoint + "?query=%FF%FE")
     assert status == 400 and body.startswith(b"cannot read the request parameters")
