@@ -278,6 +278,10 @@ def queries_command(name: str | None) -> None:
               metavar="SECONDS", help="Deadline for a request's line and headers (408 past it).")
 @click.option("--body-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
               metavar="SECONDS", help="Deadline for a request's body once its headers are in (408 past it).")
+@click.option("--unknown-graphs", type=click.Choice(["refuse", "empty"]), default="refuse", show_default=True,
+              help="A FROM, FROM NAMED or default-graph-uri/named-graph-uri naming a graph the store does "
+                   "not hold: refuse it (403) or read it as an empty graph (SPARQL's dataset semantics). "
+                   "Never fetched either way.")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="A Host header the server answers besides the loopback names and --host (repeatable; "
                    "needed behind a proxy or with --host 0.0.0.0); others get a 400.")
@@ -287,7 +291,8 @@ def queries_command(name: str | None) -> None:
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
                   workers: int, slow_workers: int, slow_after: float, queue_wait: float, max_waiting: int,
                   worker_memory: int, header_timeout: float, body_timeout: float,
-                  allow_hosts: tuple[str, ...], no_sandbox: bool, store: str | None) -> None:
+                  unknown_graphs: str, allow_hosts: tuple[str, ...], no_sandbox: bool,
+                  store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
 
     \b
@@ -300,7 +305,8 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
 
     settings = settings_from(store, query_timeout=timeout, sandbox=False if no_sandbox else None)
     limits = PoolLimits(workers=workers, slow_workers=slow_workers, slow_after=slow_after,
-                        queue_wait=queue_wait, max_waiting=max_waiting, memory_mb=worker_memory or None)
+                        queue_wait=queue_wait, max_waiting=max_waiting, memory_mb=worker_memory or None,
+                        unknown_graphs=unknown_graphs)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
           limits=limits, allowed_hosts=allow_hosts, header_timeout=header_timeout,
           body_timeout=body_timeout, say=lambda line: click.echo(line, err=True))

@@ -514,25 +514,27 @@ def choose_format(kind: str, wanted: list[str] | tuple[str, ...], *, strict: boo
 
 def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
             strict: bool = False, max_rows: int | None = None, base: str = BASE,
-            dataset: Dataset | None = None) -> Answer:
+            dataset: Dataset | None = None, unknown_graphs: str = "refuse") -> Answer:
     """Prepare and run a query in this process (no time limit): the core of every way in.
 
     The store runs :attr:`PreparedQuery.full`, the very string that was checked, and streams the
     answer, stopping at ``max_rows`` (rows, or triples for a graph). ``dataset`` (the protocol's
     ``default-graph-uri``/``named-graph-uri``) wins over the query's ``FROM``/``FROM NAMED``; either
-    may name only graphs the store holds (:class:`QueryRefused` otherwise: nothing is ever fetched).
+    may name only graphs the store holds (:class:`QueryRefused` otherwise: nothing is ever fetched),
+    unless ``unknown_graphs`` is ``"empty"``: then such a graph is an empty graph, as in SPARQL's own
+    dataset semantics (what the W3C protocol tests expect).
     """
     prepared = prepare(text, base=base)
     fmt = choose_format(prepared.kind, formats, strict=strict)
     dataset = dataset if dataset is not None else prepared.dataset
-    if dataset is not None:
+    if dataset is not None and unknown_graphs != "empty":
         for graph in (*dataset[0], *dataset[1]):
             if not store.has_graph(graph):
                 raise QueryRefused(
                     f"<{graph}> is not a graph of this store: the service queries its own graphs only and "
                     f"never fetches a dataset; SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} }} lists them")
-        if not getattr(store, "takes_dataset", False):
-            dataset = None if dataset == prepared.dataset else dataset  # the query's FROM goes with it
+    if dataset is not None and not getattr(store, "takes_dataset", False):
+        dataset = None if dataset == prepared.dataset else dataset  # the query's FROM goes with it
     if prepared.kind == "graph":
         data, truncated, rows = store.construct(prepared.full, fmt, max_rows=max_rows,
                                                 prefixes=_TURTLE_PREFIXES, dataset=dataset)
@@ -596,10 +598,10 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool, 
             return
         if request is None:
             return
-        text, formats, strict, max_rows, base, dataset = request
+        text, formats, strict, max_rows, base, dataset, unknown_graphs = request
         try:
             answer = execute(store, text, formats=formats, strict=strict, max_rows=max_rows, base=base,
-                             dataset=dataset)
+                             dataset=dataset, unknown_graphs=unknown_graphs)
             conn.send(("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows))
         except KGError as e:
             conn.send(("error", type(e).__name__, str(e)))
@@ -665,10 +667,11 @@ class QueryWorker:
         return self._process.pid
 
     def submit(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
-               max_rows: int | None = None, base: str = BASE, dataset: Dataset | None = None) -> None:
+               max_rows: int | None = None, base: str = BASE, dataset: Dataset | None = None,
+               unknown_graphs: str = "refuse") -> None:
         """Hand one query to the worker; :meth:`ready` and :meth:`answer` collect it."""
         try:
-            self._conn.send((text, list(formats), strict, max_rows, base, dataset))
+            self._conn.send((text, list(formats), strict, max_rows, base, dataset, unknown_graphs))
         except (OSError, ValueError) as e:
             self.kill()
             raise QueryError(f"the query worker is gone ({e}); run the query again") from e
@@ -809,6 +812,8 @@ class PoolLimits:
     memory_mb: int | None = DEFAULT_WORKER_MEMORY_MB
     #: idle workers kept started, so that a query never waits for a process to start (None: ``workers``)
     warm: int | None = None
+    #: a dataset naming a graph the store lacks: "refuse" (403) or "empty" (SPARQL's semantics)
+    unknown_graphs: str = "refuse"
 
     @property
     def spares(self) -> int:
@@ -870,7 +875,8 @@ class WorkerPool:
         slow = False
         started = time.monotonic()
         try:
-            worker.submit(text, formats=formats, max_rows=max_rows, base=self.base, dataset=dataset)
+            worker.submit(text, formats=formats, max_rows=max_rows, base=self.base, dataset=dataset,
+                          unknown_graphs=self.limits.unknown_graphs)
             first = min(self.limits.slow_after, timeout)
             if not worker.ready(first):
                 if timeout <= first:

@@ -464,7 +464,12 @@ class Pages:
             return await self._query(request, url_params, url_params.get("query"), _dataset(raw_query))
         body = await self._read_body(request)
         dataset = _dataset(raw_query)
-        ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        ctype, _, options = (request.headers.get("content-type") or "").partition(";")
+        ctype = ctype.strip().lower()
+        charset = next((o.split("=", 1)[1].strip().strip('"').lower() for o in options.split(";")
+                        if o.strip().lower().startswith("charset=")), "utf-8")
+        if charset not in ("utf-8", "utf8", "us-ascii"):
+            raise HTTPProblem(415, f"cannot read a body in charset={charset}; send UTF-8")
         if ctype == "application/x-www-form-urlencoded":
             form = _parse_form(_decode(body))
             for name in ("query", "update"):
