@@ -276,10 +276,10 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_section(path: Path, body: str) -> None:
-    """Replace the body of our section in BENCHMARKS.md, leaving every other section as it is."""
+def update_section(path: Path, body: str, section: str = SECTION) -> None:
+    """Replace the body of one section in BENCHMARKS.md, leaving every other section as it is."""
     text = path.read_text(encoding="utf-8")
-    start = text.index(SECTION) + len(SECTION)
+    start = text.index(section) + len(section)
     end = text.find("\n## ", start)
     end = len(text) if end < 0 else end
     new = text[:start] + "\n\n" + body + text[end:]

@@ -636,7 +636,8 @@ def _decode(body: bytes) -> str:
 
 
 def _parse_form(text: str) -> dict[str, str]:
-    """``a=1&b=2`` -> dict; a repeated ``query`` or bad percent-encoding is a 400."""
+    """``a=1&b=2`` -> dict; a repeated ``query`` or bad percent-encoding is a 400. A repeated other
+    parameter keeps its first non-empty value (SPARQLWrapper sends ``format=json-ld&format=``)."""
     try:
         pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=100)
     except (UnicodeDecodeError, ValueError) as e:
@@ -645,7 +646,8 @@ def _parse_form(text: str) -> dict[str, str]:
     for k, v in pairs:
         if k in out and k in ("query", "update"):
             raise HTTPProblem(400, f"more than one {k}= parameter; send one query per request")
-        out[k] = v
+        if k not in out or not out[k]:
+            out[k] = v
     return out
 
 

@@ -397,8 +397,9 @@ def test_sparqlwrapper_jsonld_request(endpoint):
     client = SPARQLWrapper(endpoint)
     client.setQuery(get_saved("statement-card").bind({"statement": S_OPANDE_CONDEMN}))
     client.setReturnFormat(JSONLD)
-    graph = client.query().convert()
-    assert len(graph) > 10
+    response = client.query()
+    assert response.response.headers["Content-Type"] == "application/ld+json; charset=utf-8"
+    assert len(response.convert()) > 10
 
 
 # ---- limits ------------------------------------------------------------------------------------------------
