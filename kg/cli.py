@@ -263,11 +263,15 @@ def queries_command(name: str | None) -> None:
 @click.option("--workers", type=click.IntRange(1), default=4, show_default=True,
               help="Queries that run at the same time in their first --slow-after seconds.")
 @click.option("--slow-workers", type=click.IntRange(0), default=4, show_default=True,
-              help="Queries that may run past --slow-after at once, in worker processes of their own; "
-                   "one more is stopped (503). Long queries never hold the --workers slots.")
+              help="Queries that may run past --slow-after at once, in worker processes of their own "
+                   "(at --slow-nice); past that a long query keeps its --workers slot, and is "
+                   "stopped (503) when every slot is taken and it has computed --slow-after of CPU time.")
 @click.option("--slow-after", type=click.FloatRange(0.05), default=0.5, show_default=True, metavar="SECONDS",
               help="When a running query counts as long.")
-@click.option("--queue-wait", type=click.FloatRange(0), default=2.0, show_default=True, metavar="SECONDS",
+@click.option("--slow-nice", type=click.IntRange(0, 19), default=19, show_default=True, metavar="N",
+              help="CPU priority (nice) of long queries: 19 lets cheap ones run first; 0 gives long ones "
+                   "more throughput on a machine shared with other work.")
+@click.option("--queue-wait", type=click.FloatRange(0), default=30.0, show_default=True, metavar="SECONDS",
               help="How long a request waits for a free worker before a 503 with Retry-After.")
 @click.option("--max-waiting", type=click.IntRange(0), default=128, show_default=True,
               help="Requests that may wait for a worker at once; more get a 503 at once.")
@@ -289,8 +293,8 @@ def queries_command(name: str | None) -> None:
 @store_option
 @handle_errors
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
-                  workers: int, slow_workers: int, slow_after: float, queue_wait: float, max_waiting: int,
-                  worker_memory: int, header_timeout: float, body_timeout: float,
+                  workers: int, slow_workers: int, slow_after: float, slow_nice: int, queue_wait: float,
+                  max_waiting: int, worker_memory: int, header_timeout: float, body_timeout: float,
                   unknown_graphs: str, allow_hosts: tuple[str, ...], no_sandbox: bool,
                   store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
@@ -305,8 +309,8 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
 
     settings = settings_from(store, query_timeout=timeout, sandbox=False if no_sandbox else None)
     limits = PoolLimits(workers=workers, slow_workers=slow_workers, slow_after=slow_after,
-                        queue_wait=queue_wait, max_waiting=max_waiting, memory_mb=worker_memory or None,
-                        unknown_graphs=unknown_graphs)
+                        slow_nice=slow_nice, queue_wait=queue_wait, max_waiting=max_waiting,
+                        memory_mb=worker_memory or None, unknown_graphs=unknown_graphs)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
           limits=limits, allowed_hosts=allow_hosts, header_timeout=header_timeout,
           body_timeout=body_timeout, say=lambda line: click.echo(line, err=True))

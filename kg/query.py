@@ -710,6 +710,14 @@ class QueryWorker:
             raise QueryError(f"the query worker stopped unexpectedly (exit code {code}); the query may "
                              f"need more memory than the machine has: narrow it or add LIMIT") from None
 
+    def cpu_seconds(self) -> float:
+        """CPU time the worker process has used so far (0 where /proc cannot tell)."""
+        try:
+            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return float("inf")  # unknown: count wall-clock time instead
+
     def set_priority(self, nice: int) -> bool:
         """Set the worker's CPU priority (``nice``); False when the system does not allow it."""
         try:
@@ -735,10 +743,6 @@ class QueryWorker:
                 pass
             self._process.join(2)
         self.kill()
-
-
-#: the CPU priority of a query past ``slow_after``: the lowest, so cheap queries run first on a busy machine
-_SLOW_NICE = 19
 
 
 def _timeout_message(timeout: float) -> str:
@@ -797,8 +801,10 @@ class PoolLimits:
     """How much of the machine the query workers of ``kg serve`` may take, and how it is shared.
 
     A query holds a *fresh* slot for its first ``slow_after`` seconds; one still running then moves to
-    a *slow* slot, so long queries cannot hold the workers that cheap queries need. At most
-    ``slow_workers`` queries run past ``slow_after`` at once: one more is stopped with a 503. A request
+    a *slow* slot (at CPU priority ``slow_nice``), so long queries cannot hold the workers that cheap
+    queries need. When every slow slot is taken it keeps its fresh slot; it is stopped with a 503 only
+    when every fresh slot is taken too and it has really computed ``slow_after`` seconds (CPU time of
+    its worker: waiting for a core on a busy machine does not count). A request
     waits at most ``queue_wait`` seconds for a fresh slot (and at most ``max_waiting`` requests wait),
     else 503 with ``Retry-After``: admission control rather than an endless queue. Each worker's data
     segment is capped at ``memory_mb``.
@@ -807,13 +813,17 @@ class PoolLimits:
     workers: int = 4
     slow_workers: int = 4
     slow_after: float = 0.5
-    queue_wait: float = 2.0
+    queue_wait: float = 30.0
     max_waiting: int = 128
     memory_mb: int | None = DEFAULT_WORKER_MEMORY_MB
     #: idle workers kept started, so that a query never waits for a process to start (None: ``workers``)
     warm: int | None = None
     #: a dataset naming a graph the store lacks: "refuse" (403) or "empty" (SPARQL's semantics)
     unknown_graphs: str = "refuse"
+    #: CPU priority (nice) of queries in slow slots: 19 lets cheap queries run first (what keeps ASK {}
+    #: under a second beside four heavy queries on a loaded machine), at a cost in throughput of long
+    #: ones on a machine shared with other work (measured: BENCHMARKS.md); 0 leaves them alone
+    slow_nice: int = 19
 
     @property
     def spares(self) -> int:
@@ -877,22 +887,27 @@ class WorkerPool:
         try:
             worker.submit(text, formats=formats, max_rows=max_rows, base=self.base, dataset=dataset,
                           unknown_graphs=self.limits.unknown_graphs)
-            first = min(self.limits.slow_after, timeout)
-            if not worker.ready(first):
-                if timeout <= first:
+            cpu_start = worker.cpu_seconds()
+            step = self.limits.slow_after
+            while not slow:
+                left = timeout - (time.monotonic() - started)
+                if worker.ready(max(0.0, min(step, left))):
+                    return worker.answer()
+                if left <= step:
                     worker.kill()
                     raise QueryTimeout(_timeout_message(timeout))
                 slow = self._to_slow()
                 if slow:
-                    worker.set_priority(_SLOW_NICE)
-                else:
+                    worker.set_priority(self.limits.slow_nice)
+                elif worker.cpu_seconds() - cpu_start >= step and self._fresh_full():
+                    # no slow slot, every fresh one taken, and this one computes (not merely waits)
                     worker.kill()
                     raise errors.QueryOverloaded(
                         f"the server is already running {self.limits.slow_workers} long queries; this one "
-                        f"was stopped after {self.limits.slow_after:g} s: try again later, or narrow it")
-                if not worker.ready(max(0.0, timeout - (time.monotonic() - started))):
-                    worker.kill()
-                    raise QueryTimeout(_timeout_message(timeout))
+                        f"was stopped after {step:g} s of work: try again later, or narrow it")
+            if not worker.ready(max(0.0, timeout - (time.monotonic() - started))):
+                worker.kill()
+                raise QueryTimeout(_timeout_message(timeout))
             return worker.answer()
         finally:
             self._release(worker, slow=slow)
@@ -940,6 +955,10 @@ class WorkerPool:
     def _busy_message(self) -> str:
         return (f"the server is busy: {self._fresh + self._slow} queries are running and {self._waiting} "
                 f"are waiting; try again in a few seconds")
+
+    def _fresh_full(self) -> bool:
+        with self._cond:
+            return self._fresh >= self.size
 
     def _to_slow(self) -> bool:
         """Move a query from a fresh slot to a slow one, if one is free."""

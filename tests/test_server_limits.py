@@ -91,15 +91,16 @@ def test_ask_answers_within_a_second_while_four_heavy_queries_run(fixture_store,
             assert (status, json.loads(body)["boolean"]) == (200, True)
             assert elapsed < 1.0, f"ASK took {elapsed:.2f} s with four heavy queries running"
         assert all(t.is_alive() for t in heavy) and results == [], "the heavy queries should still run"
-        # a fifth long query is one too many: stopped once it counts as long, the four keep running
-        status, headers, body = get(base, HEAVY)
-        assert (status, headers["Retry-After"]) == (503, "2")
-        assert body.startswith("the server is already running 4 long queries; this one was stopped after "
-                               "0.5 s")
-        assert all(t.is_alive() for t in heavy)
+        # a fifth long query keeps a fresh slot (no slow one is free) and ASK still answers at once
+        fifth = in_background(base, HEAVY, results)
+        time.sleep(1.5)
+        started = time.monotonic()
+        assert get(base, "ASK {}")[0] == 200 and time.monotonic() - started < 1.0
+        assert all(t.is_alive() for t in heavy) and fifth.is_alive()
+        heavy.append(fifth)
         for t in heavy:
             t.join(30)
-        assert [r[0] for r in results] == [503] * 4
+        assert [r[0] for r in results] == [503] * 5
         assert all(r[2].startswith("the query ran longer than 8 s") for r in results)
     finally:
         stop(proc)
@@ -124,5 +125,22 @@ def test_admission_control_answers_503_with_retry_after_instead_of_queueing(fixt
         heavy.join(30)
         status, _, body = get(base, "ASK {}")
         assert (status, json.loads(body)["boolean"]) == (200, True)
+    finally:
+        stop(proc)
+
+
+def test_a_long_query_past_every_slot_is_stopped_with_503(fixture_store, tmp_path):
+    proc, base = serve(fixture_store, tmp_path, "--workers", "1", "--slow-workers", "1", "--timeout", "8")
+    try:
+        results: list = []
+        first = in_background(base, HEAVY, results)
+        time.sleep(1.5)  # the first holds the one slow slot
+        status, headers, body = get(base, HEAVY)  # holds the one fresh slot, computes: stopped
+        assert (status, headers["Retry-After"]) == (503, "2")
+        assert body.startswith("the server is already running 1 long queries; this one was stopped after "
+                               "0.5 s of work")
+        assert first.is_alive()
+        first.join(30)
+        assert results[0][0] == 503 and results[0][2].startswith("the query ran longer than 8 s")
     finally:
         stop(proc)
