@@ -16,6 +16,7 @@ from kg.extract.entities import (
 )
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.persons import find_persons, to_records
+from kg.extract.speakers import speaker_category
 from kg.extract.text import Quote, blank, find_quotes, normalize, paragraphs, sentences
 from kg.model import Document, ExtractionResult, Mention, Statement
 
@@ -588,6 +589,19 @@ def _assign_dates(
             st.date_basis = "the headline summarises the lead statement"
 
 
+def _speaker_context(st: _Stmt, work: str) -> str:
+    """The words that still describe the speaker: an apposition or relative clause between the speaker
+    and its verb ("A UN official, who spoke on condition of anonymity, said"), or after a speaker that
+    follows its verb ("said an official, who asked not to be named")."""
+    h = st.hits[0] if st.hits else None
+    if h is None or h.chunk is None:
+        return ""
+    if h.chunk.end <= h.start:
+        return work[h.chunk.end : h.start]
+    tail = work[h.chunk.end : h.chunk.end + 100]
+    return tail.split(".")[0] if tail.lstrip().startswith(",") else ""
+
+
 def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazetteer, r: Resolver) -> Statement:
     sp = st.speaker
     quotes = []
@@ -614,6 +628,9 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
     if sp.type == "person":
         p = r.by_key.get(sp.key)
         role = p.role if p else None
+    kind, ref = sp.kind, sp.ref
+    if sp.key.startswith("rep:") and sp.key != "rep:?":
+        kind, ref = "delegation", sp.key[4:]  # "India's representative": India's delegation speaks
     truncated = any(not closed for _, _, closed in st.quotes) or (
         st.spans[-1][1] >= len(work.rstrip()) - 1 and not work.rstrip().endswith((".", '"', "\u201d"))
     )
@@ -622,8 +639,8 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
         speaker_type=sp.type,
         start=spans[0][0],
         end=spans[-1][1],
-        speaker_kind=sp.kind,
-        speaker_id=sp.ref,
+        speaker_kind=kind,
+        speaker_id=ref,
         speaker_as_written=st.as_written,
         role_as_stated=role,
         verb=verb,
@@ -644,4 +661,5 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
         implicit=st.implicit,
         nested=st.nested,
         truncated=truncated,
+        speaker_category=speaker_category(sp.type, kind, sp.name, st.as_written, _speaker_context(st, work)),
     )
