@@ -1,0 +1,73 @@
+"""Issue 9's general rules, one phenomenon per test, on short texts written for these tests (negatives
+included): cues beyond the plain verb list, date-first datelines and date lines, dates from URLs."""
+
+from __future__ import annotations
+
+import pytest
+from test_extract_rules import gaz, run  # noqa: F401  (the module's fixture and helper)
+
+from kg.extract.readers import _doc_from_text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verb", "cameo"),
+    [
+        ("The commander conceded that the patrol had arrived late.", "conceded", "015"),
+        ("The mission blamed the militia for the attack.", "blamed", "112"),
+        ("The spokesman indicated that two shells hit the base.", "indicated", "010"),
+        ("The Secretary-General condoled with the families of the victims.", "condoled", "018"),
+        ("The Secretary-General offered his deepest condolences to the families.", "offered", "018"),
+        ("The Force Commander placed special emphasis on the protection of civilians.",
+         "placed special emphasis", "010-emphasize"),
+        ("The envoy went on to say that the talks would resume.", "went on to say", "010"),
+        ("The Security Council threatened to impose sanctions on both parties.", "threatened", "130"),
+    ],
+)
+def test_evaluative_epistemic_and_light_verb_cues(gaz, sentence, verb, cameo):  # noqa: F811
+    (st,) = run(gaz, sentence, "2020-05-04")["statements"]
+    assert (st["verb"], st["cameo"]) == (verb, cameo)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The commander offered a lift to the visitors.",  # 'offer' without condolences or sympathy
+        "The talks concluded on Monday.",  # 'concluded' without a reported clause
+        "The storm threatened the camp.",  # no speaker, no threat of action
+        "The mission feels the strain of the cuts.",  # 'feels' without a clause
+    ],
+)
+def test_cue_verbs_without_their_complement_report_nothing(gaz, sentence):  # noqa: F811
+    assert run(gaz, sentence, "2020-05-04")["statements"] == []
+
+
+def test_a_date_first_dateline_dates_the_statements_of_the_page(gaz):  # noqa: F811
+    text = """
+    Nov 24, 2005 (ASMARA) - The mission said the buffer zone had been breached.
+
+    "They were there for five days," the spokesman told reporters.
+    """
+    sts = run(gaz, text, "2005-11-24")["statements"]
+    assert [s["date"] for s in sts] == ["2005-11-24", "2005-11-24"]
+
+
+def test_a_date_line_that_disagrees_with_the_publication_date_is_not_the_anchor(gaz):  # noqa: F811
+    text = """
+    Attack on peacekeepers in Darfur
+
+    1 Dec 2008
+
+    16 July 2008 -- The Security Council condemned the attack on peacekeepers in Mali.
+    """
+    (st,) = run(gaz, text, "2008-07-16")["statements"]
+    assert st["date"] == "2008-07-16"
+    assert "16 July 2008" in st["date_basis"]
+
+
+def test_a_page_whose_only_date_is_in_its_url():
+    doc = _doc_from_text("x", "a.txt", {"url": "https://news.un.org/en/story/2008/03/252732"})
+    assert (doc.publication_date, doc.date_inferred) == ("2008-03", True)
+    assert doc.date_note == "publication date 2008-03 read from the URL"
+    meta = {"url": "https://x.org/2008/03/1", "publication_date": "2008-03-04"}
+    printed = _doc_from_text("x", "a.txt", meta)
+    assert printed.publication_date == "2008-03-04" and not printed.date_inferred
