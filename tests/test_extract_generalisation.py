@@ -71,3 +71,42 @@ def test_a_page_whose_only_date_is_in_its_url():
     meta = {"url": "https://x.org/2008/03/1", "publication_date": "2008-03-04"}
     printed = _doc_from_text("x", "a.txt", meta)
     assert printed.publication_date == "2008-03-04" and not printed.date_inferred
+
+
+def test_quoted_printable_leftovers_are_blanked_keeping_offsets():
+    from kg.extract.text import normalize
+
+    raw = "the UN verification=20\nmission (Unavem-3) said it would stay=\non."
+    out = normalize(raw)
+    assert len(out) == len(raw)
+    assert "verification   \nmission" in out and "stay \non" in out
+
+
+def test_numbered_missions_written_with_arabic_numerals(tmp_path):
+    from test_extract_rules import write_reference
+
+    from kg.extract.gazetteer import load_gazetteer
+
+    ref = write_reference(tmp_path / "ref")
+    with (ref / "missions.csv").open("a", encoding="utf-8") as f:
+        f.write("UNAVEM III,United Nations Angola Verification Mission III,peacekeeping,AGO,"
+                "1995-02-08,1997-06-30\n")
+    g = load_gazetteer(ref)
+    rec = run(g, "A spokesman for the mission (Unavem-3) said the troops would stay.", "1997-01-31")
+    assert rec["missions"] == ["UNAVEM III"]
+    assert run(g, "Route 3 and Unavem said nothing.", "1997-01-31")["missions"] != ["UNAVEM III"]
+
+
+def test_the_kind_a_description_names_picks_among_missions_of_one_host(tmp_path):
+    from test_extract_rules import write_reference
+
+    from kg.extract.gazetteer import load_gazetteer
+
+    ref = write_reference(tmp_path / "ref")
+    with (ref / "missions.csv").open("a", encoding="utf-8") as f:
+        f.write("UNOGIL,United Nations Observation Group in Lebanon,peacekeeping,LBN,1958-06-11,1958-12-09\n")
+        f.write("UNEFL,United Nations Emergency Force in Lebanon,peacekeeping,LBN,1958-07-01,1958-12-09\n")
+    g = load_gazetteer(ref)
+    observer = run(g, "The UN observer mission in Lebanon said the border was quiet.", "1958-08-02")
+    force = run(g, "The UN force in Lebanon said the border was quiet.", "1958-08-02")
+    assert observer["missions"] == ["UNOGIL"] and force["missions"] == ["UNEFL"]
