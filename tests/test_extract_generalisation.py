@@ -110,3 +110,41 @@ def test_the_kind_a_description_names_picks_among_missions_of_one_host(tmp_path)
     observer = run(g, "The UN observer mission in Lebanon said the border was quiet.", "1958-08-02")
     force = run(g, "The UN force in Lebanon said the border was quiet.", "1958-08-02")
     assert observer["missions"] == ["UNOGIL"] and force["missions"] == ["UNEFL"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "category"),
+    [
+        ("According to the Inter-Services Public Relations, the troops were praised.",
+         "Inter-Services Public Relations", "press_wing"),
+        ("Two peacekeepers were wounded, according to UN and medical sources.", "UN and medical sources",
+         "anonymous_source"),
+        ("According to residents, the shelling lasted all night.", "residents", "group"),
+        ("According to Human Rights Watch, the army killed ten civilians.", "Human Rights Watch", "ngo"),
+    ],
+)
+def test_according_to_names_organisations_groups_and_sources(gaz, sentence, speaker, category):  # noqa: F811
+    (st,) = run(gaz, sentence, "2015-11-27")["statements"]
+    assert (st["speaker"], st["verb"].lower(), st["speaker_category"]) == (speaker, "according to", category)
+
+
+@pytest.mark.parametrize("sentence", ["According to Mali, nothing happened.", "According to him, it rained."])
+def test_according_to_a_bare_country_or_an_unresolved_pronoun_is_no_statement(gaz, sentence):  # noqa: F811
+    assert run(gaz, sentence, "2015-11-27")["statements"] == []
+
+
+def test_a_cue_after_a_quotation_needs_no_complement(gaz):  # noqa: F811
+    text = """
+    Mission spokesman Andrea Tenenti said two shells hit the base.
+
+    "Investigations have been launched," Tenenti concluded.
+
+    "We urge all parties to cease fire," he went on saying.
+    """
+    sts = run(gaz, text, "2020-05-04")["statements"]
+    assert [(s["verb"], s["quote"]) for s in sts[1:]] == [
+        ("concluded", "Investigations have been launched"),
+        ("went on saying", "We urge all parties to cease fire"),
+    ]
+    # without the quotation, 'concluded' needs its clause
+    assert run(gaz, "The mission concluded its patrol.", "2020-05-04")["statements"] == []

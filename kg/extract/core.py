@@ -156,10 +156,9 @@ def _sentence_statements(
         if h.opening:
             continue
         if h.lemma == "according to":
-            c = att.chunk_starting(h.end, s.end)
-            if c is None or c.kind in ("country",):
+            h.chunk = att.according_to_source(h.end, s.end)
+            if h.chunk is None:
                 continue
-            h.chunk = c
         elif h.participle and good:
             h.speaker = good[-1].speaker
             h.chunk = None
