@@ -148,3 +148,19 @@ def test_a_cue_after_a_quotation_needs_no_complement(gaz):  # noqa: F811
     ]
     # without the quotation, 'concluded' needs its clause
     assert run(gaz, "The mission concluded its patrol.", "2020-05-04")["statements"] == []
+
+
+def test_the_press_release_template_dates_the_statement_it_introduces(gaz):  # noqa: F811
+    text = """
+    Secretary-General Condemns Attack on Peacekeepers in Mali
+
+    The following statement was issued today by the Spokesman for the Secretary-General:
+
+    The Secretary-General condemns the attack on peacekeepers of MINUSMA. He calls on the parties to respect the ceasefire.
+    """  # noqa: E501
+    sts = [s for s in run(gaz, text, "2014-09-02")["statements"] if not s.get("in_headline")]
+    assert [s["date"] for s in sts] == ["2014-09-02", "2014-09-02"]
+    assert sts[0]["date_basis"].startswith("statement issued 'today'")
+    plain = text.replace("The following statement was issued today by the", "The")
+    undated = [s["date"] for s in run(gaz, plain, "2014-09-02")["statements"] if not s.get("in_headline")]
+    assert undated == [None, None]

@@ -566,6 +566,16 @@ def _assign_dates(
             if st.date is None and not st.blocked_date:
                 st.date = anchor.iso()
                 st.date_basis = f"the {anchor.basis} of the press release"
+    # the UN press-release template: 'The following statement was issued today by the Spokesman for …'
+    # dates the statement that follows it, sentence by sentence
+    issued = _ISSUED_STATEMENT.search(work)
+    if issued:
+        when = next((dts.resolve(m, anchor) for m in dts.DATE_EXPR.finditer(issued.group(0))), None)
+        if when is not None and when.value:
+            for st in body:
+                if st.date is None and not st.blocked_date and st.sent.start >= issued.start():
+                    st.date = when.value
+                    st.date_basis = f"statement issued '{when.expression}' against the {anchor.basis}"
     # the lead summarises the occasion dated in the next sentences
     for i, st in enumerate(body):
         if (
@@ -586,6 +596,12 @@ def _assign_dates(
         if st.headline and first_dated is not None and first_dated.date:
             st.date = first_dated.date
             st.date_basis = "the headline summarises the lead statement"
+
+
+_ISSUED_STATEMENT = re.compile(
+    r"\b[Tt]he following (?:statement|message|remarks?) (?:was|were|has been) (?:issued|released|made|"
+    r"delivered)\b[^.:]{0,80}?\bby\b"
+)
 
 
 def _speaker_context(st: _Stmt, work: str) -> str:

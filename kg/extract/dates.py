@@ -146,7 +146,7 @@ _DATELINE = re.compile(
 #: or a line that is only the page's date ('2 September 2014')
 _DATE_FIRST = re.compile(
     r"^\s*(?:(?P<m1>" + _MONTH_RE + r")\s+(?P<d1>\d{1,2}),?|(?P<d2>\d{1,2})\s+(?P<m2>" + _MONTH_RE + r"))"
-    r"\s+(?P<year>\d{4})\s*(?:\([A-Z][\w .,'\-]*\)\s*)?(?:(?P<sep>--|\u2014|\u2013|-|:)\s*\S|$)"
+    r"\s+(?P<year>\d{4})\s*(?:\([A-Z][\w .,'\-]*\)\s*)?(?:(?P<sep>--|\u2014|\u2013|-|:)\s*\S|[ \t]*(?:\n|$))"
 )
 
 
