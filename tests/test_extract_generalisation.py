@@ -164,3 +164,18 @@ def test_the_press_release_template_dates_the_statement_it_introduces(gaz):  # n
     plain = text.replace("The following statement was issued today by the", "The")
     undated = [s["date"] for s in run(gaz, plain, "2014-09-02")["statements"] if not s.get("in_headline")]
     assert undated == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "category"),
+    [
+        ("Correspondents said the town was quiet.", "Correspondents", "group"),
+        ("Journalists said the convoy was attacked.", "Journalists", "group"),
+        ("The military's media wing said five soldiers were killed.", "military's media wing", "press_wing"),
+        ("The interior ministry said the curfew would be lifted.", "interior ministry", "government"),
+    ],
+)
+def test_groups_and_organisations_described_by_their_head_noun(gaz, sentence, speaker, category):  # noqa: F811
+    (st,) = run(gaz, sentence, "2015-11-27")["statements"]
+    assert (st["speaker"], st["speaker_category"]) == (speaker, category)
+    assert st["speaker_type"] == ("group" if category == "group" else "organization")

@@ -47,6 +47,8 @@ def gaz():
         ("organization", "org", "Human Rights Watch", None, "ngo"),
         ("organization", "org", "National Council of Timorese Resistance", None, "council"),
         ("organization", "org", "Polisario Front", None, "organization"),
+        ("organization", None, "military's media wing", "The military's media wing", "press_wing"),
+        ("organization", None, "interior ministry", "The interior ministry", "government"),
     ],
 )
 def test_speaker_category(speaker_type, kind, name, as_written, category):

@@ -89,7 +89,7 @@ _MODIFIER = re.compile(
     r"force|world|body's|body\u2019s|[\w-]+'s|[\w-]+\u2019s|\d+[\w-]*|(?:[\w-]+-)+\w+|"
     r"former|deputy|acting|new|special|civilian|local|national|international|regional|"
     r"ruling|\(UN\)|\(U\.N\.\)|[a-z]+ian|[a-z]+ese|other|several|some|two|three|four|"
-    r"foreign|defen[cs]e|interior|federal|transitional|interim)$"
+    r"foreign|defen[cs]e|interior|federal|transitional|interim|media|press|armed|information)$"
 )
 _KEEP_MODIFIERS = {
     "peacekeeping",
@@ -891,6 +891,10 @@ class Attributor:
             if sp:
                 return sp
             name = self._unnamed(c)
+            head = fold(name).split()[-1] if name.split() else ""
+            if head in lx.ORG_SPEAKER_NOUNS and head not in ("statement", "report", "communique"):
+                # 'the military's media wing', 'the interior ministry': an organisation, not a person
+                return Speaker("org:" + fold(name), name, "organization", None, None)
             return Speaker("desc:" + fold(name), name, "unnamed_person", None, None)
         if c.kind == "neworg":
             name = re.sub(r"^the\s+", "", c.text)

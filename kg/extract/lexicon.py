@@ -415,6 +415,25 @@ GROUP_NOUNS = {
     "analysts",
     "residents",
     "witnesses",
+    # people who speak together in news reports without being an organisation
+    "protesters",
+    "demonstrators",
+    "correspondents",
+    "journalists",
+    "reporters",
+    "villagers",
+    "refugees",
+    "survivors",
+    "activists",
+    "lawmakers",
+    "legislators",
+    "elders",
+    "critics",
+    "relatives",
+    "monitors",
+    "investigators",
+    "envoys",
+    "ambassadors",
 }
 ORG_SPEAKER_NOUNS = {
     "delegation",
@@ -445,6 +464,7 @@ ORG_SPEAKER_NOUNS = {
     "movement",
     "militia",
     "group",
+    "wing",  # 'the military's media wing', 'its armed wing'
 }
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "1"}
 

@@ -49,6 +49,7 @@ _ORG_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+    ("government", re.compile(r"\b(?:ministry|government|presidency|cabinet|junta)\b", re.I)),
     ("council", re.compile(r"\b(?:council|committee|commission|assembly|parliament)\b", re.I)),
 )
 _DELEGATION = re.compile(r"\b(?:representative|delegate|delegation|ambassador|envoy|mission to)\b", re.I)
