@@ -456,6 +456,11 @@ _ACCORDING_GROUP = re.compile(
 )
 #: 'according to Radio Free Europe': a capitalised name (with inner 'of', 'for', 'and')
 _ACCORDING_NAME = re.compile(r"\s*((?:the\s+)?[A-Z][\w'-]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w'-]+)*)")
+#: texts, not speakers: 'according to the Charter', '… to Resolution 2100', '… to the Pact for the Future'
+_ACCORDING_DOCUMENT = re.compile(
+    r"\b(?:Charter|Resolutions?|Agreements?|Accords?|Pact|Plan|Constitution|Law|Conventions?|Protocols?|"
+    r"Declaration|Treaty|Statistics|Figures|Data|Census|Guidelines|Rules|Mandate|Report)\b"
+)
 #: a verb right after a closing quotation and its speaker ('"…," Tenenti concluded', '"…," he went on')
 _AFTER_QUOTE = re.compile(r"[,?!]\s*[\"\u201d'\u2019]\s*(?:[\w.'-]+\s+){0,4}$")
 
@@ -762,6 +767,8 @@ class Attributor:
             p = next((m for m in self.entity_mentions if m.kind == "person" and a <= m.start < b), None)
             if p is not None:
                 return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
+        if nm and _ACCORDING_DOCUMENT.search(nm.group(1)):
+            return None  # 'according to the Pact for the Future': conformity with a text, not a source
         if nm and nm.group(1).split()[-1].lower() not in lx.PRONOUNS:
             return Chunk(start + nm.start(1), start + nm.end(1), nm.group(1), "neworg")
         return None
