@@ -32,6 +32,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.extract import lexicon as lx
 from kg.extract.gazetteer import Gazetteer, fold
+from kg.files import read_text_lines
 
 FIELDS = [
     "persons",
@@ -87,12 +88,7 @@ class EvalReport:
 def load_gold(path: Path) -> list[dict[str, Any]]:
     """Gold records, one JSON object per line; a bad line is an ``InputError`` naming file and line."""
     out = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(
-            f"cannot read the gold file ({e}); pass a UTF-8 JSON Lines file", path=str(path)
-        ) from e
+    lines = read_text_lines(path, what="gold file", fix="pass a UTF-8 JSON Lines file")
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -108,10 +104,7 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 def read_file_list(path: Path) -> set[str]:
     """File names, one a line (blank lines and ``#`` comments skipped): a subset of a corpus to score."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read the file list ({e}); pass a UTF-8 text file", path=str(path)) from e
+    lines = read_text_lines(path, what="file list", fix="pass a UTF-8 text file")
     return {x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#")}
 
 

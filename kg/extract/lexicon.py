@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.files import read_text_lines
 
 #: the UN-register concepts CAMEO lacks: code -> (verb, label, the CAMEO code it refines)
 CAMEO_EXTENSIONS: dict[str, tuple[str, str, str]] = {
@@ -61,12 +62,7 @@ def load_cues(path: Path = CUE_FILE) -> list[Cue]:
     >>> [c.cameo for c in load_cues() if c.cue == "condemn"]
     ['111']
     """
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(
-            f"cannot read the cue lexicon ({e}); restore kg/extract/cues.tsv", path=str(path)
-        ) from e
+    lines = read_text_lines(path, what="cue lexicon", fix="restore kg/extract/cues.tsv")
     rows = [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
     if not rows or rows[0][1].split("\t") != _CUE_COLUMNS:
         raise InputError(f"the first line must be the header {' '.join(_CUE_COLUMNS)} (tab-separated)",
