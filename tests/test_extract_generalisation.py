@@ -187,3 +187,21 @@ def test_groups_and_organisations_described_by_their_head_noun(gaz, sentence, sp
     (st,) = run(gaz, sentence, "2015-11-27")["statements"]
     assert (st["speaker"], st["speaker_category"]) == (speaker, category)
     assert st["speaker_type"] == ("group" if category == "group" else "organization")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Secretary-General Condemns Killing of Peacekeepers in Mali\n\nThe attack was condemned.",
+         "Condemns Killing"),
+        ("The CIA-supported Unita rebels refused to disarm, the mission said.", "CIA-supported Unita"),
+        ("Shelling hit Sector Sarajevo overnight, a UN spokesman said.", "Sector Sarajevo"),
+    ],
+)
+def test_headline_verbs_modifiers_and_sectors_are_not_person_names(gaz, text, absent):  # noqa: F811
+    assert absent not in [p["name"] for p in run(gaz, text, "2014-09-02")["persons"]]
+
+
+def test_a_past_cue_form_can_still_be_a_surname(gaz):  # noqa: F811
+    rec = run(gaz, "Professor Edward Said told the conference that the talks had failed.", "2001-05-04")
+    assert "Edward Said" in [p["name"] for p in rec["persons"]]
