@@ -479,8 +479,11 @@ def extract_command(paths: tuple[Path, ...], fmt: str) -> None:
 @click.option("--corpus", type=click.Path(path_type=Path), default=None,
               help="Folder with the texts (and index.tsv); default: the folder of GOLD.")
 @click.option("--details", is_flag=True, help="Also list every miss and every false hit, field by field.")
+@click.option("--files-from", "files_from", type=click.Path(path_type=Path), default=None,
+              help="Score only the files named in this list (one file name a line), e.g. one half of a "
+                   "corpus kept back for an honest score.")
 @handle_errors
-def eval_command(gold: Path, corpus: Path | None, details: bool) -> None:
+def eval_command(gold: Path, corpus: Path | None, details: bool, files_from: Path | None) -> None:
     """Score extraction against gold annotations: precision, recall and F1 per field.
 
     Statements match on speaker and verb lemma within a document; quotes, dates and mentions are
@@ -490,10 +493,12 @@ def eval_command(gold: Path, corpus: Path | None, details: bool) -> None:
     \b
     Example:
         kg eval ../shared/corpus/dev/gold.jsonl --corpus ../shared/corpus/dev --details
+        kg eval ../shared/corpus/dev2/gold.jsonl --files-from tests/dev2/heldback.txt
     """
-    from kg.extract import evaluate
+    from kg.extract import evaluate, read_file_list
 
-    report = evaluate(gold, corpus or gold.parent, settings_from())
+    only = read_file_list(files_from) if files_from else None
+    report = evaluate(gold, corpus or gold.parent, settings_from(), only=only)
     click.echo(report.table())
     if report.missing:
         click.echo(f"documents in the gold file but not in the corpus: {', '.join(report.missing)}", err=True)

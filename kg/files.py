@@ -1,4 +1,5 @@
-"""Writing files atomically: readers see the old content or the new, never a half-written file."""
+"""Writing files atomically (readers see the old content or the new, never a half-written file), and
+reading small UTF-8 text files with one clear error."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
+
+from kg.errors import InputError
 
 
 @contextmanager
@@ -38,3 +41,11 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def read_text_lines(path: Path | str, *, what: str, fix: str) -> list[str]:
+    """The lines of a UTF-8 text file; an unreadable one is an ``InputError`` naming ``what`` and ``fix``."""
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the {what} ({e}); {fix}", path=str(path)) from e

@@ -88,18 +88,46 @@ def _reference_iri(kind: str, ident: str) -> URIRef:
     return URIRef(resource(kind, key(ident) if kind == "mission" else ident))
 
 
-def _speaker_iri(s: Statement) -> tuple[URIRef, str]:
-    """IRI and kind of the speaker node ('ref' when it lives in the reference graph)."""
+def _speaker_iri(s: Statement, dockey: str) -> tuple[URIRef, str]:
+    """IRI and kind of the speaker node ('ref' when it lives in the reference graph).
+
+    A delegation is keyed by its country (``…/id/delegation/IND``); an anonymous source is local to its
+    document (two texts' "sources" are not one agent); groups and organisations without a reference key
+    are keyed by name.
+    """
     kind, ref = s.speaker_kind, s.speaker_id
     if kind in ("person", "body", "mission", "country") and ref:
         return _reference_iri(kind, ref), "ref"
+    if kind == "delegation" and ref:
+        return URIRef(resource("delegation", ref)), "delegation"
     if kind == "un":
         return URIRef(resource("org", "united-nations")), "org"
     if kind == "org" and ref:
         return URIRef(resource("org", slug(ref))), "org"
-    if s.speaker_type in ("person", "unnamed_person"):
+    if s.speaker_category == "anonymous_source":
+        return URIRef(resource("source", f"{dockey}-{slug(s.speaker_as_written or s.speaker)}")), "anonymous"
+    if s.speaker_category in ("person", "unnamed_official"):
         return URIRef(resource("person", slug(s.speaker))), "person"
     return URIRef(resource("org", slug(s.speaker))), "group"
+
+
+def _delegation_triples(out: Graph, st: URIRef, sp: URIRef, s: Statement, g: Gazetteer) -> None:
+    """A country's delegation (an org:Organization for the country) and, for "India's representative",
+    the representative's post in it (org:Post, org:postIn the delegation) as the statement's role."""
+    iso3 = s.speaker_id or ""
+    country = g.country_name(iso3)
+    out.add((sp, RDF.type, PKN.Delegation))
+    out.add((sp, RDF.type, ORG.Organization))
+    out.add((sp, SKOS.prefLabel, Literal(f"delegation of {country}", lang="en")))
+    out.add((sp, PKN.delegationOf, _reference_iri("country", iso3)))
+    written = s.speaker_as_written or s.speaker
+    if "delegation" in written.lower() and "representative" not in written.lower():
+        return
+    post = URIRef(resource("post", f"representative--delegation-{iso3.lower()}"))
+    out.add((post, RDF.type, ORG.Post))
+    out.add((post, SKOS.prefLabel, Literal(f"representative of {country}", lang="en")))
+    out.add((post, ORG.postIn, sp))
+    out.add((st, PKN.speakerRole, post))
 
 
 def _mention_iri(kind: str, ident: str) -> URIRef | None:
@@ -174,16 +202,24 @@ def document_graph(result: ExtractionResult, g: Gazetteer) -> Graph:
             out.add((st, PKN.quote, Literal(s.quote)))
         out.add((st, PKN.sourceDocument, d))
         out.add((st, PROV.wasDerivedFrom, d))
-        sp, sp_kind = _speaker_iri(s)
+        sp, sp_kind = _speaker_iri(s, doc.key)
         out.add((st, PKN.speaker, sp))
         out.add((st, PROV.wasAttributedTo, sp))
+        out.add((st, PKN.speakerCategory, Literal(s.speaker_category)))
         if sp_kind == "person":
             out.add((sp, RDF.type, FOAF.Person))
             out.add((sp, RDF.type, SCHEMA.Person))
             out.add((sp, FOAF.name, Literal(s.speaker)))
             out.add((sp, SKOS.prefLabel, Literal(s.speaker, lang="en")))
         elif sp_kind in ("org", "group"):
-            out.add((sp, RDF.type, ORG.Organization if sp_kind == "org" else FOAF.Group))
+            group = sp_kind == "group" and s.speaker_category == "group"
+            out.add((sp, RDF.type, FOAF.Group if group else ORG.Organization))
+            out.add((sp, SKOS.prefLabel, Literal(s.speaker, lang="en")))
+        elif sp_kind == "delegation":
+            _delegation_triples(out, st, sp, s, g)
+        elif sp_kind == "anonymous":
+            out.add((sp, RDF.type, PKN.AnonymousSource))
+            out.add((sp, RDF.type, PROV.Agent))
             out.add((sp, SKOS.prefLabel, Literal(s.speaker, lang="en")))
         if s.speaker_as_written:
             out.add((st, PKN.speakerAsWritten, Literal(s.speaker_as_written.replace("\n", " "))))

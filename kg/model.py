@@ -74,6 +74,26 @@ class Person:
     end: int = 0
 
 
+#: what kind of agent a speaker is (kg.extract.speakers); the graph types each differently, so that no
+#: group or anonymous source is a foaf:Person and a country's representative speaks for its delegation
+SPEAKER_CATEGORIES: dict[str, str] = {
+    "person": "a named person",
+    "unnamed_official": "a person identified by post only ('a UN spokesman', 'the Force Commander')",
+    "anonymous_source": "a source left unnamed on purpose ('sources', 'who asked not to be named')",
+    "group": "people speaking together who are not an organisation ('residents', 'Western diplomats')",
+    "delegation": "a country's delegation or its representative at a meeting; links to the country",
+    "government": "a country's government, ministry or state as speaker ('Georgia's government says')",
+    "un_body": "an organ, department or office of the UN (Security Council, Secretariat)",
+    "mission": "a UN peacekeeping operation speaking as such",
+    "united_nations": "the United Nations as a whole",
+    "armed_force": "a national army or armed force",
+    "press_wing": "an organisation's press or media wing ('the military's media wing')",
+    "ngo": "a non-governmental organisation",
+    "council": "a non-UN council, committee, commission or assembly",
+    "organization": "any other organisation (intergovernmental body, party, armed group, agency)",
+}
+
+
 @dataclass(frozen=True)
 class Statement:
     """One reported speech act: who said what (verb, quote), when, to whom, mentioning what.
@@ -87,7 +107,7 @@ class Statement:
     speaker_type: str  # person | organization | unnamed_person | group
     start: int
     end: int
-    speaker_kind: str | None = None  # person | body | mission | country | org | un | None
+    speaker_kind: str | None = None  # person | body | mission | country | org | un | delegation | None
     speaker_id: str | None = None
     speaker_as_written: str | None = None
     role_as_stated: str | None = None
@@ -109,6 +129,8 @@ class Statement:
     implicit: bool = False
     nested: bool = False
     truncated: bool = False
+    #: one of SPEAKER_CATEGORIES (kg.extract.speakers); ``speaker_id`` is the country's ISO3 for a delegation
+    speaker_category: str = "person"
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,12 @@ def require_program(name: str, why: str) -> str:
     pytest.skip(message)
 
 
-def require_corpus() -> Path:
-    """The dev corpus, read in place; skip (with the reason) when ../shared is absent."""
-    if not (CORPUS_DEV / "gold.jsonl").exists():
-        pytest.skip(f"the dev corpus is not at {CORPUS_DEV} (../shared is absent)")
-    return CORPUS_DEV
+def require_corpus(name: str = "dev") -> Path:
+    """A corpus of ../shared (dev, dev2), read in place; skip (with the reason) when ../shared is absent."""
+    folder = SHARED / "corpus" / name
+    if not (folder / "gold.jsonl").exists():
+        pytest.skip(f"the {name} corpus is not at {folder} (../shared is absent)")
+    return folder
 
 
 # ---- the built reference graph (issue 2) ---------------------------------------------------------

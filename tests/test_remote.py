@@ -98,7 +98,10 @@ def test_push_then_same_answers_as_the_embedded_store(oxigraph, fixture_dir):
     assert remote.count() == total
     got = answers(remote, FIXTURE_PARAMS)
     assert got == expected
-    assert len(got) == len(saved_queries()) and all(got.values())  # every question has an answer here
+    # every question has an answer here, except the one about organisations' statements: every speaker
+    # of the hand-written fixture is a person (tests/test_speakers.py answers that query on a real text)
+    empty = {name for name, rows in got.items() if not rows}
+    assert len(got) == len(saved_queries()) and empty == {"statements-by-organisations-about-country"}
 
 
 def test_push_twice_replaces_graphs_instead_of_doubling_them(oxigraph, fixture_dir):

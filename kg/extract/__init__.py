@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.config import Settings
+from kg.errors import InputError
 from kg.extract.core import extract_document
-from kg.extract.evaluate import EvalReport, load_gold, score_document
+from kg.extract.evaluate import EvalReport, load_gold, read_file_list, score_document
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.output import jsonl_line, record
 from kg.extract.readers import ReadResult, Rejected, read_inputs
@@ -34,6 +35,7 @@ __all__ = [
     "extract_text",
     "jsonl_line",
     "load_gazetteer",
+    "read_file_list",
     "record",
 ]
 
@@ -62,11 +64,28 @@ def extract_paths(
 
 
 def evaluate(
-    gold_path: Path, corpus_dir: Path, settings: Settings, *, gazetteer: Gazetteer | None = None
+    gold_path: Path,
+    corpus_dir: Path,
+    settings: Settings,
+    *,
+    gazetteer: Gazetteer | None = None,
+    only: set[str] | None = None,
 ) -> EvalReport:
-    """Run extraction over ``corpus_dir`` and score it against the gold file."""
+    """Run extraction over ``corpus_dir`` and score it against the gold file.
+
+    ``only`` restricts scoring to these file names (a held-back half of a corpus, say); a name that is
+    not in the gold file is an ``InputError``, so a typo cannot silently shrink the sample.
+    """
     g = gazetteer or load_gazetteer(settings.reference_dir)
     gold = load_gold(gold_path)
+    if only is not None:
+        unknown = sorted(only - {r["file"] for r in gold})
+        if unknown:
+            raise InputError(
+                f"files not in the gold file: {', '.join(unknown)}; list file names as the gold spells them",
+                path=str(gold_path),
+            )
+        gold = [r for r in gold if r["file"] in only]
     read = read_inputs([Path(corpus_dir)], max_bytes=settings.max_document_bytes)
     by_file = {d.file: d for d in read.documents}
     report = EvalReport()

@@ -89,7 +89,7 @@ _MODIFIER = re.compile(
     r"force|world|body's|body\u2019s|[\w-]+'s|[\w-]+\u2019s|\d+[\w-]*|(?:[\w-]+-)+\w+|"
     r"former|deputy|acting|new|special|civilian|local|national|international|regional|"
     r"ruling|\(UN\)|\(U\.N\.\)|[a-z]+ian|[a-z]+ese|other|several|some|two|three|four|"
-    r"foreign|defen[cs]e|interior|federal|transitional|interim)$"
+    r"foreign|defen[cs]e|interior|federal|transitional|interim|media|press|armed|information)$"
 )
 _KEEP_MODIFIERS = {
     "peacekeeping",
@@ -448,6 +448,23 @@ def _complement_start(words: list[str]) -> int:
     return len(words)
 
 
+#: 'according to UN and medical sources', '… to residents': people speaking as a group
+_ACCORDING_GROUP = re.compile(
+    r"\s*((?:(?:the|some|several|local|two|three|many)\s+)?(?:[\w.'-]+\s+){0,4}?(?:"
+    + "|".join(sorted(lx.GROUP_NOUNS))
+    + r"))(?![\w-])"
+)
+#: 'according to Radio Free Europe': a capitalised name (with inner 'of', 'for', 'and')
+_ACCORDING_NAME = re.compile(r"\s*((?:the\s+)?[A-Z][\w'-]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w'-]+)*)")
+#: texts, not speakers: 'according to the Charter', '… to Resolution 2100', '… to the Pact for the Future'
+_ACCORDING_DOCUMENT = re.compile(
+    r"\b(?:Charter|Resolutions?|Agreements?|Accords?|Pact|Plan|Constitution|Law|Conventions?|Protocols?|"
+    r"Declaration|Treaty|Statistics|Figures|Data|Census|Guidelines|Rules|Mandate|Report)\b"
+)
+#: a verb right after a closing quotation and its speaker ('"…," Tenenti concluded', '"…," he went on')
+_AFTER_QUOTE = re.compile(r"[,?!]\s*[\"\u201d'\u2019]\s*(?:[\w.'-]+\s+){0,4}$")
+
+
 class Attributor:
     """Finds reporting verbs in sentences and attaches speakers and quotes."""
 
@@ -478,7 +495,7 @@ class Attributor:
                 for base, particle, phr in lx.PHRASAL:
                     if base != plemma:
                         continue
-                    pm = re.match(r"\s+(" + particle + r")(?=\s+[\w\"\u201c'\u2018])", after)
+                    pm = re.match(r"\s+(" + particle + r")(?=\s+[\w\"\u201c'\u2018]|\.)", after)
                     if pm:
                         matched = (phr, pm)
                         break
@@ -506,7 +523,14 @@ class Attributor:
                 continue  # 'Welcome to …' inside a sentence, names like 'Said'
             cond = lx.CONDITIONAL.get(lemma)
             opening_part = low.endswith("ing") and not text[s.start : vs].strip(" \"\u201c'")
-            if cond and not cond.match(after) and not (opening_part and low in lx.OPENING_PARTICIPLES):
+            # after a quotation ('"…," Tenenti concluded') the quotation is the verb's complement
+            post_quote = bool(_AFTER_QUOTE.search(self.work[s.start : vs]))
+            if (
+                cond
+                and not cond.match(after)
+                and not (opening_part and low in lx.OPENING_PARTICIPLES)
+                and not post_quote
+            ):
                 continue
             if low in ("thanks",) and re.match(r"\s+(?:in part\s+)?to\b", after):
                 continue
@@ -721,6 +745,34 @@ class Attributor:
             return Chunk(start, start + dm.end(), dm.group(0), "desc")
         return None
 
+    def according_to_source(self, start: int, limit: int) -> Chunk | None:
+        """The source of 'according to X' (the one place this cue is attributed).
+
+        A known entity, pronoun or description first ('according to the statement', 'to UNMIL'); else
+        a plural noun phrase of people ('UN and medical sources', 'residents') as a group; else a
+        capitalised name the gazetteer does not know ('Radio Free Europe', 'Inter-Services Public
+        Relations') as an organisation. A country alone ('according to Mali') is not a source.
+        """
+        c = self.chunk_starting(start, limit)
+        if c is not None:
+            return None if c.kind == "country" else c
+        text = self.masked
+        seg = text[start:limit]
+        gm = _ACCORDING_GROUP.match(seg)
+        if gm:
+            return Chunk(start + gm.start(1), start + gm.end(1), gm.group(1), "group")
+        nm = _ACCORDING_NAME.match(seg)
+        if nm:  # 'according to Information Minister Julius Spencer': the person the title introduces
+            a, b = start + nm.start(1), start + nm.end(1)
+            p = next((m for m in self.entity_mentions if m.kind == "person" and a <= m.start < b), None)
+            if p is not None:
+                return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
+        if nm and _ACCORDING_DOCUMENT.search(nm.group(1)):
+            return None  # 'according to the Pact for the Future': conformity with a text, not a source
+        if nm and nm.group(1).split()[-1].lower() not in lx.PRONOUNS:
+            return Chunk(start + nm.start(1), start + nm.end(1), nm.group(1), "neworg")
+        return None
+
     # ---- subjects -------------------------------------------------------------------------------------
     def left_subject(self, s: Sentence, hit: Hit) -> Chunk | None:
         text = self.masked
@@ -846,7 +898,14 @@ class Attributor:
             if sp:
                 return sp
             name = self._unnamed(c)
+            head = fold(name).split()[-1] if name.split() else ""
+            if head in lx.ORG_SPEAKER_NOUNS and head not in ("statement", "report", "communique"):
+                # 'the military's media wing', 'the interior ministry': an organisation, not a person
+                return Speaker("org:" + fold(name), name, "organization", None, None)
             return Speaker("desc:" + fold(name), name, "unnamed_person", None, None)
+        if c.kind == "neworg":
+            name = re.sub(r"^the\s+", "", c.text)
+            return Speaker("org:" + fold(name), name, "organization", None, None)
         if c.kind == "group":
             sp = r.description(c.text, c.start, c.end, forward)
             if sp:

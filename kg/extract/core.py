@@ -16,6 +16,7 @@ from kg.extract.entities import (
 )
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.persons import find_persons, to_records
+from kg.extract.speakers import speaker_category
 from kg.extract.text import Quote, blank, find_quotes, normalize, paragraphs, sentences
 from kg.model import Document, ExtractionResult, Mention, Statement
 
@@ -155,10 +156,9 @@ def _sentence_statements(
         if h.opening:
             continue
         if h.lemma == "according to":
-            c = att.chunk_starting(h.end, s.end)
-            if c is None or c.kind in ("country",):
+            h.chunk = att.according_to_source(h.end, s.end)
+            if h.chunk is None:
                 continue
-            h.chunk = c
         elif h.participle and good:
             h.speaker = good[-1].speaker
             h.chunk = None
@@ -566,6 +566,16 @@ def _assign_dates(
             if st.date is None and not st.blocked_date:
                 st.date = anchor.iso()
                 st.date_basis = f"the {anchor.basis} of the press release"
+    # the UN press-release template: 'The following statement was issued today by the Spokesman for …'
+    # dates the statement that follows it, sentence by sentence
+    issued = _ISSUED_STATEMENT.search(work)
+    if issued:
+        when = next((dts.resolve(m, anchor) for m in dts.DATE_EXPR.finditer(issued.group(0))), None)
+        if when is not None and when.value:
+            for st in body:
+                if st.date is None and not st.blocked_date and st.sent.start >= issued.start():
+                    st.date = when.value
+                    st.date_basis = f"statement issued '{when.expression}' against the {anchor.basis}"
     # the lead summarises the occasion dated in the next sentences
     for i, st in enumerate(body):
         if (
@@ -586,6 +596,25 @@ def _assign_dates(
         if st.headline and first_dated is not None and first_dated.date:
             st.date = first_dated.date
             st.date_basis = "the headline summarises the lead statement"
+
+
+_ISSUED_STATEMENT = re.compile(
+    r"\b[Tt]he following (?:statement|message|remarks?) (?:was|were|has been) (?:issued|released|made|"
+    r"delivered)\b[^.:]{0,80}?\bby\b"
+)
+
+
+def _speaker_context(st: _Stmt, work: str) -> str:
+    """The words that still describe the speaker: an apposition or relative clause between the speaker
+    and its verb ("A UN official, who spoke on condition of anonymity, said"), or after a speaker that
+    follows its verb ("said an official, who asked not to be named")."""
+    h = st.hits[0] if st.hits else None
+    if h is None or h.chunk is None:
+        return ""
+    if h.chunk.end <= h.start:
+        return work[h.chunk.end : h.start]
+    tail = work[h.chunk.end : h.chunk.end + 100]
+    return tail.split(".")[0] if tail.lstrip().startswith(",") else ""
 
 
 def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazetteer, r: Resolver) -> Statement:
@@ -614,6 +643,9 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
     if sp.type == "person":
         p = r.by_key.get(sp.key)
         role = p.role if p else None
+    kind, ref = sp.kind, sp.ref
+    if sp.key.startswith("rep:") and sp.key != "rep:?":
+        kind, ref = "delegation", sp.key[4:]  # "India's representative": India's delegation speaks
     truncated = any(not closed for _, _, closed in st.quotes) or (
         st.spans[-1][1] >= len(work.rstrip()) - 1 and not work.rstrip().endswith((".", '"', "\u201d"))
     )
@@ -622,8 +654,8 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
         speaker_type=sp.type,
         start=spans[0][0],
         end=spans[-1][1],
-        speaker_kind=sp.kind,
-        speaker_id=sp.ref,
+        speaker_kind=kind,
+        speaker_id=ref,
         speaker_as_written=st.as_written,
         role_as_stated=role,
         verb=verb,
@@ -644,4 +676,5 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
         implicit=st.implicit,
         nested=st.nested,
         truncated=truncated,
+        speaker_category=speaker_category(sp.type, kind, sp.name, st.as_written, _speaker_context(st, work)),
     )

@@ -97,6 +97,39 @@ def parse_iso(value: str | None) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
+_URL_DATES = (
+    re.compile(r"[/_-](?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
+    re.compile(r"yyyy=(?P<y>(?:19|20)\d{2})&mm=(?P<m>\d{1,2})&dd=(?P<d>\d{1,2})"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>0[1-9]|1[0-2])/"),
+)
+
+
+def url_date(url: str | None) -> str | None:
+    """The date a URL's path carries ('/2003/12/10/', '/1997-01-31-…', '/2008/03/' at month precision).
+
+    >>> url_date("https://news.un.org/en/story/2008/03/252732")
+    '2008-03'
+    >>> url_date("https://mg.co.za/article/1997-01-31-un-feels-heat/")
+    '1997-01-31'
+    >>> url_date("https://example.org/article13315") is None
+    True
+    """
+    if not url:
+        return None
+    for rx in _URL_DATES:
+        m = rx.search(url)
+        if not m:
+            continue
+        y, mo = int(m.group("y")), int(m.group("m"))
+        d = int(m.group("d")) if "d" in rx.groupindex else None
+        try:
+            dt.date(y, mo, d or 1)
+        except ValueError:
+            continue
+        return f"{y:04d}-{mo:02d}-{d:02d}" if d else f"{y:04d}-{mo:02d}"
+    return None
+
+
 def valid_date(value: str) -> bool:
     """Whether a metadata date is ISO 8601 at day, month or year precision."""
     return parse_iso(value)[0] is not None
@@ -109,12 +142,45 @@ _DATELINE = re.compile(
 )
 
 
+#: a dateline that starts with the date: 'Nov 24, 2005 (ASMARA) —', '16 July 2008 -- The Council …',
+#: or a line that is only the page's date ('2 September 2014')
+_DATE_FIRST = re.compile(
+    r"^\s*(?:(?P<m1>" + _MONTH_RE + r")\s+(?P<d1>\d{1,2}),?|(?P<d2>\d{1,2})\s+(?P<m2>" + _MONTH_RE + r"))"
+    r"\s+(?P<year>\d{4})\s*(?:\([A-Z][\w .,'\-]*\)\s*)?(?:(?P<sep>--|\u2014|\u2013|-|:)\s*\S|[ \t]*(?:\n|$))"
+)
+
+
+def _date_first(para: str, pub: dt.date, prec: str | None) -> Anchor | None:
+    """A date-first dateline or a date-only line that agrees with the publication date: the page's own
+    date, on which its statements speak (a press release or statement document)."""
+    m = _DATE_FIRST.match(para)
+    if not m:
+        return None
+    try:
+        cand = dt.date(int(m.group("year")), _month(m.group("m1") or m.group("m2")),
+                       int(m.group("d1") or m.group("d2")))
+    except ValueError:
+        return None
+    agrees = (prec == "day" and abs((pub - cand).days) <= 1) or (
+        prec in ("month", "year") and cand.year == pub.year and (prec == "year" or cand.month == pub.month)
+    )
+    if not agrees:
+        return None
+    label = m.group(0)[:-1] if m.group("sep") else m.group(0)  # the separator match took one more char
+    label = label.strip().rstrip("-\u2014\u2013:").strip()
+    return Anchor(cand, "day", f"dateline '{label}'", True)
+
+
 def document_anchor(publication_date: str | None, paragraphs_text: list[str]) -> Anchor:
-    """Publication date, refined by a wire dateline ('BEIRUT, April 6 (Xinhua)') in the first paragraphs."""
+    """Publication date, refined by a wire dateline ('BEIRUT, April 6 (Xinhua)', 'Nov 24, 2005 (ASMARA) —')
+    or a date line ('2 September 2014') in the first paragraphs."""
     pub, prec = parse_iso(publication_date)
     if pub is None:
         return Anchor(None, None)
     for para in paragraphs_text[:6]:
+        first = _date_first(para, pub, prec)
+        if first is not None:
+            return first
         m = _DATELINE.match(para)
         if not m:
             continue

@@ -92,6 +92,10 @@ def _edit1(a: str, b: str) -> bool:
     return False
 
 
+_ARABIC_NUMBERED = re.compile(r"(?<![\w-])([A-Z][A-Za-z]{3,8})[- ]([1-4])(?![\w-])")
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
 def find_missions(work: str, g: Gazetteer, date: str | None, found: Found) -> None:
     """Acronyms (also misspelled by one letter), full names, and UN mission descriptions."""
     known_acronyms = {m.upper() for m in g.missions}
@@ -106,6 +110,11 @@ def find_missions(work: str, g: Gazetteer, date: str | None, found: Found) -> No
         if " " not in acr and re.match(r"\s+(?:I{1,3}|IV)\b", work[m.end() :]):
             continue  # 'UNOSOM II' is matched by its own alternative
         found.add(Mention("mission", acr, acr, tok, m.start(), m.end()))
+    # numbered missions written with an arabic numeral ('Unavem-3', 'UNOSOM 2' -> UNAVEM III, UNOSOM II)
+    for m in _ARABIC_NUMBERED.finditer(work):
+        acr = f"{m.group(1).upper()} {_ROMAN[m.group(2)]}"
+        if acr in g.missions:
+            found.add(Mention("mission", acr, acr, m.group(0), m.start(), m.end()))
     # bare acronyms of numbered missions ("UNOSOM" -> the one active on the date)
     for m in _BARE_ACRONYM.finditer(work):
         tok = m.group(1)
@@ -320,6 +329,16 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
         found.add(Mention("country", pick, g.country_name(pick), m.text, m.start, m.end))
 
 
+_KIND_WORDS = (("observer", "observ"), ("verification", "verification"), ("force", "force"),
+               ("assistance", "assistance"), ("transitional", "transitional"))
+
+
+def _described_kind(text: str) -> str | None:
+    """The word of a mission's name that a description's kind noun points to ('observer' -> 'observ')."""
+    low = text.lower()
+    return next((stem for word, stem in _KIND_WORDS if re.search(r"\b" + word, low)), None)
+
+
 def find_mission_descriptions(
     work: str, sent_spans: list[tuple[int, int]], g: Gazetteer, date: str | None, found: Found
 ) -> None:
@@ -379,6 +398,12 @@ def find_mission_descriptions(
         if len(active) > 1:
             single = [mis for mis in active if mis.hosts == (c.id,)]
             active = single or active
+        if len(active) > 1:
+            # the kind the text names ('observer mission', 'force', 'verification mission') picks among
+            # missions hosted there at the time (an observer mission beside a force, as in Lebanon)
+            kind = _described_kind(head_ctx)
+            if kind:
+                active = [mis for mis in active if kind in mis.name.lower()] or active
         if len(active) > 1:
             active.sort(key=lambda mis: mis.start)
             if len(years) >= 2:

@@ -9,9 +9,11 @@ Field definitions (per document, summed over documents, micro-averaged):
 - ``countries``: sets of ISO 3166 alpha-3 codes.
 - ``statements``: a predicted statement matches a gold one of the same document when the speakers are
   the same (folded; a person's name, canonical name or alias all count; bodies, missions and countries
-  by reference key) and the verbs have the same lemma ("said" == "says", auxiliaries and adverbs
-  dropped: "has strongly condemned" == "condemned"); a null verb matches only a null verb. Pairs are
-  made one-to-one, preferring equal quotes, then nearby positions.
+  by reference key; an unnamed official's ``speaker_resolves_to`` counts too, so naming the post
+  holder is right) and the verbs have the same head lemma ("said" == "says"; auxiliaries and adverbs
+  skipped, particles and objects after the head ignored: "has strongly condemned" == "condemned",
+  "called on" == "called"); a null verb matches only a null verb. Pairs are made one-to-one,
+  preferring equal quotes, then nearby positions.
 - ``verbs (exact)``: among matched statements, the verb as written is identical (case-insensitive).
 - ``quotes``: among matched statements; a predicted quote is right when it equals the gold quote
   exactly; precision over predicted non-null quotes, recall over gold non-null quotes.
@@ -30,6 +32,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.extract import lexicon as lx
 from kg.extract.gazetteer import Gazetteer, fold
+from kg.files import read_text_lines
 
 FIELDS = [
     "persons",
@@ -85,12 +88,7 @@ class EvalReport:
 def load_gold(path: Path) -> list[dict[str, Any]]:
     """Gold records, one JSON object per line; a bad line is an ``InputError`` naming file and line."""
     out = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(
-            f"cannot read the gold file ({e}); pass a UTF-8 JSON Lines file", path=str(path)
-        ) from e
+    lines = read_text_lines(path, what="gold file", fix="pass a UTF-8 JSON Lines file")
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -104,29 +102,62 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def read_file_list(path: Path) -> set[str]:
+    """File names, one a line (blank lines and ``#`` comments skipped): a subset of a corpus to score."""
+    lines = read_text_lines(path, what="file list", fix="pass a UTF-8 text file")
+    return {x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#")}
+
+
+#: words skipped before the head of a verb phrase: auxiliaries, modals, negation-free adverbs
+_AUXILIARIES = frozenset(
+    "be is are was were been being am has have had having do does did will would shall should can "
+    "could may might must".split()
+)
+_ADVERBS = frozenset(
+    "also again further then once still long later earlier repeatedly today yesterday now already "
+    "just even never always often too".split()
+)
+
+
+def _stem(word: str) -> str:
+    """Lemma of a verb form: the lexicon's table first, else a suffix rule ('condoled' -> 'condol')."""
+    if word in lx.FORM_TO_LEMMA:
+        return lx.FORM_TO_LEMMA[word]
+    if word in lx.PHRASAL_FORMS:
+        return lx.PHRASAL_FORMS[word]
+    for suffix in ("ies", "ied", "ying"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + "y"
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)]
+    return word
+
+
 def verb_key(verb: str | None) -> str:
-    """Lemma of a reporting verb phrase: 'has strongly condemned' -> 'condemn', 'Calls on' -> 'call on'."""
+    """Head lemma of a reporting verb phrase, as GOLD_CONVENTIONS compares verbs.
+
+    Auxiliaries and adverbs are skipped and only the head is kept: 'has strongly condemned' ->
+    'condemn', 'Calls on' -> 'call', 'paid glowing tributes' -> 'pay'. 'according to' keeps its
+    preposition, being a cue without a verb.
+
+    >>> verb_key("has strongly condemned") == verb_key("condemned")
+    True
+    >>> verb_key("went on to say") == verb_key("went on saying")
+    True
+    """
     if not verb:
         return ""
     words = [
         w
         for w in re.findall(r"[a-z]+", verb.lower())
-        if w not in ("has", "have", "had", "is", "was", "also", "long", "further", "then")
-        and not (w.endswith("ly") and len(w) > 4)
+        if w not in _AUXILIARIES and w not in _ADVERBS and not (w.endswith("ly") and len(w) > 4)
     ]
     if not words:
         return ""
-    first = words[0]
-    if first in lx.PHRASAL_FORMS:
-        base = lx.PHRASAL_FORMS[first]
-        rest = " ".join(words[1:])
-        for b, particle, phr in lx.PHRASAL:
-            if b == base and re.match(particle, rest):
-                return phr
-        return lx.FORM_TO_LEMMA.get(first, base)
-    if first == "according":
+    if words[0] == "according":
         return "according to"
-    return lx.FORM_TO_LEMMA.get(first, first)
+    return _stem(words[0])
 
 
 class _Canon:
@@ -238,12 +269,21 @@ def score_document(gold: dict, pred: dict, g: Gazetteer, report: EvalReport) -> 
 
     gs = gold.get("statements", [])
     ps = pred.get("statements", [])
-    gkeys = [(canon.speaker(s.get("speaker")), verb_key(s.get("verb"))) for s in gs]
+    # a gold speaker fixed by post and date also matches the post holder's name (speaker_resolves_to)
+    gkeys = [
+        (
+            {canon.speaker(x) for x in (s.get("speaker"), s.get("speaker_resolves_to")) if x},
+            verb_key(s.get("verb")),
+        )
+        for s in gs
+    ]
     pkeys = [(canon.speaker(s.get("speaker")), verb_key(s.get("verb"))) for s in ps]
     used: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    for i, gk in enumerate(gkeys):
-        cands = [j for j, pk in enumerate(pkeys) if j not in used and pk == gk]
+    for i, (gspeakers, gverb) in enumerate(gkeys):
+        cands = [
+            j for j, (psp, pverb) in enumerate(pkeys) if j not in used and psp in gspeakers and pverb == gverb
+        ]
         if not cands:
             continue
 

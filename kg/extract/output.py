@@ -82,6 +82,7 @@ def statement_record(s: Statement) -> dict[str, Any]:
         "date": s.date,
         "mentions": [m.name if m.kind != "mission" else m.id for m in s.mentions if m.kind != "framework"],
         "speaker_type": s.speaker_type,
+        "speaker_category": s.speaker_category,
     }
     if s.speaker_as_written and s.speaker_as_written != s.speaker:
         out["speaker_as_written"] = s.speaker_as_written

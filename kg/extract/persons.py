@@ -84,6 +84,18 @@ _NOT_NAME = set(MONTHS) | set(WEEKDAYS) | {
     "church",
     "mosque",
     "headquarters",
+    "sector",  # military sectors ('Sector Sarajevo', 'Sector West')
+    # heads of organisation names ('Inter-Services Public Relations', 'Human Rights Watch')
+    "relations",
+    "watch",
+    "radio",
+    "ministry",
+    "foundation",
+    "institute",
+    "organization",
+    "organisation",
+    "association",
+    "services",
     "operations",
     "operation",
     "peacekeeping",
@@ -337,6 +349,15 @@ def _is_title_token(tok: str) -> bool:
     return low in lx.TITLE_WORDS or low in lx.RANK_WORDS or low.lstrip("-") in lx.RANK_WORDS
 
 
+#: present-tense cue forms, capitalised in headlines ('Secretary-General Condemns Killing of …'); the
+#: past forms stay possible names ('Said')
+_PRESENT_CUE_FORMS = frozenset(
+    f for lemma, forms in lx._VERBS.items() for f in forms if f != lemma and f.endswith("s") and len(f) > 4
+)
+#: participial compounds modify a name, they are not part of one ('CIA-supported', 'Iran-backed')
+_PARTICIPIAL_COMPOUND = re.compile(r"-(?:supported|backed|led|based|funded|allied|linked|controlled)$", re.I)
+
+
 def _name_like(tokens: list[str], g: Gazetteer) -> bool:
     if not tokens:
         return False
@@ -353,6 +374,8 @@ def _name_like(tokens: list[str], g: Gazetteer) -> bool:
             return False  # acronyms
         if re.search(r"\d", t):
             return False
+        if low in _PRESENT_CUE_FORMS or _PARTICIPIAL_COMPOUND.search(t):
+            return False  # a headline verb ('Condemns Killing'), a modifier ('CIA-supported Unita')
     if tokens[0].lower() in _PARTICLES or tokens[-1].lower() in _PARTICLES:
         return False
     return True

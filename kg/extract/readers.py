@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.extract.dates import valid_date
+from kg.extract.dates import url_date, valid_date
 from kg.model import Document
 
 INDEX_COLUMNS = ("file", "url", "title", "publication_date", "source_site")
@@ -121,12 +121,17 @@ def _read_index(folder: Path, rejected: list[Rejected]) -> dict[str, tuple[dict[
 def _doc_from_text(text: str, name: str, meta: dict[str, str] | None) -> Document:
     meta = meta or {}
     note = meta.get("date_note") or None
+    published = meta.get("publication_date") or None
+    if published is None and url_date(meta.get("url")):
+        # a page whose only date is in its URL ('/2008/03/'): that date, at the precision it has
+        published = url_date(meta.get("url"))
+        note = note or f"publication date {published} read from the URL"
     return Document(
         text=text,
         file=name,
         url=meta.get("url") or None,
         title=meta.get("title") or None,
-        publication_date=meta.get("publication_date") or None,
+        publication_date=published,
         source=meta.get("source_site") or meta.get("source") or None,
         date_inferred=bool(note),
         date_note=note,

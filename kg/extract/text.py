@@ -34,9 +34,19 @@ OPEN_DQ = "\u201c"
 CLOSE_DQ = "\u201d"
 
 
+#: quoted-printable leftovers of pages archived from e-mail or news feeds: an encoded space before a
+#: line break ('verification=20 mission') and a soft line break ('=' closing a line)
+_QP_SPACE = re.compile(r"=20(?=\s)")
+_QP_SOFT_BREAK = re.compile(r"(?<=\w)=(?=\n)")
+
+
 def normalize(text: str) -> str:
-    """Same-length copy used for matching: hyphens, spaces and apostrophes made plain."""
-    return text.translate(_TRANS)
+    """Same-length copy used for matching: hyphens, spaces and apostrophes made plain, quoted-printable
+    leftovers ('=20') blanked."""
+    out = text.translate(_TRANS)
+    if "=" in out:
+        out = _QP_SOFT_BREAK.sub(" ", _QP_SPACE.sub("   ", out))
+    return out
 
 
 @dataclass(frozen=True)
