@@ -28,6 +28,7 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from kg import web
 from kg.config import Settings
 from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
 from kg.namespaces import ID, PREFIXES
@@ -251,8 +252,10 @@ class Handler(BaseHTTPRequestHandler):
     def _get(self) -> None:
         parts = urllib.parse.urlsplit(self.path)
         path = parts.path
-        if path in ("/", "/index.html"):
-            self._send(200, home_page().encode("utf-8"), "text/html; charset=utf-8")
+        page = web.respond(path, parts.query)  # the query page and its assets (kg/web.py)
+        if page is not None:
+            headers = dict(page.headers)
+            self._send(page.status, page.body, headers.pop("Content-Type", None), headers)
         elif path == "/sparql":
             params = _parse_form(parts.query)
             self._sparql(params, params.get("query"))
@@ -561,147 +564,3 @@ def entity_page(iri: str, facts: list[dict[str, Any]], incoming: list[dict[str, 
             f"<style>{_PAGE_CSS}</style>"
             f"</head><body><header><a href='/'>Peacekeeping KG</a> · SPARQL</header><main>{''.join(body)}"
             f"</main></body></html>")
-
-
-def _json_for_script(data: Any) -> str:
-    """JSON that is safe inside a <script> element (no '<', '>' or '&' that could end it)."""
-    return (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-@lru_cache(maxsize=1)
-def home_page() -> str:
-    """The query page: an editor, the saved queries as one-click examples, a results table. Offline.
-
-    Built once per process: it depends only on the saved queries and the prefixes.
-    """
-    library = _library()
-    config = {"id": ID, "prefixes": PREFIXES, "media": MEDIA_TYPES}
-    return _HOME_TEMPLATE.replace("__CSS__", _PAGE_CSS + _HOME_CSS).replace(
-        "__LIBRARY__", _json_for_script(library)).replace("__CONFIG__", _json_for_script(config))
-
-
-_HOME_CSS = """
-#layout{display:grid;grid-template-columns:minmax(0,1fr) 320px;gap:1em}
-textarea{width:100%;min-height:16em;font:13px/1.4 ui-monospace,monospace;box-sizing:border-box;padding:.5em}
-#saved button{display:block;width:100%;text-align:left;margin:0 0 .35em;padding:.35em .5em;
-border:1px solid #cfd6de;
-background:#fff;border-radius:4px;cursor:pointer}#saved button:hover{background:#eef4fb}
-#saved small{display:block;color:#667}#status{margin:.5em 0;color:#445}#status.error{color:#a4001d}
-#controls{margin:.4em 0;display:flex;gap:.6em;align-items:center}
-pre{background:#fff;padding:.6em;overflow:auto}
-@media(max-width:900px){#layout{grid-template-columns:1fr}}
-"""
-
-_HOME_TEMPLATE = """<!doctype html>
-<html lang=en><head><meta charset=utf-8><title>Peacekeeping KG · SPARQL</title>
-<meta name=viewport content="width=device-width,initial-scale=1"><style>__CSS__</style></head>
-<body><header><strong>Peacekeeping KG</strong> · SPARQL query page ·
-<a href="/sparql">endpoint /sparql</a></header>
-<main><div id=layout><section>
-<p>Common prefixes (pk, pkr, org, prov, oa, skos, schema, dcterms, foaf, time, xsd, rdf, rdfs, owl) are
-predeclared. Ctrl+Enter runs the query.</p>
-<label for=query>Query</label>
-<textarea id=query spellcheck=false>SELECT ?class (COUNT(?s) AS ?instances)
-WHERE { ?s a ?class }
-GROUP BY ?class
-ORDER BY DESC(?instances)
-LIMIT 20</textarea>
-<div id=controls><button id=run type=button>Run query</button>
-<label>Graph results as <select id=graphfmt><option>turtle</option><option>ntriples</option>
-<option>jsonld</option></select></label></div>
-<div id=status role=status></div>
-<div id=results></div>
-</section>
-<aside><h2>Research questions</h2><div id=saved></div></aside></div></main>
-<script type="application/json" id=library>__LIBRARY__</script>
-<script type="application/json" id=config>__CONFIG__</script>
-<script>
-"use strict";
-const library = JSON.parse(document.getElementById("library").textContent);
-const config = JSON.parse(document.getElementById("config").textContent);
-const editor = document.getElementById("query");
-const status = document.getElementById("status");
-const results = document.getElementById("results");
-function el(tag, text, attrs) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  return node;
-}
-function shortIri(iri) {
-  let best = "", name = "";
-  for (const [p, ns] of Object.entries(config.prefixes)) {
-    if (iri.startsWith(ns) && ns.length > best.length) { best = ns; name = p; }
-  }
-  return best ? name + ":" + iri.slice(best.length) : iri;
-}
-function termNode(term) {
-  if (!term) return el("span", "");
-  if (term.type === "uri") {
-    const href = term.value.startsWith(config.id) ? "/id/" + term.value.slice(config.id.length)
-               : (/^https?:\\/\\//.test(term.value) ? term.value : null);
-    return href ? el("a", shortIri(term.value), {href: href}) : el("span", term.value);
-  }
-  if (term.type === "bnode") return el("span", "_:" + term.value);
-  return el("span", term.value, {title: term["xml:lang"] ? "@" + term["xml:lang"]
-                                        : (term.datatype ? shortIri(term.datatype) : "string")});
-}
-function setStatus(text, error) {
-  status.textContent = text;
-  status.className = error ? "error" : "";
-}
-async function run() {
-  const started = performance.now();
-  setStatus("running…");
-  results.replaceChildren();
-  const fmt = document.getElementById("graphfmt").value;
-  let response;
-  try {
-    response = await fetch("/sparql", {method: "POST", body: editor.value, headers: {
-      "Content-Type": "application/sparql-query",
-      "Accept": "application/sparql-results+json, " + config.media[fmt] + ";q=0.9"}});
-  } catch (err) { setStatus("the server did not answer: " + err, true); return; }
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const text = await response.text();
-  if (!response.ok) { setStatus("Error " + response.status + ": " + text, true); return; }
-  const truncated = response.headers.get("X-KG-Truncated") === "true";
-  const cut = truncated ? " — cut at " + response.headers.get("X-KG-Row-Limit") + " rows; add LIMIT" : "";
-  const type = response.headers.get("Content-Type") || "";
-  if (!type.startsWith("application/sparql-results+json")) {
-    results.append(el("pre", text));
-    setStatus("graph answer in " + seconds + " s" + cut);
-    return;
-  }
-  const doc = JSON.parse(text);
-  if ("boolean" in doc) {
-    results.append(el("p", doc.boolean ? "yes" : "no"));
-    setStatus("ASK answered in " + seconds + " s");
-    return;
-  }
-  const table = el("table"), head = el("tr");
-  for (const v of doc.head.vars) head.append(el("th", v));
-  table.append(head);
-  for (const binding of doc.results.bindings) {
-    const tr = el("tr");
-    for (const v of doc.head.vars) { const td = el("td"); td.append(termNode(binding[v])); tr.append(td); }
-    table.append(tr);
-  }
-  results.append(table);
-  const n = doc.results.bindings.length;
-  setStatus(n + (n === 1 ? " row" : " rows") + " in " + seconds + " s" + cut);
-}
-const saved = document.getElementById("saved");
-for (const q of library) {
-  const button = el("button", q.title, {type: "button", title: q.description, "data-name": q.name});
-  const params = q.params.map(p => p.name + (p.default ? "=" + p.default : "")).join(", ");
-  button.append(el("small", q.name + (params ? " (" + params + ")" : "")));
-  button.addEventListener("click", () => { editor.value = q.query; run(); });
-  saved.append(button);
-}
-document.getElementById("run").addEventListener("click", run);
-editor.addEventListener("keydown", e => {
-  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
-});
-</script></body></html>
-"""
