@@ -89,7 +89,7 @@ def test_statements_view(store):
     assert st["date"] == "2019-03-28"
     assert st["speaker"] == "Jean-Pierre Lacroix"
     assert st["source_url"] == "https://news.example.org/2003/unamsil-briefing"
-    assert st["label"] == "stressed (2019-03-28)"
+    assert st["label"] == "Lacroix stressed, 2019-03-28"  # speaker, verb, date: told apart at a glance
     mentioned = {v for u, v, r in graph.edges(data="relation") if u == f"{ID}statement/{DOC_KEY}-34-90"
                  and r == "mentions"}
     assert mentioned == {iri("mission", "MINUSMA"), iri("framework", "a4p"), iri("country", "MLI")}

@@ -158,6 +158,8 @@ def _node_info(node: str, attrs: dict[str, Any]) -> dict[str, Any]:
     for key in ("date", "start", "end"):
         if attrs.get(key):
             info[key] = str(attrs[key])
+    if attrs.get("personnel"):
+        info["personnel"] = int(attrs["personnel"])
     if attrs["type"] == "statement":
         url = str(attrs.get("source_url", ""))
         info["statement"] = {
@@ -222,7 +224,7 @@ def page_data(graph: nx.MultiDiGraph, *, title: str, notice: str | None = None,
     legend = [{"type": t, "label": TYPE_STYLES[t][0], "color": TYPE_STYLES[t][1], "symbol": TYPE_STYLES[t][3],
                "count": counts[t]} for t in TYPES if counts.get(t)]
     focus = graph.graph.get("focus")
-    return {"title": title, "notice": notice or "", "legend": legend, "options": options,
+    return {"title": title, "notice": notice or "", "legend": legend, "options": options, "size_by": size_by,
             "focus": index[focus] if focus in index else None,
             "nodes": net.nodes, "edges": net.edges, "vis_version": vis_assets()[0]}
 
