@@ -1,5 +1,5 @@
-"""Screenshots for the README: the HTML views (docs/img/overview.png, statements.png) and the query page
-of `kg serve` (docs/img/query-form.png, query-chart.png, query-timeline.png).
+"""Screenshots for the README: the HTML views (docs/img/overview.png, statements.png, timeline.png) and
+the query page of `kg serve` (docs/img/query-form.png, query-chart.png, query-timeline.png).
 
 Opens the views that ``kg build`` (``make run``) wrote to exports/html/ in headless Chromium, offline,
 selects the biggest mission (overview) and the most connected quoted statement (statements view) so
@@ -38,7 +38,7 @@ def shoot(html_dir: Path, out_dir: Path, *, width: int = 1400, height: int = 850
     chromium = shutil.which("chromium")
     if not chromium:
         raise SystemExit("screenshots: chromium is not installed; run `make system-deps` (Debian's chromium)")
-    missing = [name for name in PICKS if not (html_dir / f"{name}.html").exists()]
+    missing = [name for name in (*PICKS, "timeline") if not (html_dir / f"{name}.html").exists()]
     if missing:
         raise SystemExit(f"screenshots: {html_dir}/{missing[0]}.html is missing; "
                          f"run `make run` (kg build) first")
@@ -67,6 +67,15 @@ def shoot(html_dir: Path, out_dir: Path, *, width: int = 1400, height: int = 850
                 path = out_dir / f"{name}.png"
                 page.screenshot(path=str(path))
                 written.append(path)
+            # the timeline, filtered to one country: UNAMET -> UNTAET -> UNMISET -> UNOTIL -> UNMIT
+            page.goto((html_dir / "timeline.html").resolve().as_uri())
+            page.wait_for_selector("body[data-ready='true']", state="attached", timeout=60000)
+            page.select_option("#kg-country", "Timor-Leste")
+            page.wait_for_timeout(400)
+            page.click(".vis-item.kg-mission >> text=UNMIT")
+            page.wait_for_timeout(200)
+            written.append(out_dir / "timeline.png")
+            page.screenshot(path=str(written[-1]))
         finally:
             browser.close()
     return written

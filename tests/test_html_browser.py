@@ -135,7 +135,7 @@ def test_view_loads_offline_and_draws_every_node(store, views, open_page, view):
 def test_index_links_the_views(views, open_page):
     page = open_page(views / "index.html")
     hrefs = page.page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")
-    assert hrefs == ["overview.html", "statements.html"]
+    assert hrefs == ["overview.html", "statements.html", "timeline.html"]
     page.page.click("text=Who said what about peacekeeping")
     page.ready()
     assert page.page.url.endswith("/statements.html")
@@ -345,3 +345,74 @@ def test_the_dev_corpus_statements_view_has_no_overlapping_labels(browser, tmp_p
         assert page.errors == [] and page.blocked == []
     finally:
         page.close()
+
+
+# ---- the timeline view (issue 13) ----------------------------------------------------------------------
+
+
+def test_timeline_data_has_missions_in_order_their_successors_and_dated_statements(store):
+    from kg.export.timeline import timeline_data
+
+    data = timeline_data(viz.entity_graph(store))
+    labels = [m["label"] for m in data["missions"]]
+    starts = [m["start"] for m in data["missions"]]
+    assert starts == sorted(starts) and {"UNOMSIL", "UNAMSIL", "UNIFIL"} <= set(labels)
+    assert [labels.index("UNOMSIL"), labels.index("UNAMSIL")] in data["succession"]
+    lacroix = next(s for s in data["statements"] if s["label"] == "Lacroix stressed, 2019-03-28")
+    assert lacroix["speakers"] == ["Jean-Pierre Lacroix"] and lacroix["countries"] == ["Mali"]
+    assert [data["missions"][m]["label"] for m in lacroix["missions"]] == ["MINUSMA"]
+    assert lacroix["source_link"] == "https://news.example.org/2003/unamsil-briefing"
+
+
+def test_timeline_draws_succession_filters_and_opens_a_statement(views, open_page):
+    page = open_page(views / "timeline.html").ready()
+    page.page.wait_for_timeout(200)
+    data = page.page.evaluate("kgTimeline.data")
+    assert page.page.evaluate("kgTimeline.arrows()") == len(data["succession"]) >= 1
+    arrow = page.page.query_selector("#kg-arrows path[data-from]")
+    pair = [int(arrow.get_attribute("data-from")), int(arrow.get_attribute("data-to"))]
+    assert pair in data["succession"]
+    marks = "() => kgTimeline.items.get().filter(i => i.id[0] === 's').length"
+    missions = ("() => kgTimeline.items.get().filter(i => i.id[0] === 'm')"
+                ".map(i => i.content.textContent).sort()")
+    assert page.page.evaluate(marks) == len(data["statements"]) == 3  # one mission each
+    page.page.select_option("#kg-speaker", "Jean-Pierre Lacroix")
+    page.page.wait_for_timeout(200)
+    assert page.page.evaluate(marks) == 1
+    assert page.page.evaluate(missions) == ["MINUSMA"]
+    page.page.click(".vis-item.kg-statement >> visible=true")
+    page.page.wait_for_selector("#kg-details blockquote", timeout=5000)
+    quote = "MINUSMA needs the support promised under A4P"
+    assert page.page.text_content("#kg-details blockquote") == f"“{quote}”"
+    link = page.page.query_selector("#kg-details a")
+    assert link.get_attribute("href") == "https://news.example.org/2003/unamsil-briefing"
+    page.page.select_option("#kg-speaker", "")
+    page.page.select_option("#kg-country", "Sierra Leone")
+    page.page.wait_for_timeout(200)
+    assert page.page.evaluate(missions) == ["UNAMSIL", "UNOMSIL"]
+    assert page.page.evaluate("kgTimeline.arrows()") == 1
+    assert page.errors == [] and page.blocked == []
+
+
+def test_timeline_keeps_hostile_strings_as_text(open_page, tmp_path):
+    from kg.export.timeline import write_timeline
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("m", type="mission", label='<img src=x onerror="window.__xss=1">M', start="2001-01-01",
+                   end="2002-01-01", iri="urn:m")
+    graph.add_node("p", type="person", label="<script>window.__xss=2</script>", iri="urn:p")
+    graph.add_node("s", type="statement", label="@@VIEW_JS@@ <b>said</b>", date="2001-06-01", iri="urn:s",
+                   quote=XSS_QUOTE, sentence="</script><svg onload=window.__xss=3>",
+                   source_url="javascript:window.__xss=4", source_title="<i>click</i>")
+    graph.add_edge("s", "p", relation="speaker")
+    graph.add_edge("s", "m", relation="mentions")
+    page = open_page(write_timeline(graph, tmp_path / "hostile.html")).ready()
+    page.page.wait_for_timeout(200)
+    assert page.page.text_content(".vis-item.kg-statement >> visible=true") == "@@VIEW_JS@@ <b>said</b>"
+    page.page.click(".vis-item.kg-statement >> visible=true")
+    page.page.wait_for_selector("#kg-details blockquote", timeout=5000)
+    assert page.page.text_content("#kg-details blockquote") == f"“{XSS_QUOTE}”"
+    assert page.page.query_selector_all("#kg-details a") == []
+    assert page.page.evaluate("typeof window.__xss") == "undefined"
+    assert page.page.query_selector_all("body img, #kg-main svg:not(#kg-arrows)") == []
+    assert page.dialogs == [] and page.errors == [] and page.blocked == []

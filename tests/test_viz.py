@@ -325,11 +325,12 @@ def test_safe_link(url, expected):
 def test_output_is_byte_identical(store, tmp_path):
     first = html_export.write_standard_views(store, tmp_path / "a")
     second = html_export.write_standard_views(store, tmp_path / "b")
-    assert [p.name for p in first] == ["overview.html", "statements.html", "index.html"]
+    assert [p.name for p in first] == ["overview.html", "statements.html", "timeline.html", "index.html"]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
-    assert 'href="overview.html"' in index and 'href="statements.html"' in index
+    for name in ("overview.html", "statements.html", "timeline.html"):
+        assert f'href="{name}"' in index
     assert list((tmp_path / "a").glob("*.tmp")) == []
 
 
@@ -345,7 +346,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
     for seed in ("1", "2"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / seed), str(Path(__file__).parent)],
                        check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
-    for name in ("overview.html", "statements.html", "index.html"):
+    for name in ("overview.html", "statements.html", "timeline.html", "index.html"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
 
@@ -398,10 +399,9 @@ def test_cli_writes_the_standard_views(disk_store, tmp_path, monkeypatch):
     monkeypatch.setenv("KG_EXPORTS_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["viz", "--store", disk_store])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "html").iterdir()) == ["index.html", "overview.html",
-                                                                     "statements.html"]
-    assert result.output.splitlines() == [f"wrote {tmp_path / 'html' / n}"
-                                          for n in ("overview.html", "statements.html", "index.html")]
+    names = ("overview.html", "statements.html", "timeline.html", "index.html")
+    assert sorted(p.name for p in (tmp_path / "html").iterdir()) == sorted(names)
+    assert result.output.splitlines() == [f"wrote {tmp_path / 'html' / n}" for n in names]
 
 
 def test_cli_focus_to_file(disk_store, tmp_path):
@@ -459,3 +459,17 @@ def test_standard_views_of_the_bundled_graph(built_store, tmp_path):
     assert shown == missions
     assert column(built_store, "SELECT ?c WHERE { ?x pk:contributor ?c }", "c") <= {
         n["kg"]["iri"] for n in overview["nodes"]}
+
+
+def test_timeline_page_has_no_network_reference_and_no_markup_sink(store, tmp_path):
+    from kg.export.timeline import write_timeline
+
+    text = write_timeline(viz.entity_graph(store), tmp_path / "t.html").read_text(encoding="utf-8")
+    outside = text.replace(data_block(text), "")
+    assert "http://" not in outside and "https://" not in outside
+    assert "default-src 'none'" in outside
+    script = (html_export.ASSETS / "timeline.js").read_text(encoding="utf-8")
+    script = re.sub(r"/\*.*?\*/", "", script, flags=re.S)
+    assert "xss" not in script  # vis-timeline's own filter is never configured, so never switched off
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script

@@ -290,7 +290,14 @@ def write_standard_views(store: Store, out_dir: str | Path, *, types: Iterable[s
         size_by = "personnel" if view == "overview" else "degree"
         written.append(write_view(graph, out / filename, title=title, size_by=size_by))
         rows.append((filename, title, blurb, graph.number_of_nodes(), graph.number_of_edges()))
-    written.append(_write_index(out / "index.html", rows))
+    from kg.export.timeline import TITLE, timeline_data, write_timeline
+
+    timeline = timeline_data(full)
+    written.append(write_timeline(full, out / "timeline.html"))
+    counts = f"{len(timeline['missions']):,} missions, {len(timeline['statements']):,} statements"
+    extra = [("timeline.html", TITLE, "Missions from start to end with arrows to their successors, and the "
+              "statements about them; filter by country and speaker.", counts)]
+    written.append(_write_index(out / "index.html", rows, extra))
     return written
 
 
@@ -341,9 +348,12 @@ edge to see its facts and why it is there. For other views run
 """
 
 
-def _write_index(path: Path, rows: list[tuple[str, str, str, int, int]]) -> Path:
+def _write_index(path: Path, rows: list[tuple[str, str, str, int, int]],
+                 extra: list[tuple[str, str, str, str]] = ()) -> Path:  # type: ignore[assignment]
     items = "\n".join(
-        f'<li><a href="{html.escape(f)}">{html.escape(t)}</a><br>{html.escape(b)}<br>'
-        f"<small>{n:,} nodes, {e:,} edges</small></li>" for f, t, b, n, e in rows)
+        [f'<li><a href="{html.escape(f)}">{html.escape(t)}</a><br>{html.escape(b)}<br>'
+         f"<small>{n:,} nodes, {e:,} edges</small></li>" for f, t, b, n, e in rows]
+        + [f'<li><a href="{html.escape(f)}">{html.escape(t)}</a><br>{html.escape(b)}<br>'
+           f"<small>{html.escape(c)}</small></li>" for f, t, b, c in extra])
     _write_atomic(path, _INDEX.replace("@@ITEMS@@", items))
     return path
