@@ -315,7 +315,7 @@ def viz_command(store: str | None, focus: str | None, depth: int, types: str | N
                 date_to: str | None, output: str | None) -> None:
     """Write interactive HTML views that open offline in a browser.
 
-    Without --focus or -o: the overview, the statements view, the timeline and an index page in
+    Without --focus or -o: the overview, the statements view, the timeline, the map and an index page in
     exports/html/.
     Exit 2 on an unknown --focus name (with the nearest names), type or date.
 

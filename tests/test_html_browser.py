@@ -135,7 +135,7 @@ def test_view_loads_offline_and_draws_every_node(store, views, open_page, view):
 def test_index_links_the_views(views, open_page):
     page = open_page(views / "index.html")
     hrefs = page.page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")
-    assert hrefs == ["overview.html", "statements.html", "timeline.html"]
+    assert hrefs == ["overview.html", "statements.html", "timeline.html", "map.html"]
     page.page.click("text=Who said what about peacekeeping")
     page.ready()
     assert page.page.url.endswith("/statements.html")

@@ -325,11 +325,12 @@ def test_safe_link(url, expected):
 def test_output_is_byte_identical(store, tmp_path):
     first = html_export.write_standard_views(store, tmp_path / "a")
     second = html_export.write_standard_views(store, tmp_path / "b")
-    assert [p.name for p in first] == ["overview.html", "statements.html", "timeline.html", "index.html"]
+    assert [p.name for p in first] == ["overview.html", "statements.html", "timeline.html", "map.html",
+                                       "index.html"]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
-    for name in ("overview.html", "statements.html", "timeline.html"):
+    for name in ("overview.html", "statements.html", "timeline.html", "map.html"):
         assert f'href="{name}"' in index
     assert list((tmp_path / "a").glob("*.tmp")) == []
 
@@ -346,7 +347,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
     for seed in ("1", "2"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / seed), str(Path(__file__).parent)],
                        check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
-    for name in ("overview.html", "statements.html", "timeline.html", "index.html"):
+    for name in ("overview.html", "statements.html", "timeline.html", "map.html", "index.html"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
 
@@ -399,7 +400,7 @@ def test_cli_writes_the_standard_views(disk_store, tmp_path, monkeypatch):
     monkeypatch.setenv("KG_EXPORTS_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["viz", "--store", disk_store])
     assert result.exit_code == 0, result.output
-    names = ("overview.html", "statements.html", "timeline.html", "index.html")
+    names = ("overview.html", "statements.html", "timeline.html", "map.html", "index.html")
     assert sorted(p.name for p in (tmp_path / "html").iterdir()) == sorted(names)
     assert result.output.splitlines() == [f"wrote {tmp_path / 'html' / n}" for n in names]
 
@@ -472,4 +473,18 @@ def test_timeline_page_has_no_network_reference_and_no_markup_sink(store, tmp_pa
     script = re.sub(r"/\*.*?\*/", "", script, flags=re.S)
     assert "xss" not in script  # vis-timeline's own filter is never configured, so never switched off
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script
+
+
+def test_map_page_has_no_network_reference_and_no_markup_sink(store, tmp_path):
+    from kg.export.map import write_map
+
+    text = write_map(store, tmp_path / "m.html").read_text(encoding="utf-8")
+    blocks = r'<script type="application/json" id="kg-(data|world)">.*?</script>'
+    outside = re.sub(blocks, "", text, flags=re.S)
+    assert "http://" not in outside and "https://" not in outside
+    assert "default-src 'none'" in outside  # (Leaflet defines tileLayer; our script never calls it)
+    script = re.sub(r"/\*.*?\*/", "", (html_export.ASSETS / "map.js").read_text(encoding="utf-8"), flags=re.S)
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                 "tileLayer"):
         assert sink not in script

@@ -297,6 +297,15 @@ def write_standard_views(store: Store, out_dir: str | Path, *, types: Iterable[s
     counts = f"{len(timeline['missions']):,} missions, {len(timeline['statements']):,} statements"
     extra = [("timeline.html", TITLE, "Missions from start to end with arrows to their successors, and the "
               "statements about them; filter by country and speaker.", counts)]
+    from kg.export.map import TITLE as MAP_TITLE
+    from kg.export.map import map_data, render_map
+
+    places = map_data(store)
+    _write_atomic(out / "map.html", render_map(places))
+    written.append(out / "map.html")
+    extra.append(("map.html", MAP_TITLE, "Deployment sites of each mission by year, sized by personnel, on "
+                  "country outlines (no tiles); filter by mission, contributing country and year.",
+                  f"{len(places['sites']):,} sites, {len(places['deployments']):,} site-years"))
     written.append(_write_index(out / "index.html", rows, extra))
     return written
 
