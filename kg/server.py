@@ -16,7 +16,6 @@ headers ``X-KG-Truncated: true`` and ``X-KG-Row-Limit``.
 
 from __future__ import annotations
 
-import html
 import json
 import signal
 import sys
@@ -31,7 +30,7 @@ from typing import Any
 from kg import web
 from kg.config import Settings
 from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
-from kg.namespaces import ID, PREFIXES
+from kg.namespaces import ID
 from kg.query import (
     GRAPH_FORMAT_NAMES,
     MEDIA_TYPES,
@@ -39,7 +38,6 @@ from kg.query import (
     Answer,
     WorkerPool,
     saved_queries,
-    short_iri,
 )
 
 DEFAULT_MAX_ROWS = 10_000
@@ -391,12 +389,15 @@ class Handler(BaseHTTPRequestHandler):
                 raise HTTPProblem(404, f"nothing is known about <{iri}>")
             self._send_answer(answer)
             return
-        facts = self._rows(entity_facts_query(iri))
-        if not facts:
+        page_no = web.page_number(params)
+        if page_no is None:
+            raise HTTPProblem(400, f"page={params.get('page')!r} is not a page number; use page=1, 2, …")
+        rows = {name: self._rows(query) for name, query in web.entity_queries(iri, page_no).items()}
+        if not rows["facts"]:
             raise HTTPProblem(404, f"nothing is known about <{iri}>")
-        incoming = self._rows(entity_incoming_query(iri))
-        page = entity_page(iri, facts, incoming)
-        self._send(200, page.encode("utf-8"), "text/html; charset=utf-8", {"Vary": "Accept"})
+        page = web.entity_page(iri, rows, page_no)  # the record page (kg/web.py)
+        headers = dict(page.headers)
+        self._send(page.status, page.body, headers.pop("Content-Type"), headers)
 
     def _rows(self, query: str) -> list[dict[str, dict[str, str]]]:
         answer = self._run(query, ["json"], max_rows=ENTITY_ROWS)
@@ -453,29 +454,9 @@ def accepted_formats(accept: str, *, html: bool = False) -> list[str]:
     return seen
 
 
-def _hash_children(iri: str) -> str:
-    """A pattern binding ``?s`` to ``iri`` and to its ``#…`` parts reachable in one or two steps."""
-    return (f'{{ BIND(<{iri}> AS ?s) }} UNION {{ {{ <{iri}> ?a1 ?s }} UNION {{ <{iri}> ?a2 ?m . ?m ?a3 ?s }} '
-            f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{iri}#")) }}')
-
-
-def entity_facts_query(iri: str) -> str:
-    """Every fact about a resource and its ``#`` parts, with a label for each IRI value."""
-    return (f"SELECT ?s ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ {_hash_children(iri)} ?s ?p ?o . "
-            f"OPTIONAL {{ ?o skos:prefLabel|foaf:name|pk:acronym ?l }} }} GROUP BY ?s ?p ?o "
-            f"ORDER BY ?s ?p ?o")
-
-
-def entity_incoming_query(iri: str) -> str:
-    """Resources that point at this one, with their labels."""
-    return (f"SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {{ ?s ?p <{iri}> . "
-            f"FILTER(!STRSTARTS(STR(?s), \"{iri}#\")) "
-            f"OPTIONAL {{ ?s skos:prefLabel|foaf:name|pk:acronym ?l }} }} GROUP BY ?s ?p ORDER BY ?p ?s")
-
-
 def entity_construct(iri: str) -> str:
     """The resource's facts as a graph, for Turtle/N-Triples/JSON-LD answers."""
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_hash_children(iri)} ?s ?p ?o }}"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {web.hash_parts(iri)} ?s ?p ?o }}"
 
 
 def _library() -> list[dict[str, Any]]:
@@ -495,72 +476,3 @@ def _library() -> list[dict[str, Any]]:
 def _library_json() -> bytes:
     """``/queries.json``: built once, since the saved queries are package data."""
     return json.dumps(_library(), ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _term_html(term: dict[str, str], label: str | None = None) -> str:
-    """One RDF term from a JSON result as escaped HTML: our IRIs link to their pages, others outward."""
-    value = term.get("value", "")
-    if term.get("type") == "uri":
-        shown = _e(short_iri(value)) + (f" <span class=label>{_e(label)}</span>" if label else "")
-        if value.startswith(ID):
-            return f'<a href="/id/{_e(value[len(ID):])}">{shown}</a>'
-        if value.startswith(("http://", "https://")):
-            return f'<a href="{_e(value)}" rel="nofollow noopener">{shown}</a>'
-        return shown
-    if term.get("type") == "bnode":
-        return f"_:{_e(value)}"
-    extra = ""
-    if "xml:lang" in term:
-        extra = f' <span class=dt>@{_e(term["xml:lang"])}</span>'
-    elif "datatype" in term:
-        extra = f' <span class=dt>{_e(short_iri(term["datatype"]))}</span>'
-    return f"<span class=lit>{_e(value)}</span>{extra}"
-
-
-_PAGE_CSS = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
-header{background:#1d3557;color:#fff;padding:.6em 1.2em}header a{color:#fff}
-main{padding:1em 1.2em;max-width:1300px}h1{font-size:1.3em;margin:.2em 0}
-h2{font-size:1.05em;margin:1.2em 0 .4em}
-table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid #d8dde3;padding:.25em .5em;
-vertical-align:top;text-align:left}th{background:#eef1f4}.dt,.label{color:#667;font-size:.85em}
-.lit{white-space:pre-wrap}code{font-size:.9em}a{color:#0b5cad}
-"""
-
-
-def entity_page(iri: str, facts: list[dict[str, Any]], incoming: list[dict[str, Any]]) -> str:
-    """An HTML page of what the graph says about one resource; every data string is escaped."""
-    title = short_iri(iri)
-    for row in facts:
-        if row["s"]["value"] == iri and row["p"]["value"] in (
-                PREFIXES["skos"] + "prefLabel", PREFIXES["foaf"] + "name"):
-            title = row["o"]["value"]
-            break
-    sections: dict[str, list[str]] = {}
-    for row in facts:
-        subject = row["s"]["value"]
-        label = row.get("label", {}).get("value")
-        sections.setdefault(subject, []).append(
-            f"<tr><td>{_term_html(row['p'])}</td><td>{_term_html(row['o'], label)}</td></tr>")
-    body = [f"<h1>{_e(title)}</h1>", f"<p><code>{_e(iri)}</code> · "
-            f'<a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a></p>']
-    for subject in sorted(sections, key=lambda s: (s != iri, s)):
-        if subject != iri:
-            body.append(f"<h2>{_e(short_iri(subject))}</h2>")
-        body.append("<table><tr><th>property</th><th>value</th></tr>" + "".join(sections[subject])
-                    + "</table>")
-    if incoming:
-        rows = "".join(f"<tr><td>{_term_html(r['s'], r.get('label', {}).get('value'))}</td>"
-                       f"<td>{_term_html(r['p'])}</td></tr>" for r in incoming)
-        more = f" (first {ENTITY_ROWS})" if len(incoming) >= ENTITY_ROWS else ""
-        body.append(f"<h2>Referred to by{more}</h2><table><tr><th>resource</th><th>property</th></tr>"
-                    f"{rows}</table>")
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)} · Peacekeeping KG"
-            f"</title><meta name=viewport content='width=device-width,initial-scale=1'>"
-            f"<style>{_PAGE_CSS}</style>"
-            f"</head><body><header><a href='/'>Peacekeeping KG</a> · SPARQL</header><main>{''.join(body)}"
-            f"</main></body></html>")

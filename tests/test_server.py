@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -327,6 +328,54 @@ def test_entity_page_includes_the_hash_parts_of_a_statement(server):
     page = body.decode()
     assert status == 200
     assert f"pkr:statement/{S_OPANDE_CONDEMN}#position" in page and ">150<" in page
+
+
+def test_a_statement_page_reads_like_a_record(server):
+    status, headers, body = request(server[0] + f"/id/statement/{S_OPANDE_CONDEMN}")
+    page = body.decode()
+    assert status == 200 and "script-src" not in headers["Content-Security-Policy"]
+    assert "<h1>Daniel Ishmael Opande said, 2003-06-10</h1>" in page
+    assert "<blockquote>“We condemn any attack on UNAMSIL peacekeepers,”</blockquote>" in page
+    assert ("<p class=sentence>&quot;We condemn any attack on UNAMSIL peacekeepers,&quot; Opande said.</p>"
+            in page)
+    assert "<title>Daniel Ishmael Opande said, 2003-06-10 · Peacekeeping KG</title>" in page
+
+
+def test_a_document_page_is_titled_by_the_document_and_lists_its_statements_by_name(server):
+    status, _, body = request(server[0] + "/id/document/5e85ab1b9ec63c0b")
+    page = body.decode()
+    assert status == 200 and "<h1>UNAMSIL press briefing</h1>" in page
+    assert "<h3>Statements</h3>" in page
+    assert (f'<a href="/id/statement/{S_OPANDE_CONDEMN}">pkr:statement/{S_OPANDE_CONDEMN} '
+            f'<span class=label>Daniel Ishmael Opande said, 2003-06-10</span></a>') in page
+
+
+def test_referred_to_by_is_grouped_by_kind_and_paged(server):
+    status, _, body = request(server[0] + "/id/mission/UNAMSIL")
+    page = body.decode()
+    heading = re.search(r"<h2>Referred to by \((\d+): ([^)]*)\)</h2>", page)
+    assert heading and "Statements" in heading.group(2)
+    kinds = re.findall(r"<h3>([^<]+)</h3>", page)
+    assert kinds == sorted(set(kinds), key=kinds.index) and "Statements" in kinds  # one group per kind
+    status, _, body = request(server[0] + "/id/mission/UNAMSIL?page=x")
+    assert (status, body.decode()) == (400, "page='x' is not a page number; use page=1, 2, …\n")
+
+
+def test_entity_page_pages_past_its_size():
+    from kg import web
+
+    row = {"x": {"type": "uri", "value": ID + "statement/a"}, "props": {"value": PREFIXES["pk"] + "mentions"},
+           "kind": {"value": "0" + PREFIXES["pk"] + "Statement"}, "speaker": {"value": "<b>X</b>"},
+           "verb_": {"value": "said"}, "date_": {"value": "2001"}}
+    fact = {"s": {"type": "uri", "value": ID + "m/M"}, "p": {"type": "uri", "value": PREFIXES["pk"] + "x"},
+            "o": {"type": "literal", "value": "v"}}
+    rows = {"facts": [fact],
+            "incoming": [row], "counts": [{"kind": row["kind"], "n": {"value": "120"}}], "record": [{}]}
+    first = web.entity_page(ID + "m/M", rows, 1).body.decode()
+    assert "<span>page 1 of 3</span><a href=\"?page=2\" rel=next>next</a>" in first
+    assert "&lt;b&gt;X&lt;/b&gt; said, 2001" in first and "<b>X" not in first
+    last = web.entity_page(ID + "m/M", rows, 3).body.decode()
+    assert "<a href=\"?page=2\" rel=prev>previous</a><span>page 3 of 3</span></nav>" in last
 
 
 def test_entity_turtle_by_content_negotiation(server):
