@@ -108,8 +108,15 @@ def vis_assets() -> tuple[str, str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _own_assets() -> tuple[str, str, str]:
-    return tuple(  # type: ignore[return-value]
-        (ASSETS / name).read_text(encoding="utf-8") for name in ("view.html", "view.css", "view.js"))
+    names = ("view.html", "view.css", "view.js")
+    template, css, js = ((ASSETS / n).read_text(encoding="utf-8") for n in names)
+    return template, css, dom_js() + js
+
+
+@functools.lru_cache(maxsize=1)
+def dom_js() -> str:
+    """The DOM helpers every offline view's script starts with (``assets/dom.js``)."""
+    return (ASSETS / "dom.js").read_text(encoding="utf-8")
 
 
 def json_for_script(data: Any) -> str:

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.export.html import ASSETS, _write_atomic, json_for_script, safe_link
+from kg.export.html import ASSETS, _write_atomic, dom_js, json_for_script, safe_link
 from kg.namespaces import ID, sparql_prologue
 
 if TYPE_CHECKING:
@@ -58,7 +58,9 @@ def _assets() -> tuple[str, ...]:
     css = re.sub(r"/\*.*?\*/", "", (VENDOR / f"{LEAFLET}.css").read_text(encoding="utf-8"), flags=re.S)
     return (js(f"{LEAFLET}.min.js"), css,
             js(f"{TOPOJSON}.min.js"), (VENDOR / f"{WORLD}.json").read_text(encoding="utf-8"),
-            *((ASSETS / n).read_text(encoding="utf-8") for n in ("map.html", "map.css", "map.js")))
+            (ASSETS / "map.html").read_text(encoding="utf-8"),
+            (ASSETS / "map.css").read_text(encoding="utf-8"),
+            dom_js() + (ASSETS / "map.js").read_text(encoding="utf-8"))
 
 
 def _key(iri: str) -> str:

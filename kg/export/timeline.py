@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.export.html import ASSETS, _write_atomic, json_for_script, safe_link
+from kg.export.html import ASSETS, _write_atomic, dom_js, json_for_script, safe_link
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,9 +30,9 @@ def _assets() -> tuple[str, str, str, str, str]:
     """(vis-timeline JS, its CSS, our template, CSS, JS)."""
     js = (VENDOR / f"{VIS_TIMELINE}.min.js").read_text(encoding="utf-8").replace("://", ":\\/\\/")
     css = (VENDOR / f"{VIS_TIMELINE}.min.css").read_text(encoding="utf-8")
-    own = tuple((ASSETS / name).read_text(encoding="utf-8")
-                for name in ("timeline.html", "timeline.css", "timeline.js"))
-    return (js, css, *own)  # type: ignore[return-value]
+    template, own_css, own_js = ((ASSETS / name).read_text(encoding="utf-8")
+                                 for name in ("timeline.html", "timeline.css", "timeline.js"))
+    return js, css, template, own_css, dom_js() + own_js
 
 
 def _neighbours(graph: nx.MultiDiGraph, node: str, relation: str, node_type: str) -> list[str]:

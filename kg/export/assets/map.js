@@ -6,21 +6,7 @@
 
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var world = JSON.parse(document.getElementById("kg-world").textContent);
-  function byId(id) { return document.getElementById(id); }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function safeUrl(value) {
-    if (typeof value !== "string" || !value) { return null; }
-    try {
-      var url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.host ? url.href : null;
-    } catch (err) { return null; }
-  }
+  var el = kgDom.el, clear = kgDom.clear, byId = kgDom.byId, link = kgDom.link;
   function fill(select, values) {
     values.forEach(function (v) { var o = el("option", v); o.value = v; select.appendChild(o); });
   }
@@ -96,12 +82,7 @@
         var span = el("span");
         d.sources.forEach(function (s, i) {
           if (i) { span.appendChild(document.createTextNode(", ")); }
-          var safe = safeUrl(s[1]);
-          if (safe) {
-            var a = el("a", s[0]);
-            a.href = safe; a.rel = "noopener noreferrer"; a.target = "_blank";
-            span.appendChild(a);
-          } else { span.appendChild(el("span", s[0])); }
+          span.appendChild(link(s[0], s[1]));
         });
         row("Sources", span);
       }

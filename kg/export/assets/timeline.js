@@ -7,21 +7,7 @@
 
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var SVG = "http:\/\/www.w3.org/2000/svg";
-  function byId(id) { return document.getElementById(id); }
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function safeUrl(value) {
-    if (typeof value !== "string" || !value) { return null; }
-    try {
-      var url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.host ? url.href : null;
-    } catch (err) { return null; }
-  }
+  var el = kgDom.el, clear = kgDom.clear, byId = kgDom.byId, link = kgDom.link;
   function day(value) {  // ISO dates at their precision -> a day vis-timeline can place
     if (/^\d{4}$/.test(value)) { return value + "-01-01"; }
     if (/^\d{4}-\d{2}$/.test(value)) { return value + "-01"; }
@@ -147,16 +133,8 @@
     details.appendChild(el("h3", s.label));
     if (s.quote) { details.appendChild(el("blockquote", "\u201c" + s.quote + "\u201d")); }
     if (s.sentence) { details.appendChild(el("p", s.sentence, "kg-sentence")); }
-    var source = null;
-    var safe = safeUrl(s.source_link);
-    if (safe) {
-      source = el("a", s.source_title || s.source_url);
-      source.href = safe;
-      source.rel = "noopener noreferrer";
-      source.target = "_blank";
-    } else if (s.source_title || s.source_url) {
-      source = el("span", s.source_title || s.source_url);
-    }
+    var source = s.source_link ? link(s.source_title || s.source_url, s.source_link)
+      : (s.source_title || s.source_url ? el("span", s.source_title || s.source_url) : null);
     details.appendChild(facts([["Date", s.date], ["Speaker", s.speakers.join(", ")],
       ["Missions", s.missions.map(function (m) { return data.missions[m].label; }).join(", ")],
       ["Countries", s.countries.join(", ")], ["Source", source]]));

@@ -18,31 +18,8 @@
   var typeInfo = new Map();
   data.legend.forEach(function (t) { typeInfo.set(t.type, t); });
 
-  // ---- small DOM helpers (text only) ----
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function byId(id) { return document.getElementById(id); }
-  function safeUrl(value) {
-    if (typeof value !== "string" || !value) { return null; }
-    try {
-      var url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.host ? url.href : null;
-    } catch (err) { return null; }
-  }
-  function link(text, url) {
-    var safe = safeUrl(url);
-    if (!safe) { return el("span", text); }
-    var a = el("a", text);
-    a.href = safe;
-    a.rel = "noopener noreferrer";
-    a.target = "_blank";
-    return a;
-  }
+  // ---- small DOM helpers (text only; kg/export/assets/dom.js) ----
+  var el = kgDom.el, clear = kgDom.clear, byId = kgDom.byId, link = kgDom.link;
   function typeLabel(type) { var t = typeInfo.get(type); return t ? t.label : type; }
   function symbol(type) {
     var t = typeInfo.get(type);
