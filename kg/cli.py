@@ -189,7 +189,7 @@ def export_command(fmt: str | None, output: str, graph: str | None, gzip_: bool,
 
 
 # ---- query, queries, serve, push (issue 4: SPARQL for researchers) -------------------------------
-_QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml")
+_QUERY_FORMATS = ("table", "plain-tsv", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml")
 
 
 @main.command("query")
@@ -199,8 +199,10 @@ _QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "j
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of the saved query or file, bound as an RDF term (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(_QUERY_FORMATS), default="table", show_default=True,
-              help="table (terminal), json/xml/csv/tsv for SELECT and ASK, turtle/ntriples/jsonld/rdfxml "
-                   "for CONSTRUCT and DESCRIBE.")
+              help="table (terminal), plain-tsv (for spreadsheets), json/xml/csv/tsv (SPARQL's own) for "
+                   "SELECT and ASK, turtle/ntriples/jsonld/rdfxml for CONSTRUCT and DESCRIBE.")
+@click.option("--width", type=click.IntRange(min=0), default=80, show_default=True, metavar="N",
+              help="Cut table cells at N characters (0: never).")
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Write to FILE (atomically) instead of stdout.")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
@@ -210,7 +212,8 @@ _QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "j
 @store_option
 @handle_errors
 def query_command(sparql: str | None, file: str | None, saved: str | None, params: tuple[str, ...], fmt: str,
-                  output: str | None, timeout: float | None, max_rows: int | None, no_sandbox: bool,
+                  width: int, output: str | None, timeout: float | None, max_rows: int | None,
+                  no_sandbox: bool,
                   store: str | None) -> None:
     """Run a SPARQL query (the common prefixes are predeclared).
 
@@ -219,6 +222,7 @@ def query_command(sparql: str | None, file: str | None, saved: str | None, param
         kg query 'SELECT ?m ?start WHERE { ?m a pk:PeacekeepingMission ; schema:startDate ?start } LIMIT 5'
         kg query -f question.rq --format csv -o answer.csv
         kg query --saved statements-about-mission --param mission=UNAMSIL
+        kg query --saved mission-profile --width 0 --format plain-tsv -o unamsil.tsv
     """
     from pathlib import Path
 
@@ -228,7 +232,8 @@ def query_command(sparql: str | None, file: str | None, saved: str | None, param
     settings = settings_from(store, query_timeout=timeout, sandbox=False if no_sandbox else None)
     out = run(settings.store, text=sparql, file=Path(file) if file else None, saved=saved,
               params=parse_param_options(params), fmt=fmt, timeout=settings.query_timeout,
-              max_rows=max_rows, output=Path(output) if output else None, sandbox=settings.sandbox)
+              max_rows=max_rows, output=Path(output) if output else None, width=width,
+              sandbox=settings.sandbox)
     if output is None:
         click.echo(out.data, nl=False)
     if output is not None or out.answer.truncated:
@@ -363,7 +368,8 @@ def viz_command(store: str | None, focus: str | None, depth: int, types: str | N
                 date_to: str | None, output: str | None) -> None:
     """Write interactive HTML views that open offline in a browser.
 
-    Without --focus or -o: the overview, the statements view and an index page in exports/html/.
+    Without --focus or -o: the overview, the statements view, the timeline, the map and an index page in
+    exports/html/.
     Exit 2 on an unknown --focus name (with the nearest names), type or date.
 
     \b

@@ -45,8 +45,11 @@ if TYPE_CHECKING:
 #: formats for SELECT/ASK answers (W3C SPARQL results formats) and for CONSTRUCT/DESCRIBE answers
 RESULT_FORMAT_NAMES = ("json", "xml", "csv", "tsv")
 GRAPH_FORMAT_NAMES = ("turtle", "ntriples", "jsonld", "rdfxml")
-#: what ``kg query --format`` accepts: ``table`` is the aligned terminal view (Turtle for graphs)
-OUTPUT_FORMATS = ("table", *RESULT_FORMAT_NAMES, *GRAPH_FORMAT_NAMES)
+#: what ``kg query --format`` accepts: ``table`` is the aligned terminal view (Turtle for graphs),
+#: ``plain-tsv`` a TSV that spreadsheets read (plain names and values, beside SPARQL's own ``tsv``)
+OUTPUT_FORMATS = ("table", "plain-tsv", *RESULT_FORMAT_NAMES, *GRAPH_FORMAT_NAMES)
+#: the terminal table cuts cells at this many characters unless told otherwise (0: never)
+TABLE_WIDTH = 80
 
 #: media types of every format, shared with the server's content negotiation
 MEDIA_TYPES: dict[str, str] = {
@@ -1044,8 +1047,9 @@ def short_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-def cell(term: Any, width: int = 80) -> str:
-    """How one result term shows in the table: prefixed IRIs, literal values on one line, cut at ``width``."""
+def cell(term: Any, width: int = TABLE_WIDTH) -> str:
+    """How one result term shows in the table: prefixed IRIs, literal values on one line, cut at ``width``
+    characters (0: never cut)."""
     from rdflib import BNode, URIRef
 
     if term is None:
@@ -1056,10 +1060,26 @@ def cell(term: Any, width: int = 80) -> str:
         text = f"_:{term}"
     else:
         text = re.sub(r"\s*[\r\n]+\s*", " ⏎ ", str(term))
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if width <= 0 or len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
-def render_table(result: QueryResult, *, width: int = 80) -> str:
+def render_plain_tsv(result: QueryResult) -> str:
+    """A TSV that spreadsheets read as it is: the variable names as headers (no ``?``), each value as its
+    plain text (full IRIs, literal values without quotes, language or datatype), tabs and line breaks in a
+    value turned into spaces, empty cells for unbound variables. SPARQL's own TSV (``--format tsv``)
+    keeps the terms in N-Triples syntax instead, which is exact but not what a spreadsheet shows.
+    """
+    def plain(term: Any) -> str:
+        return "" if term is None else re.sub(r"[\t\r\n]+", " ", str(term))
+
+    if result.kind == "ask":
+        return "boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(result.variables)]
+    lines += ["\t".join(plain(row.get(v)) for v in result.variables) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def render_table(result: QueryResult, *, width: int = TABLE_WIDTH) -> str:
     """An aligned plain-text table of a SELECT answer (or ``yes``/``no`` for ASK), with a row count."""
     if result.kind == "ask":
         return "yes\n" if result.boolean else "no\n"
@@ -1099,10 +1119,11 @@ class QueryOutput:
 def query_command(location: str, *, text: str | None = None, file: Path | None = None,
                   saved: str | None = None, params: dict[str, str] | None = None, fmt: str = "table",
                   timeout: float | None = None, max_rows: int | None = None,
-                  output: Path | None = None, sandbox: bool = True) -> QueryOutput:
+                  output: Path | None = None, width: int = TABLE_WIDTH, sandbox: bool = True) -> QueryOutput:
     """Resolve the query (text, file or saved), bind parameters, run it under the time limit, format it.
 
     The query runs in a worker process; with ``sandbox`` (the default) that process has no network.
+    ``width``: where the table cuts a cell (0: never).
     """
     sources = [s for s in (text, file, saved) if s]
     if len(sources) != 1:
@@ -1120,12 +1141,20 @@ def query_command(location: str, *, text: str | None = None, file: Path | None =
             raise UsageError("--param needs a query with declared parameters: use --saved NAME or -f FILE "
                              "with '# param:' header lines")
         query_text = text or ""
-    answer = run_query(location, query_text, formats=[fmt], strict=True, max_rows=max_rows, timeout=timeout,
-                       sandbox=sandbox)
-    if fmt == "table" and answer.kind != "graph":
+    if width < 0:
+        raise UsageError(f"--width must be 0 (no limit) or more, not {width}")
+    wanted = "table" if fmt == "plain-tsv" else fmt  # both are rendered here from the JSON answer
+    answer = run_query(location, query_text, formats=[wanted], strict=True, max_rows=max_rows,
+                       timeout=timeout, sandbox=sandbox)
+    if fmt == "plain-tsv" and answer.kind == "graph":
+        raise UsageError("--format plain-tsv is for SELECT and ASK answers; use turtle, ntriples, jsonld or "
+                         "rdfxml for a CONSTRUCT or DESCRIBE query")
+    if fmt in ("table", "plain-tsv") and answer.kind != "graph":
         from kg.store import QueryResult
 
-        data = render_table(QueryResult.from_json(answer.data)).encode("utf-8")
+        result = QueryResult.from_json(answer.data)
+        text = render_plain_tsv(result) if fmt == "plain-tsv" else render_table(result, width=width)
+        data = text.encode("utf-8")
     else:
         data = answer.data
         if data and not data.endswith(b"\n"):

@@ -25,7 +25,6 @@ Routes are one table (:func:`routes`); a module that adds pages writes a plain f
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import socket
 import time
@@ -36,9 +35,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kg import web
 from kg.config import Settings
 from kg.errors import KGError, QueryError, QueryOverloaded, QueryRefused, QueryTimeout, StoreError, UsageError
-from kg.namespaces import ID, PREFIXES
+from kg.namespaces import ID
 from kg.query import (
     GRAPH_FORMAT_NAMES,
     MEDIA_TYPES,
@@ -47,7 +47,6 @@ from kg.query import (
     PoolLimits,
     WorkerPool,
     saved_queries,
-    short_iri,
 )
 
 if TYPE_CHECKING:
@@ -337,10 +336,9 @@ def routes(app: App) -> list[Any]:
                             allow_headers=["Content-Type", "Accept"],
                             expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"], max_age=600)
     table = [
-        Route("/", pages.home, methods=["GET", "HEAD"]),
-        Route("/index.html", pages.home, methods=["GET", "HEAD"]),
-        Route("/query.js", pages.script, methods=["GET", "HEAD"]),
-        Route("/kg.css", pages.style, methods=["GET", "HEAD"]),
+        # the query page, its assets and the saved questions' forms (kg/web.py)
+        *(Route(path, pages.web, methods=["GET", "HEAD"]) for path in
+          ("/", "/index.html", "/query-config.json", "/assets/{name:path}", "/queries/{name:path}")),
         Route("/sparql", sparql),
         Route("/queries.json", pages.library, methods=["GET", "HEAD"]),
         Route("/id/{rest:path}", pages.entity, methods=["GET", "HEAD"]),
@@ -431,16 +429,12 @@ class Pages:
         return _response(reply, head=request.method == "HEAD")
 
     # -- static pages
-    async def home(self, request: Any) -> Any:
-        return _response(Reply(200, home_page().encode("utf-8"), "text/html; charset=utf-8"),
-                         head=request.method == "HEAD")
-
-    async def script(self, request: Any) -> Any:
-        return _response(Reply(200, _HOME_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8"),
-                         head=request.method == "HEAD")
-
-    async def style(self, request: Any) -> Any:
-        return _response(Reply(200, (_PAGE_CSS + _HOME_CSS).encode("utf-8"), "text/css; charset=utf-8"),
+    async def web(self, request: Any) -> Any:
+        page = web.respond(request.url.path, request.scope["query_string"].decode("latin-1"))
+        if page is None:
+            return await _not_found(request, Exception())
+        headers = dict(page.headers)
+        return _response(Reply(page.status, page.body, headers.pop("Content-Type", None), headers),
                          head=request.method == "HEAD")
 
     async def library(self, request: Any) -> Any:
@@ -563,12 +557,15 @@ class Pages:
             if answer.rows == 0:
                 raise HTTPProblem(404, f"nothing is known about <{iri}>")
             return self._answer(answer)
-        facts = await self._rows(entity_facts_query(iri))
-        if not facts:
+        page_no = web.page_number(params)
+        if page_no is None:
+            raise HTTPProblem(400, f"page={params.get('page')!r} is not a page number; use page=1, 2, …")
+        rows = {name: await self._rows(query) for name, query in web.entity_queries(iri, page_no).items()}
+        if not rows["facts"]:
             raise HTTPProblem(404, f"nothing is known about <{iri}>")
-        incoming = await self._rows(entity_incoming_query(iri))
-        page = entity_page(iri, facts, incoming)
-        return Reply(200, page.encode("utf-8"), "text/html; charset=utf-8", {"Vary": "Accept"})
+        page = web.entity_page(iri, rows, page_no)  # the record page (kg/web.py)
+        headers = {"Vary": "Accept", **page.headers}
+        return Reply(page.status, page.body, headers.pop("Content-Type"), headers)
 
     async def _rows(self, query: str) -> list[dict[str, dict[str, str]]]:
         answer = await self.app.run(query, ["json"], max_rows=ENTITY_ROWS)
@@ -682,29 +679,9 @@ def accepted_formats(accept: str, *, html: bool = False) -> list[str]:
     return seen
 
 
-def _hash_children(iri: str) -> str:
-    """A pattern binding ``?s`` to ``iri`` and to its ``#…`` parts reachable in one or two steps."""
-    return (f'{{ BIND(<{iri}> AS ?s) }} UNION {{ {{ <{iri}> ?a1 ?s }} UNION {{ <{iri}> ?a2 ?m . ?m ?a3 ?s }} '
-            f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{iri}#")) }}')
-
-
-def entity_facts_query(iri: str) -> str:
-    """Every fact about a resource and its ``#`` parts, with a label for each IRI value."""
-    return (f"SELECT ?s ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ {_hash_children(iri)} ?s ?p ?o . "
-            f"OPTIONAL {{ ?o skos:prefLabel|foaf:name|pk:acronym ?l }} }} GROUP BY ?s ?p ?o "
-            f"ORDER BY ?s ?p ?o")
-
-
-def entity_incoming_query(iri: str) -> str:
-    """Resources that point at this one, with their labels."""
-    return (f"SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {{ ?s ?p <{iri}> . "
-            f"FILTER(!STRSTARTS(STR(?s), \"{iri}#\")) "
-            f"OPTIONAL {{ ?s skos:prefLabel|foaf:name|pk:acronym ?l }} }} GROUP BY ?s ?p ORDER BY ?p ?s")
-
-
 def entity_construct(iri: str) -> str:
     """The resource's facts as a graph, for Turtle/N-Triples/JSON-LD answers."""
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_hash_children(iri)} ?s ?p ?o }}"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {web.hash_parts(iri)} ?s ?p ?o }}"
 
 
 def _library() -> list[dict[str, Any]]:
@@ -724,218 +701,3 @@ def _library() -> list[dict[str, Any]]:
 def _library_json() -> bytes:
     """``/queries.json``: built once, since the saved queries are package data."""
     return json.dumps(_library(), ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _term_html(term: dict[str, str], label: str | None = None) -> str:
-    """One RDF term from a JSON result as escaped HTML: our IRIs link to their pages, others outward."""
-    value = term.get("value", "")
-    if term.get("type") == "uri":
-        shown = _e(short_iri(value)) + (f" <span class=label>{_e(label)}</span>" if label else "")
-        if value.startswith(ID):
-            return f'<a href="/id/{_e(value[len(ID):])}">{shown}</a>'
-        if value.startswith(("http://", "https://")):
-            return f'<a href="{_e(value)}" rel="nofollow noopener">{shown}</a>'
-        return shown
-    if term.get("type") == "bnode":
-        return f"_:{_e(value)}"
-    extra = ""
-    if "xml:lang" in term:
-        extra = f' <span class=dt>@{_e(term["xml:lang"])}</span>'
-    elif "datatype" in term:
-        extra = f' <span class=dt>{_e(short_iri(term["datatype"]))}</span>'
-    return f"<span class=lit>{_e(value)}</span>{extra}"
-
-
-_PAGE_CSS = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
-header{background:#1d3557;color:#fff;padding:.6em 1.2em}header a{color:#fff}
-main{padding:1em 1.2em;max-width:1300px}h1{font-size:1.3em;margin:.2em 0}
-h2{font-size:1.05em;margin:1.2em 0 .4em}
-table{border-collapse:collapse;background:#fff;width:100%}td,th{border:1px solid #d8dde3;padding:.25em .5em;
-vertical-align:top;text-align:left}th{background:#eef1f4}.dt,.label{color:#667;font-size:.85em}
-.lit{white-space:pre-wrap}code{font-size:.9em}a{color:#0b5cad}
-"""
-
-
-def entity_page(iri: str, facts: list[dict[str, Any]], incoming: list[dict[str, Any]]) -> str:
-    """An HTML page of what the graph says about one resource; every data string is escaped."""
-    title = short_iri(iri)
-    for row in facts:
-        if row["s"]["value"] == iri and row["p"]["value"] in (
-                PREFIXES["skos"] + "prefLabel", PREFIXES["foaf"] + "name"):
-            title = row["o"]["value"]
-            break
-    sections: dict[str, list[str]] = {}
-    for row in facts:
-        subject = row["s"]["value"]
-        label = row.get("label", {}).get("value")
-        sections.setdefault(subject, []).append(
-            f"<tr><td>{_term_html(row['p'])}</td><td>{_term_html(row['o'], label)}</td></tr>")
-    body = [f"<h1>{_e(title)}</h1>", f"<p><code>{_e(iri)}</code> · "
-            f'<a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a></p>']
-    for subject in sorted(sections, key=lambda s: (s != iri, s)):
-        if subject != iri:
-            body.append(f"<h2>{_e(short_iri(subject))}</h2>")
-        body.append("<table><tr><th>property</th><th>value</th></tr>" + "".join(sections[subject])
-                    + "</table>")
-    if incoming:
-        rows = "".join(f"<tr><td>{_term_html(r['s'], r.get('label', {}).get('value'))}</td>"
-                       f"<td>{_term_html(r['p'])}</td></tr>" for r in incoming)
-        more = f" (first {ENTITY_ROWS})" if len(incoming) >= ENTITY_ROWS else ""
-        body.append(f"<h2>Referred to by{more}</h2><table><tr><th>resource</th><th>property</th></tr>"
-                    f"{rows}</table>")
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)} · Peacekeeping KG"
-            f"</title><meta name=viewport content='width=device-width,initial-scale=1'>"
-            f"<link rel=stylesheet href='/kg.css'>"
-            f"</head><body><header><a href='/'>Peacekeeping KG</a> · SPARQL</header><main>{''.join(body)}"
-            f"</main></body></html>")
-
-
-def _json_for_script(data: Any) -> str:
-    """JSON that is safe inside a <script> element (no '<', '>' or '&' that could end it)."""
-    return (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-@lru_cache(maxsize=1)
-def home_page() -> str:
-    """The query page: an editor, the saved queries as one-click examples, a results table. Offline.
-
-    Built once per process: it depends only on the saved queries and the prefixes.
-    """
-    library = _library()
-    config = {"id": ID, "prefixes": PREFIXES, "media": MEDIA_TYPES}
-    return _HOME_TEMPLATE.replace("__LIBRARY__", _json_for_script(library)).replace(
-        "__CONFIG__", _json_for_script(config))
-
-
-_HOME_CSS = """
-#layout{display:grid;grid-template-columns:minmax(0,1fr) 320px;gap:1em}
-textarea{width:100%;min-height:16em;font:13px/1.4 ui-monospace,monospace;box-sizing:border-box;padding:.5em}
-#saved button{display:block;width:100%;text-align:left;margin:0 0 .35em;padding:.35em .5em;
-border:1px solid #cfd6de;
-background:#fff;border-radius:4px;cursor:pointer}#saved button:hover{background:#eef4fb}
-#saved small{display:block;color:#667}#status{margin:.5em 0;color:#445}#status.error{color:#a4001d}
-#controls{margin:.4em 0;display:flex;gap:.6em;align-items:center}
-pre{background:#fff;padding:.6em;overflow:auto}
-@media(max-width:900px){#layout{grid-template-columns:1fr}}
-"""
-
-_HOME_TEMPLATE = """<!doctype html>
-<html lang=en><head><meta charset=utf-8><title>Peacekeeping KG · SPARQL</title>
-<meta name=viewport content="width=device-width,initial-scale=1"><link rel=stylesheet href="/kg.css"></head>
-<body><header><strong>Peacekeeping KG</strong> · SPARQL query page ·
-<a href="/sparql">endpoint /sparql</a></header>
-<main><div id=layout><section>
-<p>Common prefixes (pk, pkr, org, prov, oa, skos, schema, dcterms, foaf, time, xsd, rdf, rdfs, owl) are
-predeclared. Ctrl+Enter runs the query.</p>
-<label for=query>Query</label>
-<textarea id=query spellcheck=false>SELECT ?class (COUNT(?s) AS ?instances)
-WHERE { ?s a ?class }
-GROUP BY ?class
-ORDER BY DESC(?instances)
-LIMIT 20</textarea>
-<div id=controls><button id=run type=button>Run query</button>
-<label>Graph results as <select id=graphfmt><option>turtle</option><option>ntriples</option>
-<option>jsonld</option></select></label></div>
-<div id=status role=status></div>
-<div id=results></div>
-</section>
-<aside><h2>Research questions</h2><div id=saved></div></aside></div></main>
-<script type="application/json" id=library>__LIBRARY__</script>
-<script type="application/json" id=config>__CONFIG__</script>
-<script src="/query.js"></script></body></html>
-"""
-
-#: the query page's script, served from /query.js so that the CSP can say script-src 'self'
-_HOME_SCRIPT = """"use strict";
-const library = JSON.parse(document.getElementById("library").textContent);
-const config = JSON.parse(document.getElementById("config").textContent);
-const editor = document.getElementById("query");
-const status = document.getElementById("status");
-const results = document.getElementById("results");
-function el(tag, text, attrs) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  return node;
-}
-function shortIri(iri) {
-  let best = "", name = "";
-  for (const [p, ns] of Object.entries(config.prefixes)) {
-    if (iri.startsWith(ns) && ns.length > best.length) { best = ns; name = p; }
-  }
-  return best ? name + ":" + iri.slice(best.length) : iri;
-}
-function termNode(term) {
-  if (!term) return el("span", "");
-  if (term.type === "uri") {
-    const href = term.value.startsWith(config.id) ? "/id/" + term.value.slice(config.id.length)
-               : (/^https?:\\/\\//.test(term.value) ? term.value : null);
-    return href ? el("a", shortIri(term.value), {href: href}) : el("span", term.value);
-  }
-  if (term.type === "bnode") return el("span", "_:" + term.value);
-  return el("span", term.value, {title: term["xml:lang"] ? "@" + term["xml:lang"]
-                                        : (term.datatype ? shortIri(term.datatype) : "string")});
-}
-function setStatus(text, error) {
-  status.textContent = text;
-  status.className = error ? "error" : "";
-}
-async function run() {
-  const started = performance.now();
-  setStatus("running…");
-  results.replaceChildren();
-  const fmt = document.getElementById("graphfmt").value;
-  let response;
-  try {
-    response = await fetch("/sparql", {method: "POST", body: editor.value, headers: {
-      "Content-Type": "application/sparql-query",
-      "Accept": "application/sparql-results+json, " + config.media[fmt] + ";q=0.9"}});
-  } catch (err) { setStatus("the server did not answer: " + err, true); return; }
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const text = await response.text();
-  if (!response.ok) { setStatus("Error " + response.status + ": " + text, true); return; }
-  const truncated = response.headers.get("X-KG-Truncated") === "true";
-  const cut = truncated ? " — cut at " + response.headers.get("X-KG-Row-Limit") + " rows; add LIMIT" : "";
-  const type = response.headers.get("Content-Type") || "";
-  if (!type.startsWith("application/sparql-results+json")) {
-    results.append(el("pre", text));
-    setStatus("graph answer in " + seconds + " s" + cut);
-    return;
-  }
-  const doc = JSON.parse(text);
-  if ("boolean" in doc) {
-    results.append(el("p", doc.boolean ? "yes" : "no"));
-    setStatus("ASK answered in " + seconds + " s");
-    return;
-  }
-  const table = el("table"), head = el("tr");
-  for (const v of doc.head.vars) head.append(el("th", v));
-  table.append(head);
-  for (const binding of doc.results.bindings) {
-    const tr = el("tr");
-    for (const v of doc.head.vars) { const td = el("td"); td.append(termNode(binding[v])); tr.append(td); }
-    table.append(tr);
-  }
-  results.append(table);
-  const n = doc.results.bindings.length;
-  setStatus(n + (n === 1 ? " row" : " rows") + " in " + seconds + " s" + cut);
-}
-const saved = document.getElementById("saved");
-for (const q of library) {
-  const button = el("button", q.title, {type: "button", title: q.description, "data-name": q.name});
-  const params = q.params.map(p => p.name + (p.default ? "=" + p.default : "")).join(", ");
-  button.append(el("small", q.name + (params ? " (" + params + ")" : "")));
-  button.addEventListener("click", () => { editor.value = q.query; run(); });
-  saved.append(button);
-}
-document.getElementById("run").addEventListener("click", run);
-editor.addEventListener("keydown", e => {
-  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
-});
-"""

@@ -122,6 +122,8 @@ VIEW_RELATIONS: dict[str, frozenset[str]] = {
 LAYOUT_SMALL = (2.0, 130.0)
 LAYOUT_LARGE = (1.2, 90.0)
 SMALL_COMPONENT = 60
+#: the least distance between two missions, in layout spacings (see :func:`separate`)
+MISSION_SPACING = 1.6
 #: least pull of a contributor edge (the largest contribution pulls with 1.0)
 CONTRIBUTOR_WEIGHT = 0.3
 
@@ -192,6 +194,12 @@ class _Builder:
             data["why"] = _why(graph, u, v, data)
             if data["relation"] in ("speaker", "sourceDocument") and graph.nodes[u]["type"] == "statement":
                 _copy_to_statement(graph.nodes[u], graph.nodes[v], data["relation"])
+        for node, attrs in graph.nodes(data=True):
+            if attrs["type"] == "statement":
+                speakers = [graph.nodes[v] for _, v, r in graph.out_edges(node, data="relation")
+                            if r == "speaker"]
+                attrs["label"] = statement_label(attrs, [_short_name(str(a["label"]), a["type"])
+                                                         for a in speakers])
         return graph
 
     def _read_types(self) -> None:
@@ -314,6 +322,22 @@ def _copy_to_statement(statement: dict[str, Any], other: dict[str, Any], relatio
     for src, dst in (("url", "source_url"), ("title", "source_title"), ("date", "source_date")):
         if other.get(src):
             statement.setdefault(dst, other[src])
+
+
+def _short_name(name: str, node_type: str) -> str:
+    """A speaker as a label names them: a person by surname ("Lacroix"), a body in full (cut at 24)."""
+    if node_type == "person" and len(name.split()) > 1:
+        return name.split()[-1]
+    return name if len(name) <= 24 else name[:23] + "\u2026"
+
+
+def statement_label(attrs: dict[str, Any], speakers: list[str]) -> str:
+    """Speaker, verb and date, so that statements can be told apart without a click:
+    ``Lacroix urged, 2019-03-28``."""
+    verb = str(attrs.get("verb") or "said")
+    who = " & ".join(sorted(speakers)[:2])
+    text = f"{who} {verb}" if who else verb
+    return f"{text}, {attrs['date']}" if attrs.get("date") else text
 
 
 def _label(node_type: str, attrs: dict[str, Any], iri: str) -> str:
@@ -609,6 +633,8 @@ def layout(graph: nx.MultiDiGraph, *, seed: int = 7,
         component.add_edges_from(sorted(simple.subgraph(nodes).edges(data=True), key=lambda e: (e[0], e[1])))
         pos = _component_layout(component, nodes, seed=seed, k=k,
                                 radius=pixels * math.sqrt(len(nodes)))
+        pos = separate(pos, [v for v in nodes if graph.nodes[v].get("type") == "mission"],
+                       distance=pixels * MISSION_SPACING)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         shifted = {v: (x - min(xs), y - min(ys)) for v, (x, y) in pos.items()}
@@ -627,6 +653,39 @@ def layout(graph: nx.MultiDiGraph, *, seed: int = 7,
             out[v] = (int(round(x + px)), int(round(y + py)))
         x += w + gap
         row_height = max(row_height, h)
+    return out
+
+
+def separate(pos: dict[str, tuple[float, float]], movers: list[str], *, distance: float,
+             rounds: int = 60) -> dict[str, tuple[float, float]]:
+    """Push the ``movers`` (missions) apart until no two are closer than ``distance`` pixels.
+
+    A spring layout piles the missions that share contributors into the middle of the hairball; moving
+    them apart (each pair by half the overlap per round, in a fixed order) keeps every mission and its
+    label separate while the other nodes stay where the layout put them.
+    """
+    if len(movers) < 2:
+        return pos
+    import numpy as np
+
+    at = np.array([pos[v] for v in movers], dtype=float)
+    for _ in range(rounds):
+        delta = at[:, None, :] - at[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(axis=2))
+        np.fill_diagonal(dist, distance * 2)  # a node never pushes itself
+        close = dist < distance
+        if not close.any():
+            break
+        # coincident points get a fixed direction by index, so the result stays deterministic
+        same = dist < 1e-6
+        if same.any():
+            i, j = np.nonzero(np.triu(same))
+            at[j] += np.stack([np.cos(j), np.sin(j)], axis=1)
+            continue
+        push = np.where(close, (distance - dist) / 2 / dist, 0.0)
+        at += (delta * push[:, :, None]).sum(axis=1)
+    out = dict(pos)
+    out.update({v: (float(x), float(y)) for v, (x, y) in zip(movers, at.tolist(), strict=True)})
     return out
 
 

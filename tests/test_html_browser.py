@@ -135,7 +135,7 @@ def test_view_loads_offline_and_draws_every_node(store, views, open_page, view):
 def test_index_links_the_views(views, open_page):
     page = open_page(views / "index.html")
     hrefs = page.page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")
-    assert hrefs == ["overview.html", "statements.html"]
+    assert hrefs == ["overview.html", "statements.html", "timeline.html", "map.html"]
     page.page.click("text=Who said what about peacekeeping")
     page.ready()
     assert page.page.url.endswith("/statements.html")
@@ -218,3 +218,201 @@ def test_xss_payloads_show_as_text_and_never_run(views, open_page):
         assert p.page.evaluate("typeof window.__xss") == "undefined"
         assert p.page.query_selector_all("body img, body svg:not(.vis-network svg)") == []
         assert p.dialogs == [] and p.errors == [] and p.blocked == []
+
+
+# ---- readable with a corpus: labels, in-page exploration, groups, sizes (issue 13) ---------------------
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs of label boxes (screen pixels) that overlap."""
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]]
+
+
+def test_statement_nodes_are_labelled_with_speaker_verb_and_date(store):
+    graph = viz.project(store, view="statements")
+    labels = {d["label"] for _, d in graph.nodes(data=True) if d["type"] == "statement"}
+    assert labels == {"Adeniji said, 2003-05-06", "Lacroix stressed, 2019-03-28",
+                      "Ladsous warned, 2014-10-01"}
+
+
+def test_missions_are_laid_out_apart():
+    positions = {"a": (0.0, 0.0), "b": (1.0, 0.0), "c": (1.0, 1.0), "x": (0.5, 0.5)}
+    out = viz.separate(positions, ["a", "b", "c"], distance=100.0)
+    assert out["x"] == (0.5, 0.5)  # only the missions move
+    for u, v in (("a", "b"), ("a", "c"), ("b", "c")):
+        (x1, y1), (x2, y2) = out[u], out[v]
+        assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= 99.0
+    assert viz.separate(positions, ["a", "b", "c"], distance=100.0) == out  # deterministic
+
+
+def test_labels_never_overlap_and_follow_the_zoom(views, open_page):
+    page = open_page(views / "statements.html").ready()
+    page.page.wait_for_timeout(200)
+    first = page.page.evaluate("kg.labels()")
+    assert first and overlapping(first) == []
+    page.page.evaluate("kg.network.moveTo({scale: kg.network.getScale() * 3})")
+    page.page.wait_for_timeout(200)
+    zoomed = page.page.evaluate("kg.labels()")
+    assert overlapping(zoomed) == []
+    assert {b["id"] for b in zoomed} != {b["id"] for b in first}  # a closer look shows other labels
+
+
+def test_hide_others_expand_focus_and_path_in_the_page(store, views, open_page):
+    page = open_page(views / "statements.html").ready()
+    graph = viz.project(store, view="statements")
+    lacroix = page.node_id(f"{ID}person/jean-pierre-lacroix")
+    page.click_node(lacroix)
+    page.page.wait_for_selector(f"#kg-details[data-node='{lacroix}']", timeout=5000)
+    page.page.click("#kg-details button[data-action=hide-others]")
+    neighbourhood = set(nx.ego_graph(graph.to_undirected(), f"{ID}person/jean-pierre-lacroix", radius=1))
+    page.wait_drawn(len(neighbourhood))
+    assert page.page.is_visible("#kg-reset")
+    statement = page.node_id(f"{ID}statement/{DOC_KEY}-34-90")
+    page.page.evaluate("id => kg.select(id)", statement)
+    page.page.click("#kg-details button[data-action=expand]")
+    grown = set(neighbourhood) | set(nx.ego_graph(graph.to_undirected(), f"{ID}statement/{DOC_KEY}-34-90",
+                                                  radius=1))
+    page.wait_drawn(len(grown))
+    # the path from Lacroix to the farthest named node he is linked to
+    page.page.evaluate("id => kg.select(id)", lacroix)
+    lengths = nx.single_source_shortest_path_length(graph.to_undirected(), f"{ID}person/jean-pierre-lacroix")
+    target = max((n for n in lengths if graph.nodes[n].get("name")), key=lambda n: (lengths[n], n))
+    expected = lengths[target]
+    assert expected >= 2
+    page.page.fill("#kg-details .kg-path input", graph.nodes[target]["name"])
+    page.page.click("#kg-details .kg-path button")
+    page.wait_drawn(expected + 1)
+    assert page.page.text_content("#kg-details .kg-path-result").startswith(f"{expected} steps: ")
+    page.page.click("#kg-reset")
+    page.wait_drawn(graph.number_of_nodes())
+    assert page.errors == [] and page.blocked == []
+
+
+def test_groups_by_speaker_open_on_click_and_sizes_follow_the_metric(store, views, open_page):
+    page = open_page(views / "statements.html").ready()
+    total = page.drawn()
+    page.page.select_option("#kg-group", "speaker")
+    grouped = page.drawn()
+    assert grouped < total
+    cluster = page.page.evaluate("kg.network.body.nodeIndices.find(id => kg.network.isCluster(id))")
+    assert cluster is not None and cluster.startswith("group:")
+    point = page.page.evaluate("""id => { const p = kg.network.canvasToDOM(kg.network.getPositions([id])[id]);
+        const r = document.getElementById('kg-network').getBoundingClientRect();
+        return {x: r.left + p.x, y: r.top + p.y}; }""", cluster)
+    members = page.page.evaluate("id => kg.network.getNodesInCluster(id).length", cluster)
+    assert members >= 2
+    page.page.mouse.click(point["x"], point["y"])
+    page.wait_drawn(grouped - 1 + members)
+    page.page.select_option("#kg-group", "")
+    page.wait_drawn(total)
+    # size by statements: the speaker of the most statements is the biggest node
+    page.page.select_option("#kg-size", "statements")
+    sizes = page.page.evaluate("() => kg.data.nodes.map(n => [n.kg.iri, kg.nodes.get(n.id).size])")
+    graph = viz.project(store, view="statements")
+    said = {n: sum(1 for m in nx.all_neighbors(graph, n) if graph.nodes[m]["type"] == "statement")
+            for n in graph}
+    biggest = max(sizes, key=lambda item: (item[1], item[0]))[0]
+    assert said[biggest] == max(said.values())
+    assert min(size for _, size in sizes) == 7
+    assert page.errors == [] and page.blocked == []
+
+
+def test_the_dev_corpus_statements_view_has_no_overlapping_labels(browser, tmp_path):
+    """The bar of issue 13: 250 nodes from the 25 dev texts, labels readable at the initial zoom."""
+    from conftest import require_corpus
+
+    from kg.config import Settings
+    from kg.pipeline import build, ingest
+
+    corpus = require_corpus()
+    with open_store("memory") as store:
+        settings = Settings(store="memory")
+        build(store, settings, write_exports=False)
+        ingest(store, [corpus], settings)
+        write_standard_views(store, tmp_path)
+    page = Page(browser, tmp_path / "statements.html").ready()
+    try:
+        page.page.wait_for_timeout(300)
+        boxes = page.page.evaluate("kg.labels()")
+        nodes = page.page.evaluate("kg.data.nodes.length")
+        assert nodes >= 200
+        assert overlapping(boxes) == []
+        assert len(boxes) >= 40, f"only {len(boxes)} labels of {nodes} nodes"
+        labels = page.page.evaluate(
+            "() => kg.data.nodes.filter(n => n.kg.type === 'statement').map(n => n.label)")
+        assert sum(1 for label in labels if ", " in label and " " in label.split(", ")[0]) > len(labels) / 2
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+# ---- the timeline view (issue 13) ----------------------------------------------------------------------
+
+
+def test_timeline_data_has_missions_in_order_their_successors_and_dated_statements(store):
+    from kg.export.timeline import timeline_data
+
+    data = timeline_data(viz.entity_graph(store))
+    labels = [m["label"] for m in data["missions"]]
+    starts = [m["start"] for m in data["missions"]]
+    assert starts == sorted(starts) and {"UNOMSIL", "UNAMSIL", "UNIFIL"} <= set(labels)
+    assert [labels.index("UNOMSIL"), labels.index("UNAMSIL")] in data["succession"]
+    lacroix = next(s for s in data["statements"] if s["label"] == "Lacroix stressed, 2019-03-28")
+    assert lacroix["speakers"] == ["Jean-Pierre Lacroix"] and lacroix["countries"] == ["Mali"]
+    assert [data["missions"][m]["label"] for m in lacroix["missions"]] == ["MINUSMA"]
+    assert lacroix["source_link"] == "https://news.example.org/2003/unamsil-briefing"
+
+
+def test_timeline_draws_succession_filters_and_opens_a_statement(views, open_page):
+    page = open_page(views / "timeline.html").ready()
+    page.page.wait_for_timeout(200)
+    data = page.page.evaluate("kgTimeline.data")
+    assert page.page.evaluate("kgTimeline.arrows()") == len(data["succession"]) >= 1
+    arrow = page.page.query_selector("#kg-arrows path[data-from]")
+    pair = [int(arrow.get_attribute("data-from")), int(arrow.get_attribute("data-to"))]
+    assert pair in data["succession"]
+    marks = "() => kgTimeline.items.get().filter(i => i.id[0] === 's').length"
+    missions = ("() => kgTimeline.items.get().filter(i => i.id[0] === 'm')"
+                ".map(i => i.content.textContent).sort()")
+    assert page.page.evaluate(marks) == len(data["statements"]) == 3  # one mission each
+    page.page.select_option("#kg-speaker", "Jean-Pierre Lacroix")
+    page.page.wait_for_timeout(200)
+    assert page.page.evaluate(marks) == 1
+    assert page.page.evaluate(missions) == ["MINUSMA"]
+    page.page.click(".vis-item.kg-statement >> visible=true")
+    page.page.wait_for_selector("#kg-details blockquote", timeout=5000)
+    quote = "MINUSMA needs the support promised under A4P"
+    assert page.page.text_content("#kg-details blockquote") == f"“{quote}”"
+    link = page.page.query_selector("#kg-details a")
+    assert link.get_attribute("href") == "https://news.example.org/2003/unamsil-briefing"
+    page.page.select_option("#kg-speaker", "")
+    page.page.select_option("#kg-country", "Sierra Leone")
+    page.page.wait_for_timeout(200)
+    assert page.page.evaluate(missions) == ["UNAMSIL", "UNOMSIL"]
+    assert page.page.evaluate("kgTimeline.arrows()") == 1
+    assert page.errors == [] and page.blocked == []
+
+
+def test_timeline_keeps_hostile_strings_as_text(open_page, tmp_path):
+    from kg.export.timeline import write_timeline
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("m", type="mission", label='<img src=x onerror="window.__xss=1">M', start="2001-01-01",
+                   end="2002-01-01", iri="urn:m")
+    graph.add_node("p", type="person", label="<script>window.__xss=2</script>", iri="urn:p")
+    graph.add_node("s", type="statement", label="@@VIEW_JS@@ <b>said</b>", date="2001-06-01", iri="urn:s",
+                   quote=XSS_QUOTE, sentence="</script><svg onload=window.__xss=3>",
+                   source_url="javascript:window.__xss=4", source_title="<i>click</i>")
+    graph.add_edge("s", "p", relation="speaker")
+    graph.add_edge("s", "m", relation="mentions")
+    page = open_page(write_timeline(graph, tmp_path / "hostile.html")).ready()
+    page.page.wait_for_timeout(200)
+    assert page.page.text_content(".vis-item.kg-statement >> visible=true") == "@@VIEW_JS@@ <b>said</b>"
+    page.page.click(".vis-item.kg-statement >> visible=true")
+    page.page.wait_for_selector("#kg-details blockquote", timeout=5000)
+    assert page.page.text_content("#kg-details blockquote") == f"“{XSS_QUOTE}”"
+    assert page.page.query_selector_all("#kg-details a") == []
+    assert page.page.evaluate("typeof window.__xss") == "undefined"
+    assert page.page.query_selector_all("body img, #kg-main svg:not(#kg-arrows)") == []
+    assert page.dialogs == [] and page.errors == [] and page.blocked == []

@@ -797,3 +797,48 @@ def test_every_saved_query_runs_on_the_bundled_graph(built_store):
         answer = execute(built_store, q.bind(unbound_ok=True), formats=["json", "ntriples"])
         assert answer.kind in ("select", "graph"), name
 
+
+
+# ---- table width and a TSV for spreadsheets (issue 13) ------------------------------------------------
+
+NOTE = "SELECT ?note WHERE { ?m pk:acronym \"UNTSO\" ; skos:note ?note }"
+NOTE_TEXT = "Test of escaping: <script>alert(1)</script> & \"quotes\" <b>bold</b>"
+
+
+@pytest.mark.parametrize(("width", "shown"), [
+    ("20", NOTE_TEXT[:19] + "…"), ("0", NOTE_TEXT), (str(len(NOTE_TEXT)), NOTE_TEXT)])
+def test_cli_table_width_cuts_cells_where_asked(runner, fx_disk, width, shown):
+    result = runner.invoke(main, ["query", "--store", fx_disk, NOTE, "--width", width])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2] == shown
+
+
+def test_cli_table_width_must_not_be_negative(runner, fx_disk):
+    result = runner.invoke(main, ["query", "--store", fx_disk, NOTE, "--width", "-1"])
+    assert result.exit_code == 2 and "'--width': -1 is not in the range x>=0" in result.output
+
+
+def test_cli_plain_tsv_has_plain_names_and_values_that_spreadsheets_read(runner, fx_disk):
+    query = ("SELECT ?acronym ?start ?mission ?missing WHERE { ?mission pk:acronym ?acronym ; "
+             "schema:startDate ?start . OPTIONAL { ?mission pk:nothing ?missing } } "
+             "ORDER BY ?acronym LIMIT 2")
+    plain = runner.invoke(main, ["query", "--store", fx_disk, query, "--format", "plain-tsv"])
+    sparql = runner.invoke(main, ["query", "--store", fx_disk, query, "--format", "tsv"])
+    assert plain.exit_code == 0 and sparql.exit_code == 0, plain.output + sparql.output
+    rows = list(csv.reader(io.StringIO(plain.output), delimiter="\t"))
+    assert rows[0] == ["acronym", "start", "mission", "missing"]
+    assert rows[1][2].startswith(ID + "mission/") and rows[1][3] == ""
+    assert not rows[1][0].startswith('"') and "^^" not in plain.output
+    assert sparql.output.splitlines()[0] == "?acronym\t?start\t?mission\t?missing"  # SPARQL's own TSV stays
+    assert len(rows) == 3
+
+
+def test_cli_plain_tsv_keeps_every_value_on_its_line(runner, fx_disk):
+    query = 'SELECT ?text WHERE { BIND("a\\tb\\nc" AS ?text) }'
+    result = runner.invoke(main, ["query", "--store", fx_disk, query, "--format", "plain-tsv"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "text\na b c\n"
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    graph = runner.invoke(main, ["query", "--store", fx_disk, construct, "--format", "plain-tsv"])
+    assert graph.exit_code == 2
+    assert "--format plain-tsv is for SELECT and ASK answers" in graph.output

@@ -89,7 +89,7 @@ def test_statements_view(store):
     assert st["date"] == "2019-03-28"
     assert st["speaker"] == "Jean-Pierre Lacroix"
     assert st["source_url"] == "https://news.example.org/2003/unamsil-briefing"
-    assert st["label"] == "stressed (2019-03-28)"
+    assert st["label"] == "Lacroix stressed, 2019-03-28"  # speaker, verb, date: told apart at a glance
     mentioned = {v for u, v, r in graph.edges(data="relation") if u == f"{ID}statement/{DOC_KEY}-34-90"
                  and r == "mentions"}
     assert mentioned == {iri("mission", "MINUSMA"), iri("framework", "a4p"), iri("country", "MLI")}
@@ -325,11 +325,13 @@ def test_safe_link(url, expected):
 def test_output_is_byte_identical(store, tmp_path):
     first = html_export.write_standard_views(store, tmp_path / "a")
     second = html_export.write_standard_views(store, tmp_path / "b")
-    assert [p.name for p in first] == ["overview.html", "statements.html", "index.html"]
+    assert [p.name for p in first] == ["overview.html", "statements.html", "timeline.html", "map.html",
+                                       "index.html"]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     index = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
-    assert 'href="overview.html"' in index and 'href="statements.html"' in index
+    for name in ("overview.html", "statements.html", "timeline.html", "map.html"):
+        assert f'href="{name}"' in index
     assert list((tmp_path / "a").glob("*.tmp")) == []
 
 
@@ -345,7 +347,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
     for seed in ("1", "2"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / seed), str(Path(__file__).parent)],
                        check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
-    for name in ("overview.html", "statements.html", "index.html"):
+    for name in ("overview.html", "statements.html", "timeline.html", "map.html", "index.html"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
 
@@ -398,10 +400,9 @@ def test_cli_writes_the_standard_views(disk_store, tmp_path, monkeypatch):
     monkeypatch.setenv("KG_EXPORTS_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["viz", "--store", disk_store])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "html").iterdir()) == ["index.html", "overview.html",
-                                                                     "statements.html"]
-    assert result.output.splitlines() == [f"wrote {tmp_path / 'html' / n}"
-                                          for n in ("overview.html", "statements.html", "index.html")]
+    names = ("overview.html", "statements.html", "timeline.html", "map.html", "index.html")
+    assert sorted(p.name for p in (tmp_path / "html").iterdir()) == sorted(names)
+    assert result.output.splitlines() == [f"wrote {tmp_path / 'html' / n}" for n in names]
 
 
 def test_cli_focus_to_file(disk_store, tmp_path):
@@ -459,3 +460,31 @@ def test_standard_views_of_the_bundled_graph(built_store, tmp_path):
     assert shown == missions
     assert column(built_store, "SELECT ?c WHERE { ?x pk:contributor ?c }", "c") <= {
         n["kg"]["iri"] for n in overview["nodes"]}
+
+
+def test_timeline_page_has_no_network_reference_and_no_markup_sink(store, tmp_path):
+    from kg.export.timeline import write_timeline
+
+    text = write_timeline(viz.entity_graph(store), tmp_path / "t.html").read_text(encoding="utf-8")
+    outside = text.replace(data_block(text), "")
+    assert "http://" not in outside and "https://" not in outside
+    assert "default-src 'none'" in outside
+    script = (html_export.ASSETS / "timeline.js").read_text(encoding="utf-8")
+    script = re.sub(r"/\*.*?\*/", "", script, flags=re.S)
+    assert "xss" not in script  # vis-timeline's own filter is never configured, so never switched off
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script
+
+
+def test_map_page_has_no_network_reference_and_no_markup_sink(store, tmp_path):
+    from kg.export.map import write_map
+
+    text = write_map(store, tmp_path / "m.html").read_text(encoding="utf-8")
+    blocks = r'<script type="application/json" id="kg-(data|world)">.*?</script>'
+    outside = re.sub(blocks, "", text, flags=re.S)
+    assert "http://" not in outside and "https://" not in outside
+    assert "default-src 'none'" in outside  # (Leaflet defines tileLayer; our script never calls it)
+    script = re.sub(r"/\*.*?\*/", "", (html_export.ASSETS / "map.js").read_text(encoding="utf-8"), flags=re.S)
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                 "tileLayer"):
+        assert sink not in script

@@ -108,8 +108,15 @@ def vis_assets() -> tuple[str, str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _own_assets() -> tuple[str, str, str]:
-    return tuple(  # type: ignore[return-value]
-        (ASSETS / name).read_text(encoding="utf-8") for name in ("view.html", "view.css", "view.js"))
+    names = ("view.html", "view.css", "view.js")
+    template, css, js = ((ASSETS / n).read_text(encoding="utf-8") for n in names)
+    return template, css, dom_js() + js
+
+
+@functools.lru_cache(maxsize=1)
+def dom_js() -> str:
+    """The DOM helpers every offline view's script starts with (``assets/dom.js``)."""
+    return (ASSETS / "dom.js").read_text(encoding="utf-8")
 
 
 def json_for_script(data: Any) -> str:
@@ -158,6 +165,8 @@ def _node_info(node: str, attrs: dict[str, Any]) -> dict[str, Any]:
     for key in ("date", "start", "end"):
         if attrs.get(key):
             info[key] = str(attrs[key])
+    if attrs.get("personnel"):
+        info["personnel"] = int(attrs["personnel"])
     if attrs["type"] == "statement":
         url = str(attrs.get("source_url", ""))
         info["statement"] = {
@@ -222,7 +231,7 @@ def page_data(graph: nx.MultiDiGraph, *, title: str, notice: str | None = None,
     legend = [{"type": t, "label": TYPE_STYLES[t][0], "color": TYPE_STYLES[t][1], "symbol": TYPE_STYLES[t][3],
                "count": counts[t]} for t in TYPES if counts.get(t)]
     focus = graph.graph.get("focus")
-    return {"title": title, "notice": notice or "", "legend": legend, "options": options,
+    return {"title": title, "notice": notice or "", "legend": legend, "options": options, "size_by": size_by,
             "focus": index[focus] if focus in index else None,
             "nodes": net.nodes, "edges": net.edges, "vis_version": vis_assets()[0]}
 
@@ -288,7 +297,23 @@ def write_standard_views(store: Store, out_dir: str | Path, *, types: Iterable[s
         size_by = "personnel" if view == "overview" else "degree"
         written.append(write_view(graph, out / filename, title=title, size_by=size_by))
         rows.append((filename, title, blurb, graph.number_of_nodes(), graph.number_of_edges()))
-    written.append(_write_index(out / "index.html", rows))
+    from kg.export.timeline import TITLE, timeline_data, write_timeline
+
+    timeline = timeline_data(full)
+    written.append(write_timeline(full, out / "timeline.html"))
+    counts = f"{len(timeline['missions']):,} missions, {len(timeline['statements']):,} statements"
+    extra = [("timeline.html", TITLE, "Missions from start to end with arrows to their successors, and the "
+              "statements about them; filter by country and speaker.", counts)]
+    from kg.export.map import TITLE as MAP_TITLE
+    from kg.export.map import map_data, render_map
+
+    places = map_data(store)
+    _write_atomic(out / "map.html", render_map(places))
+    written.append(out / "map.html")
+    extra.append(("map.html", MAP_TITLE, "Deployment sites of each mission by year, sized by personnel, on "
+                  "country outlines (no tiles); filter by mission, contributing country and year.",
+                  f"{len(places['sites']):,} sites, {len(places['deployments']):,} site-years"))
+    written.append(_write_index(out / "index.html", rows, extra))
     return written
 
 
@@ -339,9 +364,12 @@ edge to see its facts and why it is there. For other views run
 """
 
 
-def _write_index(path: Path, rows: list[tuple[str, str, str, int, int]]) -> Path:
+def _write_index(path: Path, rows: list[tuple[str, str, str, int, int]],
+                 extra: list[tuple[str, str, str, str]] = ()) -> Path:  # type: ignore[assignment]
     items = "\n".join(
-        f'<li><a href="{html.escape(f)}">{html.escape(t)}</a><br>{html.escape(b)}<br>'
-        f"<small>{n:,} nodes, {e:,} edges</small></li>" for f, t, b, n, e in rows)
+        [f'<li><a href="{html.escape(f)}">{html.escape(t)}</a><br>{html.escape(b)}<br>'
+         f"<small>{n:,} nodes, {e:,} edges</small></li>" for f, t, b, n, e in rows]
+        + [f'<li><a href="{html.escape(f)}">{html.escape(t)}</a><br>{html.escape(b)}<br>'
+           f"<small>{html.escape(c)}</small></li>" for f, t, b, c in extra])
     _write_atomic(path, _INDEX.replace("@@ITEMS@@", items))
     return path

@@ -18,31 +18,8 @@
   var typeInfo = new Map();
   data.legend.forEach(function (t) { typeInfo.set(t.type, t); });
 
-  // ---- small DOM helpers (text only) ----
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    if (cls) { node.className = cls; }
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function byId(id) { return document.getElementById(id); }
-  function safeUrl(value) {
-    if (typeof value !== "string" || !value) { return null; }
-    try {
-      var url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.host ? url.href : null;
-    } catch (err) { return null; }
-  }
-  function link(text, url) {
-    var safe = safeUrl(url);
-    if (!safe) { return el("span", text); }
-    var a = el("a", text);
-    a.href = safe;
-    a.rel = "noopener noreferrer";
-    a.target = "_blank";
-    return a;
-  }
+  // ---- small DOM helpers (text only; kg/export/assets/dom.js) ----
+  var el = kgDom.el, clear = kgDom.clear, byId = kgDom.byId, link = kgDom.link;
   function typeLabel(type) { var t = typeInfo.get(type); return t ? t.label : type; }
   function symbol(type) {
     var t = typeInfo.get(type);
@@ -86,7 +63,8 @@
     return box;
   }
   var visNodes = new vis.DataSet(data.nodes.map(function (n) {
-    return { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size, x: n.x, y: n.y, font: n.font,
+    // no label of vis-network's own: the label layer below draws labels by zoom and importance
+    return { id: n.id, shape: n.shape, color: n.color, size: n.size, x: n.x, y: n.y,
              title: tooltip(n), hidden: false };
   }));
   var visEdges = new vis.DataSet(data.edges.map(function (e) {
@@ -101,6 +79,7 @@
 
   // ---- filters ----
   var hiddenTypes = new Set();
+  var only = null;  // the nodes kept by "hide others", "focus" or "path" (null: no such choice)
   var range = { from: "", to: "" };
   var nodeShown = new Map();
   var edgeShown = new Map();
@@ -121,7 +100,8 @@
     var dated = Boolean(range.from || range.to);
     var show = new Map();
     data.nodes.forEach(function (n) {
-      show.set(n.id, !hiddenTypes.has(n.kg.type) && !(dated && overlaps(n.kg) === false));
+      show.set(n.id, !hiddenTypes.has(n.kg.type) && !(dated && overlaps(n.kg) === false) &&
+                     (only === null || only.has(n.id)));
     });
     function edgeOk(e) { return show.get(e.from) && show.get(e.to) && !(dated && overlaps(e.kg) === false); }
     if (dated) {  // an undated node stays while one of its edges does
@@ -313,6 +293,7 @@
     n.kg.links.forEach(function (l) { facts.push(["Source", link(l[0], l[1])]); });
     if (facts.length) { details.appendChild(factList(facts)); }
     var ids = adjacency.get(id);
+    details.appendChild(actions(id));
     details.appendChild(el("h4", "Connections (" + ids.length.toLocaleString("en") + ")"));
     var ul = el("ul");
     ids.slice(0, 200).forEach(function (eid) {
@@ -340,9 +321,255 @@
   }
 
   network.on("click", function (params) {
+    if (params.nodes.length && network.isCluster(params.nodes[0])) { openGroup(params.nodes[0]); return; }
     if (params.nodes.length) { showNode(params.nodes[0]); }
     else if (params.edges.length) { showEdge(params.edges[0]); }
   });
+
+  // ---- labels by zoom and importance ----
+  // Labels are drawn on the canvas after each frame, most important node first (selected nodes and their
+  // neighbours, then by size); a label that would overlap one already placed is left out, so that what is
+  // written can be read at every zoom. Text goes through fillText: never markup.
+  var LABEL_PX = 12;
+  var importance = new Map();
+  data.nodes.forEach(function (n) { importance.set(n.id, n.size + (n.kg.type === "mission" ? 6 : 0)); });
+  var labelWidth = new Map();
+  var placedLabels = [];
+  var groupLabels = new Map();
+  function labelOf(id) {
+    if (groupLabels.has(id)) { return groupLabels.get(id); }
+    var n = nodeById.get(id);
+    return n ? n.label : "";
+  }
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale();
+    var font = LABEL_PX + "px system-ui, -apple-system, sans-serif";
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);  // draw in screen pixels: labels keep their size at every zoom
+    var ratio = window.devicePixelRatio || 1;
+    ctx.scale(ratio, ratio);
+    ctx.font = font;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    var width = container.clientWidth;
+    var height = container.clientHeight;
+    var selected = new Set(network.getSelectedNodes());
+    var near = new Set();
+    selected.forEach(function (id) {
+      (adjacency.get(id) || []).forEach(function (eid) { var e = edgeById.get(eid); near.add(e.from); near.add(e.to); });
+    });
+    var view = network.body.view;
+    var ids = network.body.nodeIndices.slice();
+    function rank(id) {
+      return (selected.has(id) ? 1e6 : 0) + (near.has(id) ? 1e5 : 0) + (importance.get(id) || 40);
+    }
+    ids.sort(function (a, b) { return rank(b) - rank(a) || (a < b ? -1 : a > b ? 1 : 0); });
+    var cell = 120;
+    var grid = new Map();
+    var boxes = [];
+    function collides(box) {
+      for (var gx = Math.floor(box.x1 / cell); gx <= Math.floor(box.x2 / cell); gx += 1) {
+        for (var gy = Math.floor(box.y1 / cell); gy <= Math.floor(box.y2 / cell); gy += 1) {
+          var list = grid.get(gx + "," + gy) || [];
+          for (var i = 0; i < list.length; i += 1) {
+            var o = list[i];
+            if (box.x1 < o.x2 && o.x1 < box.x2 && box.y1 < o.y2 && o.y1 < box.y2) { return true; }
+          }
+        }
+      }
+      return false;
+    }
+    function place(box) {
+      for (var gx = Math.floor(box.x1 / cell); gx <= Math.floor(box.x2 / cell); gx += 1) {
+        for (var gy = Math.floor(box.y1 / cell); gy <= Math.floor(box.y2 / cell); gy += 1) {
+          var key = gx + "," + gy;
+          if (!grid.has(key)) { grid.set(key, []); }
+          grid.get(key).push(box);
+        }
+      }
+      boxes.push(box);
+    }
+    ids.forEach(function (id) {
+      var body = network.body.nodes[id];
+      var text = labelOf(id);
+      if (!body || !text || (body.options && body.options.hidden)) { return; }
+      // canvasToDOM, inlined: it runs for every node on every frame
+      var p = { x: body.x * view.scale + view.translation.x, y: body.y * view.scale + view.translation.y };
+      var radius = (body.options.size || 10) * scale;
+      if (p.x < -200 || p.y < -50 || p.x > width + 200 || p.y > height + 50) { return; }
+      if (!labelWidth.has(text)) { labelWidth.set(text, ctx.measureText(text).width); }
+      var w = labelWidth.get(text);
+      var top = p.y + radius + 2;
+      var box = { id: id, x1: p.x - w / 2 - 2, x2: p.x + w / 2 + 2, y1: top, y2: top + LABEL_PX + 3 };
+      if (box.x1 < 0 || box.x2 > width || box.y2 > height) { return; }
+      if (collides(box)) { return; }
+      place(box);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.strokeText(text, p.x, top + 1);
+      ctx.fillStyle = selected.has(id) ? "#000" : "#1d2430";
+      ctx.fillText(text, p.x, top + 1);
+    });
+    ctx.restore();
+    placedLabels = boxes;
+  });
+
+  // ---- hide others, expand, focus, path ----
+  function neighbours(id) {
+    var out = new Set([id]);
+    (adjacency.get(id) || []).forEach(function (eid) { var e = edgeById.get(eid); out.add(e.from); out.add(e.to); });
+    return out;
+  }
+  function keep(ids, fit) {
+    only = ids === null ? null : new Set(ids);
+    applyFilters();
+    var shownIds = data.nodes.filter(function (n) { return nodeShown.get(n.id); }).map(function (n) { return n.id; });
+    byId("kg-reset").hidden = only === null;
+    if (fit && shownIds.length) { network.fit({ nodes: shownIds, animation: false }); }
+  }
+  function path(from, to) {  // the shortest path over every edge, whatever the filters show
+    var previous = new Map([[from, null]]);
+    var queue = [from];
+    while (queue.length) {
+      var id = queue.shift();
+      if (id === to) { break; }
+      neighbours(id).forEach(function (other) {
+        if (!previous.has(other)) { previous.set(other, id); queue.push(other); }
+      });
+    }
+    if (!previous.has(to)) { return null; }
+    var out = [];
+    for (var at = to; at !== null; at = previous.get(at)) { out.unshift(at); }
+    return out;
+  }
+  function actions(id) {
+    var box = el("div", null, "kg-actions");
+    function button(text, action, name) {
+      var b = el("button", text);
+      b.type = "button";
+      b.setAttribute("data-action", name);
+      b.addEventListener("click", action);
+      box.appendChild(b);
+    }
+    button("Hide others", function () { keep(neighbours(id), true); network.selectNodes([id]); }, "hide-others");
+    button("Expand neighbours", function () {
+      var ids = new Set(only === null ? [] : only);
+      neighbours(id).forEach(function (other) { ids.add(other); });
+      keep(only === null ? null : ids, false);
+    }, "expand");
+    button("Focus", function () {
+      var ids = new Set();
+      neighbours(id).forEach(function (other) { neighbours(other).forEach(function (x) { ids.add(x); }); });
+      keep(ids, true);
+      network.selectNodes([id]);
+    }, "focus");
+    var form = el("form", null, "kg-row kg-path");
+    var input = el("input");
+    input.setAttribute("list", "kg-names");
+    input.placeholder = "path to\u2026 (a name)";
+    input.setAttribute("aria-label", "path to");
+    var go = el("button", "Path");
+    go.type = "submit";
+    form.appendChild(input);
+    form.appendChild(go);
+    var result = el("p", null, "kg-hint kg-path-result");
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var target = find(input.value);
+      if (target === null) { result.textContent = "Nothing matches \u201c" + input.value + "\u201d."; return; }
+      var found = path(id, target);
+      if (!found) { result.textContent = "No path links " + nodeById.get(id).label + " and " + nodeById.get(target).label + "."; return; }
+      keep(found, true);
+      network.selectNodes(found);
+      result.textContent = found.length - 1 + (found.length === 2 ? " step: " : " steps: ") +
+        found.map(function (x) { return nodeById.get(x).label; }).join(" \u2192 ");
+    });
+    box.appendChild(form);
+    box.appendChild(result);
+    return box;
+  }
+  byId("kg-reset").addEventListener("click", function () { keep(null, true); });
+
+  // ---- size by a metric ----
+  function metric(name, n) {
+    if (name === "statements") {
+      return adjacency.get(n.id).filter(function (eid) {
+        var e = edgeById.get(eid);
+        var other = e.from === n.id ? e.to : e.from;
+        return nodeById.get(other).kg.type === "statement";
+      }).length;
+    }
+    if (name === "personnel") { return n.kg.personnel || 0; }
+    return adjacency.get(n.id).length;
+  }
+  function sizeBy(name) {
+    var values = new Map();
+    var peak = 1;
+    data.nodes.forEach(function (n) { var v = metric(name, n); values.set(n.id, v); peak = Math.max(peak, v); });
+    visNodes.update(data.nodes.map(function (n) {
+      var size = Math.round((7 + 31 * Math.sqrt(values.get(n.id) / peak)) * 10) / 10;
+      importance.set(n.id, size + (n.kg.type === "mission" ? 6 : 0));
+      return { id: n.id, size: size };
+    }));
+  }
+  byId("kg-size").value = data.size_by || "degree";
+  byId("kg-size").addEventListener("change", function () { sizeBy(byId("kg-size").value); });
+
+  // ---- groups (clusters) that open on click ----
+  var ANCHORS = { mission: ["mission"], country: ["country"], speaker: ["person", "body", "organization"] };
+  function group(kind) {
+    var clusters = Object.keys(network.body.nodes).filter(function (id) { return network.isCluster(id); });
+    clusters.forEach(function (id) { network.openCluster(id); });
+    groupLabels.clear();
+    if (!ANCHORS[kind]) { return 0; }
+    var anchors = ANCHORS[kind];
+    var joinable = data.nodes.some(function (n) { return n.kg.type === "statement"; })
+      ? ["statement", "document"] : null;
+    var members = new Map();
+    data.nodes.forEach(function (n) {
+      if (anchors.indexOf(n.kg.type) >= 0 || (joinable && joinable.indexOf(n.kg.type) < 0)) { return; }
+      if (!joinable && ANCHORS.mission.concat(ANCHORS.country).indexOf(n.kg.type) < 0) { return; }
+      var best = null;
+      adjacency.get(n.id).forEach(function (eid) {
+        var e = edgeById.get(eid);
+        if (kind === "speaker" && e.kg.relation !== "speaker") { return; }
+        var other = e.from === n.id ? e.to : e.from;
+        var o = nodeById.get(other);
+        if (anchors.indexOf(o.kg.type) < 0) { return; }
+        if (best === null || adjacency.get(other).length > adjacency.get(best).length ||
+            (adjacency.get(other).length === adjacency.get(best).length && other < best)) { best = other; }
+      });
+      if (best !== null) {
+        if (!members.has(best)) { members.set(best, [best]); }
+        members.get(best).push(n.id);
+      }
+    });
+    var made = 0;
+    var todo = [];
+    members.forEach(function (ids, anchor) { if (ids.length >= 2) { todo.push([anchor, ids]); } });
+    todo.forEach(function (item, index) {
+      var anchor = item[0];
+      var ids = item[1];
+      var set = new Set(ids);
+      var a = nodeById.get(anchor);
+      var id = "group:" + anchor;
+      groupLabels.set(id, a.label + " (+" + (ids.length - 1) + ")");
+      network.cluster({
+        joinCondition: function (options) { return set.has(options.id); },
+        clusterNodeProperties: { id: id, shape: a.shape === "diamond" ? "diamond" : "dot", color: a.color,
+                                 size: Math.min(14 + 2 * Math.sqrt(ids.length) * 2, 48), borderWidth: 3,
+                                 title: a.label + ": " + (ids.length - 1) + " grouped; click to open" }
+      }, index === todo.length - 1);  // vis-network refreshes its data once, after the last group
+      made += 1;
+    });
+    return made;
+  }
+  function openGroup(id) {
+    network.openCluster(id);
+    groupLabels.delete(id);
+  }
+  byId("kg-group").addEventListener("change", function () { group(byId("kg-group").value); });
 
   showStatus(data.nodes.length, data.edges.length);
   if (data.focus !== null && data.focus !== undefined && nodeById.has(data.focus)) {
@@ -351,7 +578,8 @@
   }
   window.kg = {
     network: network, nodes: visNodes, edges: visEdges, data: data, find: find, select: select,
-    applyFilters: applyFilters,
+    applyFilters: applyFilters, labels: function () { return placedLabels; }, keep: keep, path: path,
+    group: group, sizeBy: sizeBy,
     drawnNodeCount: function () { return network.body.nodeIndices.length; }
   };
 }());
