@@ -257,7 +257,8 @@ blockquote{margin:.6em 0;padding:.5em .8em;border-left:4px solid #9467bd;backgro
 nav.pages a,nav.pages span{margin-right:.6em}"""
 
 #: entity pages carry no script at all
-ENTITY_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+ENTITY_CSP = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'none'")
 
 
 def entity_page(iri: str, rows: dict[str, list[dict[str, Any]]], page: int = 1) -> Response:
