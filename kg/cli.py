@@ -85,8 +85,15 @@ def _progress_printer() -> Callable[[str], None]:
 @click.option("--no-exports", is_flag=True, help="Load and validate only; do not write exports/.")
 @click.option("--gzip", "gzip_", is_flag=True,
               help="Also write deterministic .gz copies of the line-based dumps (.nt, .nq).")
+@click.option("--include-texts", is_flag=True,
+              help="Put the full texts of the source documents in the dumps (left out by default: they "
+                   "are third-party texts; quotes, offsets, URL and text hash stay).")
+@click.option("--public-url", default=None, metavar="URL",
+              help="Where the graph is published (void.ttl names URL/sparql and URL/exports/…). "
+                   "Default: KG_PUBLIC_URL, else http://127.0.0.1:8000/.")
 @handle_errors
-def build(store: str | None, no_exports: bool, gzip_: bool) -> None:
+def build(store: str | None, no_exports: bool, gzip_: bool, include_texts: bool,
+          public_url: str | None) -> None:
     """Build the graph from the bundled data: ontology, reference facts, statements; validate; export.
 
     Replaces the store's content. Exit 1 when the graph does not conform to the shapes (the violations
@@ -101,10 +108,10 @@ def build(store: str | None, no_exports: bool, gzip_: bool) -> None:
     from kg.pipeline import build as build_graph
     from kg.store import open_store
 
-    settings = settings_from(store)
+    settings = settings_from(store, public_url=public_url)
     with open_store(settings.store) as s:
         summary = build_graph(s, settings, progress=_progress_printer(), write_exports=not no_exports,
-                              gzip=gzip_)
+                              gzip=gzip_, include_texts=include_texts)
     click.echo(summary.text())
 
 
@@ -168,9 +175,14 @@ def _export_formats() -> str:
               help="Only one named graph: ontology, reference, a document key or a full graph IRI.")
 @click.option("--gzip", "gzip_", is_flag=True,
               help="Compress with gzip (deterministic); implied by a FILE ending in .gz.")
+@click.option("--include-texts", is_flag=True,
+              help="Put the full texts of the source documents in the dump (left out by default).")
+@click.option("--public-url", default=None, metavar="URL",
+              help="Where the graph is published, for void (default: KG_PUBLIC_URL, else the local server).")
 @store_option
 @handle_errors
-def export_command(fmt: str | None, output: str, graph: str | None, gzip_: bool, store: str | None) -> None:
+def export_command(fmt: str | None, output: str, graph: str | None, gzip_: bool, include_texts: bool,
+                   public_url: str | None, store: str | None) -> None:
     """Write the graph, or one named graph, in one format.
 
     \b
@@ -181,10 +193,11 @@ def export_command(fmt: str | None, output: str, graph: str | None, gzip_: bool,
     from kg.export import guess_format, write
     from kg.store import open_store
 
-    settings = settings_from(store)
+    settings = settings_from(store, public_url=public_url)
     fmt = fmt or guess_format(output)
     with open_store(settings.store, read_only=True) as s:
-        path = write(s, fmt, output, graph=graph, gzip=gzip_ or output.endswith(".gz"))
+        path = write(s, fmt, output, graph=graph, gzip=gzip_ or output.endswith(".gz"),
+                     include_texts=include_texts, public_url=settings.public_base)
     click.echo(f"wrote {path}")
 
 

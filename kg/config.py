@@ -8,6 +8,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_IRI = "https://w3id.org/peacekeeping-kg/"
+#: where `kg serve` answers by default; set KG_PUBLIC_URL / --public-url to where the graph is published
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000/"
 
 
 def _env(name: str, default: str) -> str:
@@ -29,11 +31,19 @@ class Settings:
     #: documents larger than this are rejected at ingest
     max_document_bytes: int = field(
         default_factory=lambda: int(_env("MAX_DOCUMENT_BYTES", str(5 * 1024 * 1024))))
+    #: the public base URL the graph is served at (endpoint ``{public_url}sparql``, dumps under
+    #: ``{public_url}exports/``), named in void.ttl and the service description
+    public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", DEFAULT_PUBLIC_URL))
     #: wall-clock limit for one SPARQL query, in seconds
     query_timeout: float = field(default_factory=lambda: float(_env("QUERY_TIMEOUT", "30")))
     #: query workers run in their own network namespace (no network at all); "off" opts out
     sandbox: bool = field(default_factory=lambda: _env("SANDBOX", "on").strip().lower()
                           not in ("off", "0", "false", "no"))
+
+    @property
+    def public_base(self) -> str:
+        """``public_url`` ending in ``/``."""
+        return self.public_url if self.public_url.endswith("/") else self.public_url + "/"
 
     @property
     def reference_dir(self) -> Path:

@@ -1,17 +1,18 @@
 """Extraction records -> RDF for one document's named graph (N-Triples, built with rdflib, sorted).
 
-IRIs follow docs/vocabulary.md: the document is ``pkr:document/{dockey}`` (first 16 hex of the SHA-256
-of its text), each statement ``pkr:statement/{dockey}-{start}-{end}`` (character offsets of the
-sentence it comes from), with W3C Web Annotation selectors into the document's ``rdf:value``. Speakers
-link to the reference person, body, mission or country when known, and to the tenure they held on the
-statement date; a date outside every known tenure is recorded as ``pk:inconsistency``.
+IRIs follow docs/vocabulary.md: the document is ``document:{dockey}`` (from its URL, else a hash of
+its text), each statement ``statement:{dockey}--{speaker}--{verb}--{n}`` (keys that survive
+corrections of the text; the IRIs of release 0.1 are kept as ``owl:sameAs``), with W3C Web
+Annotation selectors into the document's ``rdf:value``. Speakers link to the reference person, body,
+mission or country when known, and to the tenure they held on the statement date; a date outside
+every known tenure is recorded as ``pk:inconsistency``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
 
 from kg.extract.gazetteer import Gazetteer, Official, Tenure
@@ -58,13 +59,21 @@ def speaker_post(g: Gazetteer, person_id: str, date: str | None) -> PostLink:
     return PostLink(None, f"statement dated {date} falls outside every known tenure of {o.name}: {spans}")
 
 
+def _is_iri(url: str) -> bool:
+    """Whether a metadata URL can be written as an IRI (some index files hold text that is not one)."""
+    import re
+
+    return re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url.strip()) is not None
+
+
 def cameo_iri(code: str) -> URIRef:
     """The SKOS concept of a CAMEO code (or one of our UN-register refinements of it)."""
     return URIRef(resource("cameo", code))
 
 
 def cameo_extension_graph() -> Graph:
-    """The UN-register refinements of CAMEO (brief, urge, welcome, …) as SKOS concepts in ``pkr:cameo``."""
+    """The UN-register refinements of CAMEO (brief, urge, welcome, …) as SKOS concepts in the CAMEO
+    scheme ``{base}id/cameo``."""
     g = Graph()
     scheme = URIRef(resource("cameo", "")[:-1])
     for code, (verb, label, base) in sorted(CAMEO_EXTENSIONS.items()):
@@ -136,8 +145,37 @@ def _mention_iri(kind: str, ident: str) -> URIRef | None:
 
 
 def statement_iris(result: ExtractionResult) -> list[str]:
-    """Stable statement IRIs: the sentence span, or the verb onwards when two speakers share a sentence."""
+    """Statement IRIs that survive corrections: ``{dockey}--{speaker}--{verb}--{n}``, the n-th statement
+    of that speaker with that speech verb in the document (in text order).
+
+    Neither offsets nor a hash of the text go into the key, so fixing a typo anywhere in the
+    document (the sentence of the statement included) keeps every IRI; and the document key comes
+    from the URL when there is one (see :attr:`kg.model.Document.key`).
+    """
     dockey = result.document.key
+    counts: dict[str, int] = {}
+    out = []
+    for s in result.statements:
+        stem = f"{dockey}--{_speaker_key(s)}--{slug(s.verb or 'statement')}"
+        counts[stem] = counts.get(stem, 0) + 1
+        out.append(resource("statement", f"{stem}--{counts[stem]}"))
+    return out
+
+
+def _speaker_key(s: Statement) -> str:
+    """The speaker part of a statement key: the reference key when known, else the slug of the name."""
+    if s.speaker_kind in ("person", "body", "mission", "country", "org") and s.speaker_id:
+        return slug(s.speaker_id) if s.speaker_kind in ("person", "org") else key(s.speaker_id)
+    if s.speaker_kind == "un":
+        return "united-nations"
+    return slug(s.speaker)
+
+
+def legacy_statement_iris(result: ExtractionResult) -> list[str]:
+    """The statement IRIs of release 0.1 (``{content key}-{start}-{end}``, offsets of the sentence, or
+    of the verb onwards when two speakers share a sentence), published as ``owl:sameAs`` of the
+    current IRIs so that links made to them keep resolving."""
+    dockey = result.document.content_key
     seen: set[str] = set()
     out = []
     for s in result.statements:
@@ -161,7 +199,10 @@ def document_graph(result: ExtractionResult, g: Gazetteer) -> Graph:
     out = Graph()
     d = URIRef(resource("document", doc.key))
     out.add((d, RDF.type, PKN.SourceDocument))
+    if doc.content_key != doc.key:
+        out.add((d, OWL.sameAs, URIRef(resource("document", doc.content_key))))
     out.add((d, RDF.value, Literal(text)))
+    out.add((d, PKN.textSha256, Literal(doc.text_hash)))
     out.add((d, DCTERMS.identifier, Literal(doc.key)))
     if doc.file:
         out.add((d, SCHEMA.name, Literal(doc.file)))
@@ -169,6 +210,8 @@ def document_graph(result: ExtractionResult, g: Gazetteer) -> Graph:
         out.add((d, DCTERMS.title, Literal(doc.title)))
     if doc.url:
         out.add((d, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI)))
+        if _is_iri(doc.url):
+            out.add((d, DCTERMS.source, URIRef(doc.url.strip())))
     if doc.source:
         out.add((d, DCTERMS.publisher, Literal(doc.source)))
     if doc.publication_date:
@@ -193,9 +236,11 @@ def document_graph(result: ExtractionResult, g: Gazetteer) -> Graph:
                 if alias and alias != known.name and alias not in known.forms:
                     out.add((pi, SKOS.altLabel, Literal(alias)))
     used_ext: set[str] = set()
-    for s, iri in zip(result.statements, statement_iris(result), strict=True):
+    iris = statement_iris(result)
+    for s, iri, old in zip(result.statements, iris, legacy_statement_iris(result), strict=True):
         st = URIRef(iri)
         out.add((st, RDF.type, PKN.Statement))
+        out.add((st, OWL.sameAs, URIRef(old)))
         out.add((st, RDF.type, PROV.Entity))
         if s.quote:
             out.add((st, RDF.type, SCHEMA.Quotation))

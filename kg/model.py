@@ -8,12 +8,49 @@ into triples. Every record that comes from the text carries character offsets in
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 
 def document_key(text: str) -> str:
-    """The document key: first 16 hex digits of the SHA-256 of the text (UTF-8)."""
+    """The content key of a text: first 16 hex digits of the SHA-256 of the text (UTF-8).
+
+    It was the document key of every document until release 0.1 and stays the key of documents that
+    have no URL (nothing else identifies them).
+    """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def text_hash(text: str) -> str:
+    """The full SHA-256 of a text (UTF-8), in hex: published so that a copy can be checked."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalized_url(url: str) -> str:
+    """A URL in the form that identifies one page: no scheme difference (http = https), host in lower
+    case without ``www.``, no fragment, no trailing slash.
+
+    >>> normalized_url("HTTP://www.UN.org/press/en/2019/sc13856.doc.htm#top")
+    'un.org/press/en/2019/sc13856.doc.htm'
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit(("", host, parts.path.rstrip("/"), parts.query, "")).lstrip("/")
+
+
+def url_key(url: str) -> str:
+    """The document key of a page: ``u`` + 16 hex digits of the SHA-256 of its normalized URL.
+
+    It survives corrections of the text, which a content hash does not.
+    """
+    return "u" + hashlib.sha256(normalized_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def _has_url(url: str | None) -> bool:
+    return bool(url and re.match(r"https?://[^/\s]", url.strip()))
 
 
 @dataclass(frozen=True)
@@ -33,7 +70,19 @@ class Document:
 
     @property
     def key(self) -> str:
+        """The document key: from the URL when there is one (:func:`url_key`), else from the text
+        (:func:`document_key`), the only thing known then."""
+        return url_key(self.url) if self.url and _has_url(self.url) else document_key(self.text)
+
+    @property
+    def content_key(self) -> str:
+        """The key the document had in release 0.1 (a hash of its text), kept for ``owl:sameAs``."""
         return document_key(self.text)
+
+    @property
+    def text_hash(self) -> str:
+        """The SHA-256 of the text, in hex."""
+        return text_hash(self.text)
 
 
 @dataclass(frozen=True)

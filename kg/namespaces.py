@@ -1,8 +1,9 @@
 """Prefixes and IRI minting: one place that knows what our identifiers look like.
 
 Resources live under ``{base}id/{kind}/{key}`` with keys that never change (mission acronym,
-ISO 3166 alpha-3, slugs, content hashes); named graphs under ``{base}graph/...``; our terms
-under the ontology namespace, which does not move with the base.
+ISO 3166 alpha-3, slugs, content hashes), each kind with its own prefix (``mission:UNAMSIL``,
+``country:SLE``); named graphs under ``{base}graph/...``; our terms under the ontology namespace,
+which does not move with the base.
 """
 
 from __future__ import annotations
@@ -30,10 +31,35 @@ GRAPH_ONTOLOGY = GRAPH + "ontology"
 GRAPH_REFERENCE = GRAPH + "reference"
 GRAPH_DOCUMENT_PREFIX = GRAPH + "document/"
 
+#: resource kinds: (prefix, path segment under ``id/``). Each kind has its own namespace
+#: ``{base}id/{kind}/`` and a prefix of its own, so that ``mission:UNAMSIL`` is a legal prefixed
+#: name in SPARQL, Turtle and JSON-LD. The kind ``org`` (organisations that are neither UN bodies
+#: nor missions) is declared as ``organization:``, since ``org:`` is the W3C ORG vocabulary.
+RESOURCE_KINDS: tuple[tuple[str, str], ...] = (
+    ("mission", "mission"),
+    ("country", "country"),
+    ("person", "person"),
+    ("body", "body"),
+    ("framework", "framework"),
+    ("resolution", "resolution"),
+    ("post", "post"),
+    ("tenure", "tenure"),
+    ("contribution", "contribution"),
+    ("succession", "succession"),
+    ("cameo", "cameo"),
+    ("document", "document"),
+    ("statement", "statement"),
+    ("organization", "org"),
+    ("delegation", "delegation"),
+    ("source", "source"),
+    ("dataset", "dataset"),
+    ("record", "record"),
+)
+
 #: prefixes declared in every dump and predeclared for every query, in display order
 PREFIXES: dict[str, str] = {
     "pk": PK,
-    "pkr": ID,
+    **{prefix: f"{ID}{kind}/" for prefix, kind in RESOURCE_KINDS},
     "org": "http://www.w3.org/ns/org#",
     "prov": "http://www.w3.org/ns/prov#",
     "oa": "http://www.w3.org/ns/oa#",
@@ -54,6 +80,25 @@ PREFIXES: dict[str, str] = {
 
 #: PREFIXES longest namespace first, so that the first match is the most specific one
 _BY_LENGTH: tuple[tuple[str, str], ...] = tuple(sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+#: a local name that SPARQL 1.1 and Turtle 1.1 accept without escapes (PN_LOCAL without ``\\`` escapes
+#: and ``%`` sequences, and without ``:``): used where a prefixed name is written for people to read
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?\Z")
+
+
+def prefixed_name(iri: str) -> str | None:
+    """``iri`` as a legal prefixed name under the most specific predeclared prefix, else None.
+
+    >>> prefixed_name(resource("mission", "UNAMSIL"))
+    'mission:UNAMSIL'
+    >>> prefixed_name(resource("statement", "abc") + "#target") is None
+    True
+    """
+    split = split_iri(iri)
+    if split and _PN_LOCAL.match(split[1]):
+        return f"{split[0]}:{split[1]}"
+    return None
 
 
 def split_iri(iri: str) -> tuple[str, str] | None:

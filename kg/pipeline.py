@@ -40,14 +40,15 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def _document_versions(store: Store) -> dict[str, tuple[str, str]]:
-    """Document graphs in the store: graph IRI -> (url, file name)."""
+def _document_versions(store: Store) -> dict[str, tuple[str, str, str]]:
+    """Document graphs in the store: graph IRI -> (url, file name, SHA-256 of the text)."""
     q = sparql_prologue() + (
-        "SELECT ?g ?url ?name WHERE { GRAPH ?g { ?d a pk:SourceDocument . "
-        "OPTIONAL { ?d schema:url ?url } OPTIONAL { ?d schema:name ?name } } }")
+        "SELECT ?g ?url ?name ?hash WHERE { GRAPH ?g { ?d a pk:SourceDocument . "
+        "OPTIONAL { ?d schema:url ?url } OPTIONAL { ?d schema:name ?name } "
+        "OPTIONAL { ?d pk:textSha256 ?hash } } }")
     out = {}
     for r in store.query(q).rows:
-        out[str(r["g"])] = (str(r.get("url") or ""), str(r.get("name") or ""))
+        out[str(r["g"])] = (str(r.get("url") or ""), str(r.get("name") or ""), str(r.get("hash") or ""))
     return out
 
 
@@ -55,9 +56,10 @@ def ingest(store: Store, paths: list[Path], settings: Settings, *, replace: bool
            progress: Progress | None = None) -> IngestReport:
     """Add documents (.txt files, folders with index.tsv, JSON Lines) to the store, one named graph each.
 
-    A document already in the store (same text, so same key) is left unchanged. With ``replace`` its
-    graph is rebuilt, and older versions of the same document (same URL, or same file name when there
-    is no URL) are removed. Bad inputs are reported in the report and never stop the batch.
+    A document already in the store with the same text is left unchanged; a corrected text of a
+    document with the same key (the same URL) rebuilds its graph, keeping its IRIs. With ``replace``
+    its graph is rebuilt, and older versions of the same document (same URL, or same file name when
+    there is no URL) are removed. Bad inputs are reported in the report and never stop the batch.
     """
     from kg.extract import extract_document, load_gazetteer
     from kg.extract.readers import read_inputs
@@ -72,13 +74,15 @@ def ingest(store: Store, paths: list[Path], settings: Settings, *, replace: bool
     for doc in read.documents:
         graph = document_graph(doc.key)
         label = f"{doc.key} {doc.file}".strip()
-        if graph in versions and not replace:
+        if graph in versions and not replace and versions[graph][2] in ("", doc.text_hash):
             report.unchanged.append(label)
             say(f"unchanged: {label}")
             continue
+        if graph in versions:  # the same document, corrected: rebuilt under the same IRIs
+            report.replaced.append(graph)
         if replace:
             ident = (doc.url or "", doc.file if not doc.url else "")
-            for other, (url, name) in sorted(versions.items()):
+            for other, (url, name, _) in sorted(versions.items()):
                 same = (url and url == ident[0]) or (not url and not ident[0] and name and name == ident[1])
                 if other != graph and same:
                     store.remove_graph(other)
@@ -86,7 +90,7 @@ def ingest(store: Store, paths: list[Path], settings: Settings, *, replace: bool
         result = extract_document(doc, gaz)
         data = document_ntriples(result, gaz)
         store.replace_graph(graph, data)
-        versions[graph] = (doc.url or "", doc.file)
+        versions[graph] = (doc.url or "", doc.file, doc.text_hash)
         report.accepted.append(label)
         report.statements += len(result.statements)
         say(f"ingested: {label} ({len(result.statements)} statements)")
@@ -107,7 +111,7 @@ def withdraw(store: Store, doc: str) -> str:
         candidates = [document_graph(doc.rsplit("/", 1)[-1])]
     else:
         candidates = [document_graph(doc)]
-    for graph, (url, name) in sorted(_document_versions(store).items()):
+    for graph, (url, name, _) in sorted(_document_versions(store).items()):
         if doc in (url, name):
             candidates.append(graph)
     for graph in candidates:
@@ -203,7 +207,7 @@ def _has_documents(folder: Path) -> bool:
 
 
 def build(store: Store, settings: Settings, *, progress: Progress | None = None,
-          write_exports: bool = True, gzip: bool = False) -> BuildSummary:
+          write_exports: bool = True, gzip: bool = False, include_texts: bool = False) -> BuildSummary:
     """Rebuild the whole graph: ontology (+ CAMEO), reference data, statements, validation, exports.
 
     Raises InputError for a bad reference file, ValidationFailed (listing the violations) when the graph
@@ -241,7 +245,8 @@ def build(store: Store, settings: Settings, *, progress: Progress | None = None,
         from kg.export.html import write_standard_views
 
         say(f"writing exports to {settings.exports_dir}")
-        exports += write_build_exports(store, settings, progress=progress, gzip=gzip)
+        exports += write_build_exports(store, settings, progress=progress, gzip=gzip,
+                                       include_texts=include_texts)
         say("writing the HTML views")
         exports += write_standard_views(store, settings.exports_dir / "html")
     store.flush()

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from kg import errors
 from kg.errors import KGError, QueryError, QueryRefused, QueryTimeout, StoreError, UsageError
 from kg.files import atomic_output
-from kg.namespaces import BASE, ID, PREFIXES, key, resource, slug, sparql_prologue
+from kg.namespaces import BASE, PREFIXES, key, prefixed_name, resource, slug, sparql_prologue
 
 if TYPE_CHECKING:
     from kg.store import Dataset, QueryResult, Store
@@ -63,8 +63,8 @@ MEDIA_TYPES: dict[str, str] = {
     "rdfxml": "application/rdf+xml",
 }
 
-#: prefixes a Turtle answer may declare, those it uses (not ``pkr:``: its names would need escaped slashes)
-_TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "pkr"}
+#: prefixes a Turtle answer may declare, those it uses
+_TURTLE_PREFIXES = dict(PREFIXES)
 
 #: update operations as rdflib's parser names them -> the SPARQL keyword a user wrote
 _UPDATE_KEYWORDS = {
@@ -402,8 +402,9 @@ def term_for(param: Param, value: str) -> str:
     if base == "iri":
         if re.match(r"^https?://", value):
             iri = value
-        elif value.startswith("pkr:"):
-            iri = ID + value[4:]
+        elif value.partition(":")[0] in PREFIXES:
+            prefix, _, local = value.partition(":")
+            iri = PREFIXES[prefix] + local
         elif kind:
             iri = resource(kind, _IRI_KINDS[kind](value)) if value else ""
         else:
@@ -1036,15 +1037,9 @@ class WorkerPool:
 
 
 def short_iri(iri: str) -> str:
-    """An IRI with the longest matching predeclared prefix applied: ``pkr:mission/UNAMSIL``."""
-    best = ""
-    name = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, name = ns, prefix
-    if best and re.fullmatch(r"[^\s<>\"{}|^`\\]*", iri[len(best):]):
-        return f"{name}:{iri[len(best):]}"
-    return f"<{iri}>"
+    """An IRI as a legal prefixed name where one fits (``mission:UNAMSIL``), else ``<iri>``, so that
+    what the table shows can be pasted into a query."""
+    return prefixed_name(iri) or f"<{iri}>"
 
 
 def cell(term: Any, width: int = TABLE_WIDTH) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, TIME
@@ -41,6 +42,7 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "continent",
         "historic",
         "source",
+        "source_quality",
     ],
     "missions.csv": [
         "acronym",
@@ -58,6 +60,7 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "headquarters",
         "alt_names",
         "source",
+        "source_quality",
         "notes",
     ],
     "officials.csv": [
@@ -71,6 +74,7 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "start_date",
         "end_date",
         "source",
+        "source_quality",
         "notes",
     ],
     "un_bodies.csv": [
@@ -83,11 +87,15 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "established",
         "superseded_by",
         "source",
+        "source_quality",
         "notes",
     ],
-    "frameworks.csv": ["framework_id", "name", "acronym", "alt_names", "year", "issuer", "source", "notes"],
-    "contributions.csv": ["mission", "iso3", "year", "female", "male", "total", "source"],
-    "cameo.csv": ["code", "label", "parent", "source"],
+    "frameworks.csv": ["framework_id", "name", "acronym", "alt_names", "year", "issuer", "source",
+                       "source_quality", "notes"],
+    "contributions.csv": ["mission", "iso3", "year", "female", "male", "total", "source", "source_quality"],
+    "cameo.csv": ["code", "label", "parent", "source", "source_quality"],
+    "datasets.csv": ["dataset_id", "title", "producer", "url", "license", "rights", "version", "modified",
+                     "fetched", "record_kind"],
 }
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -168,17 +176,114 @@ def integer(row: Row, column: str) -> Literal:
     return Literal(int(value), datatype=XSD.integer)
 
 
-def source_literal(text: str) -> Literal:
-    """A URL as xsd:anyURI; anything else (raw file references, package names) as a plain literal."""
-    if re.match(r"https?://", text):
-        return Literal(text, datatype=XSD.anyURI)
-    return Literal(text)
+#: what ``source_quality`` says of a row's sources (data/reference/README.md)
+SOURCE_QUALITIES = ("primary", "secondary", "weak", "unverified", "dataset")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+
+
+def dataset_iri(dataset_id: str) -> URIRef:
+    """The IRI of a data set the reference facts come from (``dataset:un-psdata``)."""
+    return URIRef(resource("dataset", key(dataset_id)))
+
+
+def record_iri(dataset_id: str, record: str) -> URIRef:
+    """The IRI of one record (row) of a data set (``record:un-psdata--55``)."""
+    return URIRef(resource("record", f"{key(dataset_id)}--{key(record)}"))
 
 
 def add_sources(g: Graph, subject: URIRef, row: Row, column: str = "source") -> None:
-    """dcterms:source for every ``|``-separated part of the row's source cell."""
+    """The sources of one row, strongest first as the converter wrote them: a page or UN document
+    becomes ``dcterms:source <url>``; a data set record ``dataset:{id}#{record}`` becomes
+    ``prov:wasDerivedFrom`` the record's IRI (part of the ``dcat:Dataset``) and ``dcterms:source``
+    the data set. ``pk:sourceQuality`` says how strong they are (``weak`` / ``unverified``: no
+    strong source is known). A source that is neither is an InputError: no literal, no local path.
+    """
     for part in row.list(column, "|"):
-        g.add((subject, DCTERMS.source, source_literal(part)))
+        if re.match(r"https?://\S+$", part):
+            g.add((subject, DCTERMS.source, URIRef(part)))
+            _describe_page(g, URIRef(part))
+            continue
+        m = re.fullmatch(r"dataset:([A-Za-z0-9._-]+)(?:#(\S+))?", part)
+        if m is None:
+            raise row.error(column, f"source {part!r} is neither an http(s) URL nor dataset:ID#RECORD; "
+                                    f"regenerate the file with scripts/convert_reference.py")
+        dataset = dataset_iri(m[1])
+        g.add((subject, DCTERMS.source, dataset))
+        if m[2]:
+            rec = record_iri(m[1], m[2])
+            g.add((subject, PROV.wasDerivedFrom, rec))
+            g.add((rec, DCTERMS.isPartOf, dataset))
+            g.add((rec, DCTERMS.identifier, Literal(m[2])))
+    quality = row.data.get("source_quality", "")
+    if quality:
+        if quality not in SOURCE_QUALITIES:
+            raise row.error("source_quality", f"unknown source quality {quality!r}; use one of: "
+                                              f"{', '.join(SOURCE_QUALITIES)}")
+        g.add((subject, PK.sourceQuality, Literal(quality)))
+
+
+#: UN press release pages: (year, series letters, number) -> the release's document symbol
+_PRESS = re.compile(r"https?://(?:press\.un\.org|(?:www\.)?un\.org/press)/[a-z]{2}/\d{4}/([a-z]+?)(\d+)(?:\.doc)?\.htm",
+                    re.IGNORECASE)
+#: press release series as their symbols write them
+_PRESS_SERIES = {"sc": "SC", "sga": "SG/A", "sgsm": "SG/SM", "ga": "GA", "gaspd": "GA/SPD", "pko": "PKO",
+                 "org": "ORG", "gapk": "GA/PK", "sgt": "SG/T", "obv": "OBV", "pi": "PI"}
+
+
+def press_release_symbol(url: str) -> str | None:
+    """The document symbol of a UN press release page, or None.
+
+    >>> press_release_symbol("https://press.un.org/en/2014/sc11349.doc.htm")
+    'SC/11349'
+    >>> press_release_symbol("https://www.un.org/press/fr/2017/sga1705.doc.htm")
+    'SG/A/1705'
+    """
+    m = _PRESS.match(url)
+    if m is None or m[1].lower() not in _PRESS_SERIES:
+        return None
+    return f"{_PRESS_SERIES[m[1].lower()]}/{int(m[2])}"
+
+
+def undocs_url(symbol: str) -> str:
+    """The stable address of a UN document at the UN's document system: ``S/RES/1270 (1999)`` ->
+    ``https://undocs.org/S/RES/1270(1999)``."""
+    return "https://undocs.org/" + quote(symbol.replace(" ", ""), safe="/()-.")
+
+
+def _describe_page(g: Graph, url: URIRef) -> None:
+    """A UN press release page gets its symbol, so that it can be cited by it."""
+    symbol = press_release_symbol(str(url))
+    if symbol:
+        g.add((url, RDF.type, FOAF.Document))
+        g.add((url, DCTERMS.identifier, Literal(symbol)))
+
+
+def _datasets(g: Graph, rows: list[Row]) -> None:
+    """The data sets of datasets.csv as ``dcat:Dataset`` resources: title, producer, landing page,
+    licence, version, last change and the day they were fetched (where known)."""
+    for r in rows:
+        d = dataset_iri(r["dataset_id"])
+        g.add((d, RDF.type, DCAT.Dataset))
+        g.add((d, RDF.type, PROV.Entity))
+        g.add((d, DCTERMS.title, Literal(r["title"], lang="en")))
+        g.add((d, DCTERMS.identifier, Literal(r["dataset_id"])))
+        if r["producer"]:
+            g.add((d, DCTERMS.bibliographicCitation, Literal(r["producer"])))
+        if r["url"]:
+            g.add((d, DCAT.landingPage, URIRef(r["url"])))
+        if r["license"]:
+            g.add((d, DCTERMS.license, URIRef(r["license"])))
+        if r["rights"]:
+            g.add((d, DCTERMS.rights, Literal(r["rights"], lang="en")))
+        if r["version"]:
+            g.add((d, DCAT.version, Literal(r["version"])))
+        for column, prop in (("modified", DCTERMS.modified), ("fetched", PK.retrievedOn)):
+            value = date_literal(r, column)
+            if value is not None:
+                g.add((d, prop, value))
+        if r["record_kind"]:
+            g.add((d, SKOS.note, Literal(f"records are keyed by {r['record_kind']}", lang="en")))
 
 
 def resolution_key(kind: str, number: str, session: str) -> str:
@@ -187,12 +292,12 @@ def resolution_key(kind: str, number: str, session: str) -> str:
 
 
 def mission_iri(acronym: str) -> URIRef:
-    """The IRI of a mission from its acronym (``pkr:mission/UNAMSIL``)."""
+    """The IRI of a mission from its acronym (``mission:UNAMSIL``)."""
     return URIRef(resource("mission", key(acronym)))
 
 
 def country_iri(iso3: str) -> URIRef:
-    """The IRI of a country from its ISO 3166-1 alpha-3 code (``pkr:country/SLE``)."""
+    """The IRI of a country from its ISO 3166-1 alpha-3 code (``country:SLE``)."""
     return URIRef(resource("country", iso3))
 
 
@@ -210,6 +315,7 @@ def reference_graph(reference_dir: Path) -> Graph:
     tenures, contributions) as one rdflib Graph. The CAMEO scheme goes with the ontology."""
     reference_dir = Path(reference_dir)
     g = new_graph()
+    _datasets(g, read_table(reference_dir / "datasets.csv"))
     countries = _countries(g, read_table(reference_dir / "countries.csv"))
     missions = read_table(reference_dir / "missions.csv")
     acronyms = {r["acronym"] for r in missions}
@@ -356,6 +462,7 @@ def _resolutions(g: Graph, mission: URIRef, r: Row, adopted: Literal | None) -> 
         g.add((res, RDF.type, PK.Resolution))
         g.add((res, DCTERMS.identifier, Literal(symbol)))
         g.add((res, SKOS.prefLabel, Literal(symbol, lang="en")))
+        g.add((res, FOAF.page, URIRef(undocs_url(symbol))))
         if only_one and adopted is not None:
             g.add((res, DCTERMS.date, adopted))
         g.add((mission, PK.establishedBy, res))
@@ -518,7 +625,7 @@ def parse_turtle(path: Path) -> Graph:
 
 
 def cameo_graph(reference_dir: Path) -> Graph:
-    """CAMEO event codes as a SKOS concept scheme ``pkr:cameo`` (skos:broader = the parent code)."""
+    """CAMEO event codes as a SKOS concept scheme ``{base}id/cameo`` (skos:broader = the parent code)."""
     rows = read_table(Path(reference_dir) / "cameo.csv")
     g = new_graph()
     scheme = URIRef(resource("cameo", "")[:-1])
@@ -536,7 +643,7 @@ def cameo_graph(reference_dir: Path) -> Graph:
             ),
         )
     )
-    g.add((scheme, DCTERMS.source, Literal("raw/phoenix-cameo/CAMEO.eventcodes.txt")))
+    g.add((scheme, DCTERMS.source, dataset_iri("cameo-eventcodes")))
     codes = {r["code"] for r in rows}
     for r in rows:
         if not re.fullmatch(r"\d{1,4}", r["code"]):
@@ -546,6 +653,7 @@ def cameo_graph(reference_dir: Path) -> Graph:
         g.add((concept, SKOS.notation, Literal(r["code"])))
         g.add((concept, SKOS.prefLabel, Literal(r["label"], lang="en")))
         g.add((concept, SKOS.inScheme, scheme))
+        add_sources(g, concept, r)
         if r["parent"]:
             if r["parent"] not in codes:
                 raise r.error("parent", f"unknown CAMEO code {r['parent']!r}; add it or fix the parent")

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kg import web
+from kg import publish, web
 from kg.config import Settings
 from kg.errors import KGError, QueryError, QueryOverloaded, QueryRefused, QueryTimeout, StoreError, UsageError
 from kg.namespaces import ID
@@ -555,17 +555,29 @@ class Pages:
         if wanted != "html":
             answer = await self.app.run(entity_construct(iri), [wanted], max_rows=ENTITY_ROWS * 4)
             if answer.rows == 0:
-                raise HTTPProblem(404, f"nothing is known about <{iri}>")
+                return await self._moved_or_404(iri, request)
             return self._answer(answer)
         page_no = web.page_number(params)
         if page_no is None:
             raise HTTPProblem(400, f"page={params.get('page')!r} is not a page number; use page=1, 2, …")
         rows = {name: await self._rows(query) for name, query in web.entity_queries(iri, page_no).items()}
         if not rows["facts"]:
-            raise HTTPProblem(404, f"nothing is known about <{iri}>")
+            return await self._moved_or_404(iri, request)
         page = web.entity_page(iri, rows, page_no)  # the record page (kg/web.py)
         headers = {"Vary": "Accept", **page.headers}
         return Reply(page.status, page.body, headers.pop("Content-Type"), headers)
+
+    async def _moved_or_404(self, iri: str, request: Any) -> Reply:
+        """A redirect to the canonical IRI (an acronym in another case, a release-0.1 IRI), else 404."""
+        query = publish.canonical_iri_query(iri)
+        if query is not None:
+            values = [v["value"] for row in await self._rows(query) for v in row.values()]
+            asked = request.scope["query_string"].decode("latin-1")
+            moved = publish.redirect(iri, values, query_string=asked)
+            if moved is not None:
+                headers = dict(moved.headers)
+                return Reply(moved.status, moved.body, headers.pop("Content-Type", None), headers)
+        raise HTTPProblem(404, f"nothing is known about <{iri}>")
 
     async def _rows(self, query: str) -> list[dict[str, dict[str, str]]]:
         answer = await self.app.run(query, ["json"], max_rows=ENTITY_ROWS)

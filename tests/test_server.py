@@ -446,7 +446,7 @@ def test_entity_page_html_links_and_escapes(server):
     page = body.decode()
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<h1>United Nations Mission in Sierra Leone</h1>" in page
-    assert '<a href="/id/country/SLE">pkr:country/SLE <span class=label>Sierra Leone</span></a>' in page
+    assert '<a href="/id/country/SLE">country:SLE <span class=label>Sierra Leone</span></a>' in page
     assert "Referred to by" in page and "/id/statement/" + S_OPANDE_CONDEMN in page
     status, _, body = request(server[0] + "/id/mission/UNTSO")
     page = body.decode()
@@ -458,7 +458,7 @@ def test_entity_page_includes_the_hash_parts_of_a_statement(server):
     status, _, body = request(server[0] + f"/id/statement/{S_OPANDE_CONDEMN}")
     page = body.decode()
     assert status == 200
-    assert f"pkr:statement/{S_OPANDE_CONDEMN}#position" in page and ">150<" in page
+    assert f"/id/statement/{S_OPANDE_CONDEMN}#position&gt;" in page and ">150<" in page
 
 
 def test_a_statement_page_reads_like_a_record(server):
@@ -477,7 +477,7 @@ def test_a_document_page_is_titled_by_the_document_and_lists_its_statements_by_n
     page = body.decode()
     assert status == 200 and "<h1>UNAMSIL press briefing</h1>" in page
     assert "<h3>Statements</h3>" in page
-    assert (f'<a href="/id/statement/{S_OPANDE_CONDEMN}">pkr:statement/{S_OPANDE_CONDEMN} '
+    assert (f'<a href="/id/statement/{S_OPANDE_CONDEMN}">statement:{S_OPANDE_CONDEMN} '
             f'<span class=label>Daniel Ishmael Opande said, 2003-06-10</span></a>') in page
 
 
@@ -551,3 +551,40 @@ def test_binds_loopback_by_default(server):
     assert "SPARQL endpoint http://127.0.0.1:" in log.read_text()
 
 
+# ---- prefixed names and canonical IRIs ------------------------------------------------------------------
+
+
+def test_a_hand_written_query_with_mission_prefixed_names_on_the_endpoint(endpoint):
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(f"PREFIX mission: <{PREFIXES['mission']}>\n"
+                    "SELECT ?name WHERE { mission:UNAMSIL skos:prefLabel ?name }")
+    client.setReturnFormat(JSON)
+    rows = client.queryAndConvert()["results"]["bindings"]
+    assert [r["name"]["value"] for r in rows] == ["United Nations Mission in Sierra Leone"]
+    client.setQuery("ASK { mission:UNAMSIL pk:hostCountry country:SLE }")  # predeclared
+    assert client.queryAndConvert()["boolean"] is True
+
+
+def _no_follow(url: str, accept: str = "text/html") -> tuple[int, dict[str, str], bytes]:
+    import http.client
+
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request("GET", target, headers={"Accept": accept})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def test_an_acronym_in_another_case_redirects_to_the_canonical_iri(server):
+    status, headers, _ = _no_follow(server[0] + "/id/mission/unamsil")
+    assert (status, headers["Location"]) == (301, "/id/mission/UNAMSIL")
+    status, headers, _ = _no_follow(server[0] + "/id/mission/Unamsil?format=turtle", "text/turtle")
+    assert (status, headers["Location"]) == (301, "/id/mission/UNAMSIL?format=turtle")
+    status, headers, body = request(server[0] + "/id/mission/unamsil")  # a client that follows it
+    assert status == 200 and "<h1>United Nations Mission in Sierra Leone</h1>" in body.decode()
+    assert _no_follow(server[0] + "/id/mission/NO-SUCH-MISSION")[0] == 404
+    assert _no_follow(server[0] + "/id/country/sle")[1]["Location"] == "/id/country/SLE"

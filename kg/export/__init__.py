@@ -10,6 +10,7 @@ importing this package (and so ``kg --help``) stays fast.
 
 from __future__ import annotations
 
+import functools
 import gzip as gzip_module
 import importlib
 import shutil
@@ -45,6 +46,10 @@ class Writer:
     supports_gzip: bool = False
     #: rdflib parser name when the output is RDF (tests parse every RDF format with it)
     rdf_syntax: str | None = None
+    #: whether the dump would carry the full texts of the source documents (left out unless asked for)
+    carries_texts: bool = False
+    #: whether the output names where the graph is published (takes ``public_url``)
+    uses_public_url: bool = False
 
     def load(self) -> WriteFunc:
         """The writer function."""
@@ -55,24 +60,24 @@ class Writer:
 WRITERS: dict[str, Writer] = {w.name: w for w in (
     Writer("turtle", ".ttl", "text/turtle", "kg.export.rdf:write_turtle",
            "Turtle, the union of the graphs, grouped by subject and sorted",
-           supports_graph=True, supports_gzip=True, rdf_syntax="turtle"),
+           supports_graph=True, supports_gzip=True, rdf_syntax="turtle", carries_texts=True),
     Writer("ntriples", ".nt", "application/n-triples", "kg.export.rdf:write_ntriples",
            "N-Triples, the union of the graphs, lines sorted",
-           supports_graph=True, supports_gzip=True, rdf_syntax="nt"),
+           supports_graph=True, supports_gzip=True, rdf_syntax="nt", carries_texts=True),
     Writer("nquads", ".nq", "application/n-quads", "kg.export.rdf:write_nquads",
            "N-Quads with the named graphs, grouped by graph, lines sorted",
-           supports_graph=True, supports_gzip=True, rdf_syntax="nquads"),
+           supports_graph=True, supports_gzip=True, rdf_syntax="nquads", carries_texts=True),
     Writer("trig", ".trig", "application/trig", "kg.export.rdf:write_trig",
            "TriG with the named graphs, Turtle-style inside each graph",
-           supports_graph=True, supports_gzip=True, rdf_syntax="trig"),
+           supports_graph=True, supports_gzip=True, rdf_syntax="trig", carries_texts=True),
     Writer("jsonld", ".jsonld", "application/ld+json", "kg.export.jsonld:write_jsonld",
            "JSON-LD, compact, the union of the graphs, context inline",
-           supports_graph=True, supports_gzip=True, rdf_syntax="json-ld"),
+           supports_graph=True, supports_gzip=True, rdf_syntax="json-ld", carries_texts=True),
     Writer("jsonld-context", ".jsonld", "application/ld+json", "kg.export.jsonld:write_context",
            "the JSON-LD context the dumps use (context.jsonld)"),
     Writer("void", ".ttl", "text/turtle", "kg.export.void:write_void",
            "VoID/DCAT description: sources, licence, counts per graph, class and property",
-           rdf_syntax="turtle"),
+           rdf_syntax="turtle", uses_public_url=True),
     Writer("ontology-html", ".html", "text/html", "kg.export.ontology_doc:write_ontology_html",
            "the ontology documented for humans: classes, properties, labels, definitions"),
     Writer("graphml", ".graphml", "application/graphml+xml", "kg.export.gephi:write_graphml",
@@ -145,8 +150,13 @@ def _gzip_stream(out: BinaryIO) -> Iterator[BinaryIO]:
 
 
 def write(store: Store, fmt: str, path: str | Path, *, graph: str | None = None,
-          gzip: bool = False) -> Path:
-    """Write one export atomically; ``graph`` as accepted by :func:`resolve_graph`."""
+          gzip: bool = False, include_texts: bool = False, public_url: str | None = None) -> Path:
+    """Write one export atomically; ``graph`` as accepted by :func:`resolve_graph`.
+
+    The full texts of the source documents (their ``rdf:value``) stay out of every dump unless
+    ``include_texts``: they are third-party texts. Quotes, offsets, URL and ``pk:textSha256`` stay,
+    so that provenance can still be checked against the source.
+    """
     writer = get_writer(fmt)
     if graph is not None and not writer.supports_graph:
         with_graph = [w.name for w in WRITERS.values() if w.supports_graph]
@@ -158,6 +168,10 @@ def write(store: Store, fmt: str, path: str | Path, *, graph: str | None = None,
                          f"{', '.join(with_gzip)}")
     graph_iri = resolve_graph(store, graph) if graph is not None else None
     func = writer.load()
+    if writer.carries_texts:
+        func = functools.partial(func, include_texts=include_texts)
+    if writer.uses_public_url and public_url:
+        func = functools.partial(func, public_url=public_url)
     path = Path(path)
     try:
         with atomic_output(path) as out:
@@ -180,7 +194,7 @@ def gzip_file(src: Path, dest: Path) -> Path:
 
 
 def write_build_exports(store: Store, settings: Settings, *, progress: Callable[[str], None] | None = None,
-                        gzip: bool = False) -> list[Path]:
+                        gzip: bool = False, include_texts: bool = False) -> list[Path]:
     """Write every file of BUILD_EXPORTS into ``settings.exports_dir`` (and ``.gz`` twins when asked).
 
     A format that fails does not stop the others; the failures are raised together at the end.
@@ -191,7 +205,8 @@ def write_build_exports(store: Store, settings: Settings, *, progress: Callable[
     for fmt, name in BUILD_EXPORTS:
         path = out_dir / name
         try:
-            written.append(write(store, fmt, path))
+            written.append(write(store, fmt, path, include_texts=include_texts,
+                                 public_url=settings.public_base))
             if gzip and name in BUILD_GZIP:
                 written.append(gzip_file(path, path.with_name(name + ".gz")))
         except Exception as e:  # one broken writer must not cost the other exports

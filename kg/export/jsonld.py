@@ -108,12 +108,13 @@ def _nodes(lines: list[bytes]) -> Iterator[dict[str, Any]]:
         yield node
 
 
-def write_jsonld(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
+def write_jsonld(store: Store, out: BinaryIO, *, graph: str | None = None,
+                 include_texts: bool = False) -> None:
     """JSON-LD: the union of the graphs (or one graph), compact, with the context inline."""
     def chunks() -> Iterator[str]:
         yield '{\n"@context": ' + _dumps(context()["@context"]) + ',\n"@graph": [\n'
         separator = ""
-        for node in _nodes(union_lines(graph_lines(store, graph))):
+        for node in _nodes(union_lines(graph_lines(store, graph, include_texts=include_texts))):
             yield separator + _dumps(node)
             separator = ",\n"
         yield "\n]\n}\n"

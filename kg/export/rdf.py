@@ -5,8 +5,9 @@ time, and sorts the lines. N-Triples and N-Quads are those sorted lines. Turtle 
 written here by streaming over the sorted lines (Oxigraph's own Turtle writer keeps store order
 and escapes ``/`` in local names): subjects grouped with ``;``, objects with ``,``, ``a`` first.
 The term text is Oxigraph's N-Triples text, which is valid Turtle; IRIs are shortened only to a
-prefixed name whose local part is a plain name, or to a relative IRI under ``@base`` (the
-resource namespace) when the relative form resolves back to the same IRI.
+prefixed name whose local part is a plain name (``mission:UNAMSIL``), else to a relative IRI
+under ``@base`` (the resource namespace, for ``statement/…#target``) when the relative form
+resolves back to the same IRI.
 
 Blank nodes: the vocabulary avoids them. If a dump contains any, every label is replaced by its
 RDFC-1.0 canonical label (``c14n0``…), computed over the quads being written, so the same data
@@ -21,7 +22,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.namespaces import ID, PREFIXES
+from kg.namespaces import GRAPH_DOCUMENT_PREFIX, ID, PREFIXES
 from kg.store import OxigraphStore, Store
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -29,8 +30,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 #: lines are written in batches of this many, so no dump is copied whole in memory
 _BATCH = 20_000
 
-#: a local name every Turtle parser reads (a strict subset of Turtle 1.1's PN_LOCAL)
-_PLAIN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+#: a local name every Turtle 1.1 parser reads (a strict subset of PN_LOCAL; a leading digit is
+#: Turtle 1.1, which rapper, rdflib and Oxigraph read)
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _LANG_LITERAL = re.compile(r'"@[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z')
 
@@ -39,11 +41,12 @@ GraphLines = tuple[str | None, list[bytes]]
 
 
 # ---- reading the store -------------------------------------------------------------------------
-def graph_lines(store: Store, graph: str | None = None) -> list[GraphLines]:
+def graph_lines(store: Store, graph: str | None = None, *, include_texts: bool = False) -> list[GraphLines]:
     """Each named graph (or just ``graph``) as sorted N-Triples lines, graphs in IRI order.
 
     The default graph comes first when it holds anything (our loaders never write to it).
-    Blank nodes get canonical labels (see the module docstring).
+    Blank nodes get canonical labels (see the module docstring). The ``rdf:value`` (full text) of
+    the source documents is left out unless ``include_texts``.
     """
     graphs: list[str | None] = [graph] if graph is not None else list(store.named_graphs())
     dumps: list[tuple[str | None, bytes]] = [(g, store.dump("ntriples", graph=g)) for g in graphs]
@@ -61,9 +64,19 @@ def graph_lines(store: Store, graph: str | None = None) -> list[GraphLines]:
         g, data = dumps.pop(0)
         lines = data.splitlines()
         del data
+        if not include_texts and g is not None and g.startswith(GRAPH_DOCUMENT_PREFIX):
+            lines = [line for line in lines if not is_text_line(line)]
         lines.sort()
         result.append((g, lines))
     return result
+
+
+_RDF_VALUE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#value>"
+
+
+def is_text_line(line: bytes) -> bool:
+    """Whether an N-Triples line of a document graph is a full text (``rdf:value``)."""
+    return line.split(b" ", 2)[1] == _RDF_VALUE
 
 
 def union_lines(per_graph: list[GraphLines]) -> list[bytes]:
@@ -105,15 +118,17 @@ def _write_lines(out: BinaryIO, lines: Iterable[bytes]) -> None:
         out.write(b"\n".join(batch) + b"\n")
 
 
-def write_ntriples(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
+def write_ntriples(store: Store, out: BinaryIO, *, graph: str | None = None,
+                   include_texts: bool = False) -> None:
     """N-Triples: the union of the graphs (or one graph), one triple a line, lines sorted."""
-    _write_lines(out, union_lines(graph_lines(store, graph)))
+    _write_lines(out, union_lines(graph_lines(store, graph, include_texts=include_texts)))
 
 
-def write_nquads(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
+def write_nquads(store: Store, out: BinaryIO, *, graph: str | None = None,
+                 include_texts: bool = False) -> None:
     """N-Quads: every quad with its graph name; grouped by graph (in IRI order), lines sorted within."""
     def quads() -> Iterator[bytes]:
-        for g, lines in graph_lines(store, graph):
+        for g, lines in graph_lines(store, graph, include_texts=include_texts):
             if g is None:
                 yield from lines
                 continue
@@ -150,11 +165,11 @@ class TurtleStyle:
         return cached
 
     def _shorten(self, iri: str) -> str | None:
-        if self.base and iri.startswith(self.base) and _safe_relative(iri[len(self.base):]):
-            return f"<{iri[len(self.base):]}>"
         for prefix, ns in self._by_length:
             if iri.startswith(ns) and _PLAIN_LOCAL.match(iri, len(ns)):
                 return f"{prefix}:{iri[len(ns):]}"
+        if self.base and iri.startswith(self.base) and _safe_relative(iri[len(self.base):]):
+            return f"<{iri[len(self.base):]}>"
         return None
 
     def term(self, text: str) -> str:
@@ -233,10 +248,10 @@ def write_text(out: BinaryIO, chunks: Iterable[str]) -> None:
         out.write("".join(batch).encode("utf-8"))
 
 
-def write_turtle(store: Store, out: BinaryIO, *, graph: str | None = None,
+def write_turtle(store: Store, out: BinaryIO, *, graph: str | None = None, include_texts: bool = False,
                  style: TurtleStyle | None = None) -> None:
     """Turtle: the union of the graphs (or one graph), grouped by subject, sorted, prefixes declared."""
-    write_turtle_lines(union_lines(graph_lines(store, graph)), out, style=style)
+    write_turtle_lines(union_lines(graph_lines(store, graph, include_texts=include_texts)), out, style=style)
 
 
 def write_turtle_lines(lines: Iterable[bytes], out: BinaryIO, *, style: TurtleStyle | None = None) -> None:
@@ -250,13 +265,13 @@ def write_turtle_lines(lines: Iterable[bytes], out: BinaryIO, *, style: TurtleSt
     write_text(out, chunks())
 
 
-def write_trig(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
+def write_trig(store: Store, out: BinaryIO, *, graph: str | None = None, include_texts: bool = False) -> None:
     """TriG: one ``<graph> { … }`` block per named graph (in IRI order), Turtle-style inside."""
     style = TurtleStyle()
 
     def chunks() -> Iterator[str]:
         yield style.header()
-        for g, lines in graph_lines(store, graph):
+        for g, lines in graph_lines(store, graph, include_texts=include_texts):
             # the plain "<g> { }" form (no GRAPH keyword) is TriG 1.1 and older parsers read it too
             yield "\n{\n" if g is None else f"\n<{g}> {{\n"
             first = True

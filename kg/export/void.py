@@ -15,6 +15,7 @@ are located at ``{base}exports/{file}``.
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import BinaryIO
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from kg.export.rdf import TurtleStyle, write_turtle_lines
 from kg.namespaces import (
     BASE,
     GRAPH,
+    GRAPH_DOCUMENT_PREFIX,
     GRAPH_ONTOLOGY,
     GRAPH_REFERENCE,
     ID,
@@ -37,7 +39,11 @@ from kg.namespaces import (
 from kg.store import Store
 
 DATASET = BASE + "dataset"
-SPARQL_ENDPOINT = "http://127.0.0.1:8000/sparql"
+def _public_base(public_url: str | None) -> str:
+    """The configured public base URL (argument, else KG_PUBLIC_URL, else the local server), ending in /."""
+    from kg.config import Settings
+
+    return public_url.rstrip("/") + "/" if public_url else Settings().public_base
 #: the licence when the ontology states none (the ontology's dcterms:license wins)
 LICENSE = "https://opensource.org/licenses/MIT"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -48,39 +54,6 @@ VOID_PREFIXES: dict[str, str] = {**PREFIXES, "sd": SD}
 DUMPS: tuple[tuple[str, str, str], ...] = tuple(
     (fmt, name, WRITERS[fmt].media_type) for fmt, name in BUILD_EXPORTS
     if fmt in ("turtle", "ntriples", "nquads", "trig", "jsonld"))
-
-#: public data sets the reference data is converted from: (marker in dcterms:source values,
-#: title, original producer as they ask to be cited, URL). A data set is listed when its marker
-#: appears in a dcterms:source value of the reference graph or of the CAMEO scheme.
-SOURCES: tuple[tuple[str, str, str, str], ...] = (
-    ("un-psdata", "UN list of peacekeeping operations (DPPADPOSS-PKO)",
-     "UN Peace and Security Data Hub", "https://psdata.un.org/dataset/DPPADPOSS-PKO"),
-    ("conflict-relapse", "Peacekeeping mission to host country crosswalk",
-     "T. Ballesteros, conflict-relapse", "https://github.com/tdballesteros/conflict-relapse"),
-    ("pkoc", "PeaceKeeping Operations Corpus (PKOC): mission start dates and host countries",
-     "Amicarelli and Di Salvatore, Journal of Peace Research, 2021",
-     "https://github.com/elioamicarelli/peacekeeping_operations_corpus"),
-    ("un-contributions", "Uniformed personnel contributions by country, mission and year",
-     "UN Peacekeeping open data, yearly averages computed in UN_Peacekeeping_Analytics (Corinne, MIT)",
-     "https://github.com/corinnee/UN_Peacekeeping_Analytics"),
-    ("geo-pko", "Geo-PKO v2.3 deployment data (dashboard extracts)",
-     "Cil, Fjelde, Hultman and Nilsson, Journal of Peace Research 57(2), 2020; Uppsala University",
-     "https://github.com/geopko/Geo-PKO-Shiny-Dashboard"),
-    ("bara-hultman", "UN and Non-UN Peacekeeping Dataset v2-2019",
-     "Bara and Hultman, International Peacekeeping 27(3), 2020; IPI Peacekeeping Database",
-     "https://github.com/treywood10/Mandate_Contribute"),
-    ("phoenix.international", "Phoenix international actor dictionary",
-     "Open Event Data Alliance, PETRARCH2 dictionaries (MIT)", "https://github.com/openeventdata/petrarch2"),
-    ("cameo.eventcodes", "CAMEO event codes",
-     "Schrodt et al., CAMEO event codebook (GDELT lookup table)", "https://github.com/AlifCor/media-focus"),
-    ("pycountry", "ISO 3166 country names and codes",
-     "pycountry, from the Debian iso-codes project", "https://github.com/pycountry/pycountry"),
-    ("countryinfo", "Country spellings and demonyms",
-     "countryinfo (Python package)", "https://pypi.org/project/countryinfo/"),
-    ("country_converter", "Country names, codes and continents",
-     "country_converter (Stadler, Journal of Open Source Software, 2017)",
-     "https://github.com/IndEcol/country_converter"),
-)
 
 #: resources shown as examples when the store has them (plus the first statement and document)
 EXAMPLES: tuple[str, ...] = ("mission/UNAMSIL", "country/SLE", "resolution/S-RES-1270-1999",
@@ -131,8 +104,14 @@ def _int(store: Store, sparql: str) -> int:
     return int(rows[0]["n"]) if rows else 0
 
 
-def describe(store: Store) -> list[bytes]:
-    """The description as N-Triples lines: the dataset's own first, then sorted by subject."""
+def describe(store: Store, public_url: str | None = None) -> list[bytes]:
+    """The description as N-Triples lines: the dataset's own first, then sorted by subject.
+
+    ``public_url`` is where the graph is published: the endpoint is ``{public_url}sparql`` and the
+    dumps are under ``{public_url}exports/``.
+    """
+    public = _public_base(public_url)
+    endpoint = public + "sparql"
     t = _Triples()
     d = DATASET
     t.add(d, _ns("rdf", "type"), _ns("void", "Dataset"))
@@ -146,16 +125,24 @@ def describe(store: Store) -> list[bytes]:
                            f"{{ ?o a owl:Ontology ; dcterms:license ?l FILTER(isIRI(?l)) }} }}")
     t.add(d, _ns("dcterms", "license"), licence[0].get("l", LICENSE) if licence else LICENSE)
     t.text(d, _ns("dcterms", "rights"),
-           "Facts are taken from the sources listed with dcterms:source; cite their producers and check "
-           "their terms before redistributing.")
+           "Licences differ by part (see each void:subset): the ontology and the extracted statements are "
+           "under the dataset's licence; each reference fact is under the terms of the data set it was "
+           "derived from (prov:wasDerivedFrom, dcterms:isPartOf, dcterms:license) or cites the page it was "
+           "checked against (dcterms:source). The full texts of third-party source documents are not in "
+           "the public dumps: each document keeps its URL and pk:textSha256, and each statement its quote "
+           "and offsets, so that provenance can be checked against the source.")
     t.add(d, _ns("dcat", "version"), ox.Literal(kg.__version__))
     t.add(d, _ns("void", "uriSpace"), ox.Literal(ID))
-    t.add(d, _ns("void", "sparqlEndpoint"), SPARQL_ENDPOINT)
+    t.add(d, _ns("void", "sparqlEndpoint"), endpoint)
+    t.add(endpoint, _ns("rdf", "type"), _ns("sd", "Service"))
+    t.add(endpoint, _ns("sd", "endpoint"), endpoint)
+    t.add(endpoint, _ns("sd", "supportedLanguage"), _ns("sd", "SPARQL11Query"))
     t.text(d, _ns("skos", "note"),
-           f"The SPARQL endpoint is local: `kg serve` answers at {SPARQL_ENDPOINT}. Dumps are listed as "
+           f"The SPARQL endpoint is {endpoint} (`kg serve`; the public URL is the setting KG_PUBLIC_URL or "
+           f"--public-url). Dumps are listed as "
            f"distributions; the named graphs are kept in the N-Quads and TriG dumps.")
     for fmt, name, media in DUMPS:
-        url, dist = f"{BASE}exports/{name}", f"{d}/dump/{fmt}"
+        url, dist = f"{public}exports/{name}", f"{d}/dump/{fmt}"
         t.add(d, _ns("void", "dataDump"), url)
         t.add(d, _ns("dcat", "distribution"), dist)
         t.add(dist, _ns("rdf", "type"), _ns("dcat", "Distribution"))
@@ -163,8 +150,9 @@ def describe(store: Store) -> list[bytes]:
         t.add(dist, _ns("dcat", "mediaType"), f"https://www.iana.org/assignments/media-types/{media}")
         t.add(dist, _ns("dcterms", "title"), ox.Literal(name))
 
+    texts = _texts_per_graph(store)
     total = _int(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-    t.count(d, _ns("void", "triples"), total)
+    t.count(d, _ns("void", "triples"), total - sum(texts.values()))
     t.count(d, _ns("void", "distinctSubjects"),
             _int(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))
     t.count(d, _ns("void", "entities"),
@@ -172,23 +160,25 @@ def describe(store: Store) -> list[bytes]:
 
     _sources(store, t)
     _examples(store, t)
-    _graphs(store, t)
-    _partitions(store, t)
+    licence_iri = licence[0].get("l", LICENSE) if licence else LICENSE
+    _graphs(store, t, texts, licence_iri)
+    _partitions(store, t, sum(texts.values()))
     first = f"<{DATASET}> ".encode()
     return sorted(t.lines, key=lambda line: (not line.startswith(first), line))  # the dataset first
 
 
 def _sources(store: Store, t: _Triples) -> None:
-    # the reference data and the CAMEO scheme (which sits in the ontology graph) cite their sources
-    graphs = f"<{GRAPH_REFERENCE}> <{GRAPH_ONTOLOGY}>"
-    values = _rows(store, f"SELECT DISTINCT ?src WHERE {{ VALUES ?g {{ {graphs} }} "
-                          f"GRAPH ?g {{ ?s dcterms:source ?src }} }}")
-    text = "\n".join(r["src"].lower() for r in values)
-    for marker, title, producer, url in SOURCES:
-        if marker in text:
-            t.add(DATASET, _ns("dcterms", "source"), url)
-            t.text(url, _ns("dcterms", "title"), title)
-            t.add(url, _ns("dcterms", "bibliographicCitation"), ox.Literal(producer))
+    """Every dcat:Dataset the reference facts are derived from, with its title, citation, landing
+    page and licence (so that void.ttl alone says what to credit)."""
+    rows = _rows(store, f"SELECT ?d ?p ?o (isIRI(?o) AS ?iri) WHERE {{ GRAPH <{GRAPH_REFERENCE}> {{ "
+                        f"?d a dcat:Dataset ; ?p ?o VALUES ?p {{ dcterms:title dcterms:bibliographicCitation "
+                        f"dcat:landingPage dcterms:license dcat:version }} }} }}")
+    for r in rows:
+        t.add(DATASET, _ns("dcterms", "source"), r["d"])
+        if r["p"] == _ns("dcterms", "title"):
+            t.text(r["d"], r["p"], r["o"])
+        else:
+            t.add(r["d"], r["p"], r["o"] if r["iri"] == "true" else ox.Literal(r["o"]))
 
 
 def _examples(store: Store, t: _Triples) -> None:
@@ -203,7 +193,26 @@ def _examples(store: Store, t: _Triples) -> None:
         t.add(DATASET, _ns("void", "exampleResource"), iri)
 
 
-def _graphs(store: Store, t: _Triples) -> None:
+def _texts_per_graph(store: Store) -> dict[str, int]:
+    """Full texts (``rdf:value`` of documents) per document graph: the public dumps leave them out."""
+    rows = _rows(store, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?d rdf:value ?text }} "
+                        f"FILTER(STRSTARTS(STR(?g), {json.dumps(GRAPH_DOCUMENT_PREFIX)})) }} GROUP BY ?g")
+    return {r["g"]: int(r["n"]) for r in rows}
+
+
+#: licence statement of each part (void:subset) besides its dcterms:license
+_PART_RIGHTS = {
+    "ontology": "The ontology and the CAMEO scheme (CAMEO codes: see the cameo-eventcodes data set).",
+    "reference": "Each fact is under the terms of the data set it was derived from (prov:wasDerivedFrom "
+                 "-> dcterms:isPartOf -> dcterms:license / dcterms:rights); facts checked against web pages "
+                 "or UN documents cite them with dcterms:source. No single licence covers this part.",
+    "document": "Statements extracted by the Peacekeeping KG (who said what, when, to whom), under the "
+                "dataset's licence. Quotes and selectors are short excerpts of the source document; its "
+                "full text is the publisher's and is not in the public dumps (URL and pk:textSha256 kept).",
+}
+
+
+def _graphs(store: Store, t: _Triples, texts: dict[str, int], licence: str) -> None:
     counts = _rows(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     docs = {r["g"]: r for r in _rows(
         store, "SELECT ?g (MIN(STR(?u)) AS ?url) (MIN(STR(?t)) AS ?title) WHERE { GRAPH ?g { "
@@ -218,8 +227,14 @@ def _graphs(store: Store, t: _Triples) -> None:
         t.add(DATASET, _ns("void", "subset"), sub)
         t.add(sub, _ns("rdf", "type"), _ns("void", "Dataset"))
         t.add(sub, _ns("sd", "name"), g)
-        t.count(sub, _ns("void", "triples"), int(row["n"]))
+        t.count(sub, _ns("void", "triples"), int(row["n"]) - texts.get(g, 0))
         doc = docs.get(g)
+        part = ("ontology" if g == GRAPH_ONTOLOGY else "reference" if g == GRAPH_REFERENCE
+                else "document" if g.startswith(GRAPH_DOCUMENT_PREFIX) else None)
+        if part:
+            t.text(sub, _ns("dcterms", "rights"), _PART_RIGHTS[part])
+            if part != "reference":
+                t.add(sub, _ns("dcterms", "license"), licence)
         if g in titles:
             t.text(sub, _ns("dcterms", "title"), titles[g])
         elif doc:
@@ -227,11 +242,11 @@ def _graphs(store: Store, t: _Triples) -> None:
         if doc and doc.get("url"):
             try:
                 t.add(sub, _ns("dcterms", "source"), ox.NamedNode(doc["url"]))
-            except ValueError:  # not a valid IRI: keep it as text
-                t.add(sub, _ns("dcterms", "source"), ox.Literal(doc["url"]))
+            except ValueError:  # not a valid IRI: a source is an IRI or nothing
+                pass
 
 
-def _partitions(store: Store, t: _Triples) -> None:
+def _partitions(store: Store, t: _Triples, texts: int) -> None:
     entities = {r["c"]: int(r["n"]) for r in _rows(
         store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
     class_triples = {r["c"]: int(r["n"]) for r in _rows(
@@ -242,15 +257,18 @@ def _partitions(store: Store, t: _Triples) -> None:
         t.add(DATASET, _ns("void", "classPartition"), part)
         t.add(part, _ns("void", "class"), c)
         t.count(part, _ns("void", "entities"), n)
-        t.count(part, _ns("void", "triples"), class_triples.get(c, 0))
+        left_out = texts if c == PK + "SourceDocument" else 0
+        t.count(part, _ns("void", "triples"), class_triples.get(c, 0) - left_out)
     t.count(DATASET, _ns("void", "classes"), len(entities))
     properties = _rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
                               "{ ?s ?p ?o } } GROUP BY ?p")
+    properties = [r for r in properties if not (r["p"] == _ns("rdf", "value") and int(r["n"]) == texts)]
     for row in properties:
         part = f"{DATASET}/property/{_iri_key(row['p'])}"
         t.add(DATASET, _ns("void", "propertyPartition"), part)
         t.add(part, _ns("void", "property"), row["p"])
-        t.count(part, _ns("void", "triples"), int(row["n"]))
+        left_out = texts if row["p"] == _ns("rdf", "value") else 0
+        t.count(part, _ns("void", "triples"), int(row["n"]) - left_out)
     t.count(DATASET, _ns("void", "properties"), len(properties))
     used = {ns for ns in PREFIXES.values() if any(c.startswith(ns) for c in [*entities, *(
         r["p"] for r in properties)])}
@@ -258,7 +276,8 @@ def _partitions(store: Store, t: _Triples) -> None:
         t.add(DATASET, _ns("void", "vocabulary"), ns.rstrip("#") if ns == PK else ns)
 
 
-def write_void(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
+def write_void(store: Store, out: BinaryIO, *, graph: str | None = None,
+               public_url: str | None = None) -> None:
     """``void.ttl``: the description written as sorted, pretty Turtle."""
     style = TurtleStyle(VOID_PREFIXES, base=BASE)
-    write_turtle_lines(describe(store), out, style=style)
+    write_turtle_lines(describe(store, public_url), out, style=style)
