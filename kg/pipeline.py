@@ -469,8 +469,8 @@ def store_problems(store: Store) -> list[str]:
     ontology or reference graph. Empty when it is complete."""
     problems = []
     if not store.complete:
-        problems.append(f"{store.location} was left by a write that did not finish (it has no document "
-                        f"registry); run `kg build` to rebuild it")
+        problems.append("it was left by a write that did not finish (it has no document registry); "
+                        "run `kg build` to rebuild it")
     graphs = set(store.named_graphs())
     for graph, what in ((GRAPH_ONTOLOGY, "ontology"), (GRAPH_REFERENCE, "reference data")):
         if graph not in graphs:
