@@ -176,3 +176,26 @@ def test_kg_withdraw_suggests_near_matches_when_nothing_matches(ingested):
     assert result.exit_code == 1
     assert result.stderr == ("Error: no document 'a.tx' in the store; did you mean: a.txt, b.txt? "
                              "`kg documents` lists them\n")
+
+
+def test_saved_queries_date_statements_by_the_text_else_by_publication_and_say_which(ingested, tmp_path):
+    location = copy_home(ingested[0], tmp_path / "h")
+    folder = tmp_path / "more"
+    folder.mkdir()
+    undated = "Herve Ladsous said that the mission in South Sudan would protect civilians in Juba.\n"
+    (folder / "c.txt").write_text(undated, encoding="utf-8")
+    (folder / "index.tsv").write_text("file\turl\ttitle\tpublication_date\tsource_site\n"
+                                      "c.txt\t\tC\t2016-07\texample.org\n", encoding="utf-8")
+    nothing = tmp_path / "d.txt"  # no index: no publication date, and the text names no day
+    nothing.write_text(undated.replace("Juba", "Wau"), encoding="utf-8")
+    assert kg("ingest", str(folder), str(nothing), "--store", location).exit_code == 0
+    result = kg("query", "--saved", "statements-about-country", "--param", "country=SSD", "--format", "csv",
+                "--store", location)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()[1:]
+    rows = {r.split(",")[-1].split("/")[-1].split("-")[0]: r.split(",")[:2] for r in lines}
+    assert rows[KEY_B] == ["2016-06-13", "statement"]  # "on Monday", against the page of 2016-06-14
+    assert rows[document_key(undated)] == ["2016-07", "publication"]
+    assert rows[document_key(undated.replace("Juba", "Wau"))] == ["", "unknown"]  # still listed
+    per_year = kg("query", "--saved", "statements-by-cameo-per-year", "--format", "csv", "--store", location)
+    assert any(line.startswith("unknown,unknown,") for line in per_year.stdout.splitlines())
