@@ -390,7 +390,8 @@ def viz_command(store: str | None, focus: str | None, depth: int, types: str | N
     """Write interactive HTML views that open offline in a browser.
 
     Without --focus or -o: the overview, the statements view and an index page in exports/html/.
-    Exit 2 on an unknown --focus name (with the nearest names), type or date.
+    Exit 1 on a --focus name that names nothing (the nearest names are suggested), 2 on an unknown
+    type or a bad date.
 
     \b
     Examples:

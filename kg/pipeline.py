@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Settings
-from kg.errors import InputError, ValidationFailed
+from kg.errors import InputError, KGError, ValidationFailed
 from kg.model import Document
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, PREFIXES, sparql_prologue
 from kg.reference import ontology_ntriples, reference_ntriples
@@ -279,24 +279,22 @@ def find_documents(records: dict[str, DocumentRecord], name: str) -> list[Docume
                    (r.file, r.url, r.source, r.title)}), key=lambda r: r.key)
 
 
-def no_document(records: dict[str, DocumentRecord], name: str) -> InputError:
-    """InputError (exit 1) for a name that matches no document, with the nearest names."""
-    import difflib
+def no_document(records: dict[str, DocumentRecord], name: str) -> KGError:
+    """NotFound (exit 1) for a name that matches no document, with the nearest names."""
+    from kg.errors import NotFound
+    from kg.names import suggest
 
     names = sorted({n for r in records.values() for n in (r.key, r.file, r.url, r.title) if n})
-    near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    if not near:
-        folded = name.casefold()
-        near = [n for n in names if folded in n.casefold()][:3]
+    near = suggest(name, names, limit=3)
     hint = f"did you mean: {', '.join(near)}? " if near else ""
-    return InputError(f"no document {name!r} in the store; {hint}`kg documents` lists them")
+    return NotFound(f"no document {name!r} in the store; {hint}`kg documents` lists them")
 
 
 def withdraw(store: Store, doc: str) -> str:
     """Remove one document's named graph and its registry entry; ``doc`` is what `kg documents` shows
     (key, file name, URL, source path or title) or a document IRI.
 
-    Raises InputError (exit 1) with the nearest names when no document matches, and when several do.
+    Raises NotFound (exit 1) with the nearest names when no document matches, InputError when several do.
     """
     from kg.namespaces import document_graph
 

@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from kg.cli import main
 from kg.config import Settings
-from kg.errors import InputError
+from kg.errors import NotFound
 from kg.extract import extract_text, load_gazetteer
 from kg.extract.readers import read_inputs
 from kg.mapping import document_ntriples, speaker_post
@@ -158,7 +158,7 @@ def test_withdraw_removes_one_document_and_nothing_else(tmp_path, settings):
         assert store.dump("ntriples", graph=document_graph(document_key(TEXT_B))) == before_b
         withdraw(store, "b.txt")
         assert doc_graphs(store) == []
-        with pytest.raises(InputError) as e:
+        with pytest.raises(NotFound) as e:
             withdraw(store, "0000000000000000")
         assert str(e.value) == "no document '0000000000000000' in the store; `kg documents` lists them"
 

@@ -199,3 +199,32 @@ def test_saved_queries_date_statements_by_the_text_else_by_publication_and_say_w
     assert rows[document_key(undated.replace("Juba", "Wau"))] == ["", "unknown"]  # still listed
     per_year = kg("query", "--saved", "statements-by-cameo-per-year", "--format", "csv", "--store", location)
     assert any(line.startswith("unknown,unknown,") for line in per_year.stdout.splitlines())
+
+
+@pytest.mark.parametrize("saved, param, message", [
+    ("statements-by-person", "person=Ladsous",
+     "--param person='Ladsous' names no person in the graph; nearest: herve-ladsous, alan-doss"),
+    ("statements-about-mission", "mission=MINUSMAX",
+     "--param mission='MINUSMAX' names no mission in the graph; nearest: MINUSMA, MINUSCA, MINUSAL, "
+     "MINUSTAH, MINURSO"),
+    ("statements-about-country", "country=MLX",
+     "--param country='MLX' names no country in the graph; nearest: MEX (Mexico), MLI (Mali), MLT (Malta), "
+     "MHL (Marshall Islands)"),
+])
+def test_a_param_naming_nothing_exits_1_with_the_nearest_names(ingested, saved, param, message):
+    result = kg("query", "--saved", saved, "--param", param, "--store", str(ingested[0]))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n" and result.stdout == ""
+
+
+def test_a_param_naming_something_still_runs(ingested):
+    result = kg("query", "--saved", "statements-by-person", "--param", "person=Hervé Ladsous",
+                "--format", "csv", "--store", str(ingested[0]))
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) >= 2 and KEY_B in result.stdout
+
+
+def test_export_graph_naming_nothing_exits_1_with_the_nearest_names(ingested, tmp_path):
+    result = kg("export", "--graph", "refrence", "-o", str(tmp_path / "x.nt"), "--store", str(ingested[0]))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no graph 'refrence' in the store; did you mean: reference? ")
