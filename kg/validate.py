@@ -1,7 +1,9 @@
-"""SHACL validation of the graph (pySHACL over the union of the store's graphs).
+"""SHACL validation of the graph (pySHACL over plain rdflib Graphs dumped from the store).
 
-The store's union is dumped as N-Triples and parsed into a plain rdflib Graph: that is faster than
-going through oxrdflib at this size (tens of thousands of triples) and keeps pySHACL away from the
+The ontology and reference graphs are checked whole; documents in batches, each subject they
+describe with what the store says about it (pySHACL's focus nodes), so that a corpus of 10,000
+documents costs ten times one of 1,000 rather than one graph too big for rdflib. Dumping N-Triples
+into a plain rdflib Graph is faster than going through oxrdflib and keeps pySHACL away from the
 store. The result lists violations one per line, with prefixed names, sorted.
 """
 
@@ -116,55 +118,75 @@ def validate_graph(data: Graph, shapes: Graph, *, focus: list[URIRef] | None = N
     return ValidationResult(conforms=bool(conforms), violations=sorted(set(violations)), triples=len(data))
 
 
-def store_graph(store: Store) -> Graph:
-    """The union of every graph in the store as a plain rdflib Graph."""
-    data = store.dump("ntriples")
-    g = Graph()
-    try:
-        g.parse(data=data, format="nt")
-    except Exception as e:  # rdflib's N-Triples parser raises several unrelated types
-        raise KGError(f"cannot read the store's content for validation ({e}); rebuild with `kg build`") from e
-    return g
+#: document graphs checked together in one pySHACL run: bounds memory, keeps the cost linear
+DOCUMENT_BATCH = 200
 
 
-def validate_store(store: Store, ontology_dir: Path) -> ValidationResult:
-    """Validate the union of the store's graphs against ontology/shapes.ttl (InputError when it is bad)."""
-    from kg.reference import shapes_graph
+def _check_documents(store: Store, graphs: list[str],
+                     shapes: Graph) -> tuple[ValidationResult, dict[str, set[str]]]:
+    """Check what some document graphs say: every subject they describe, with all the store says about
+    it and the types of what it points to, against the shapes (pySHACL's focus nodes). Returns the
+    result and, for each focus node (as shown in violations), the graphs that describe it."""
+    import pyoxigraph as ox
 
-    shapes = shapes_graph(ontology_dir)
-    if not store.named_graphs():
-        raise StoreError(f"the store at {store.location} is empty; run `kg build` first (or pass --store)")
-    return validate_graph(store_graph(store), shapes)
+    by_subject: dict[str, set[str]] = {}
+    for graph in graphs:
+        for t in ox.parse(store.dump("ntriples", graph=graph), format=ox.RdfFormat.N_TRIPLES):
+            if isinstance(t.subject, ox.NamedNode):
+                by_subject.setdefault(t.subject.value, set()).add(graph)
+    subjects = sorted(by_subject)
+    data = Graph()
+    for i in range(0, len(subjects), 500):
+        values = " ".join(f"<{s}>" for s in subjects[i:i + 500])
+        for query in (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}",
+                      f"CONSTRUCT {{ ?o a ?c }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o . ?o a ?c }}"):
+            data.parse(data=store.construct(query)[0], format="nt")
+    result = validate_graph(data, shapes, focus=[URIRef(s) for s in subjects])
+    return result, {short(URIRef(s)): owners for s, owners in by_subject.items()}
 
 
 def validate_graphs(store: Store, graphs: list[str], ontology_dir: Path) -> dict[str, list[str]]:
-    """Check only what some named graphs (new documents) say: each subject they describe, with all the
-    store says about it and the types of everything, against the shapes. Seconds where checking the
-    whole graph takes minutes at scale. Returns the violation lines of each graph that has any.
-    """
+    """Check some document graphs (what an ingest added) in batches; the violation lines of each graph
+    that has any."""
     from kg.reference import shapes_graph
 
-    if not graphs:
-        return {}
-    by_subject: dict[URIRef, set[str]] = {}
-    for graph in graphs:
-        g = Graph()
-        g.parse(data=store.dump("ntriples", graph=graph), format="nt")
-        for subject in set(g.subjects()):
-            if isinstance(subject, URIRef):
-                by_subject.setdefault(subject, set()).add(graph)
-    data = Graph()
-    data.parse(data=store.construct("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }")[0], format="nt")
-    subjects = sorted(by_subject)
-    for i in range(0, len(subjects), 500):
-        values = " ".join(f"<{s}>" for s in subjects[i:i + 500])
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
-        data.parse(data=store.construct(query)[0], format="nt")
-    result = validate_graph(data, shapes_graph(ontology_dir), focus=subjects)
-    owners = {short(subject): graphs for subject, graphs in by_subject.items()}
+    shapes = shapes_graph(ontology_dir)
     out: dict[str, list[str]] = {}
-    for v in result.violations:
-        if v.severity == "Violation":
-            for graph in sorted(owners.get(v.focus, ())):
-                out.setdefault(graph, []).append(v.line())
+    for i in range(0, len(graphs), DOCUMENT_BATCH):
+        result, owners = _check_documents(store, graphs[i:i + DOCUMENT_BATCH], shapes)
+        for v in result.violations:
+            if v.severity == "Violation":
+                for graph in sorted(owners.get(v.focus, ())):
+                    out.setdefault(graph, []).append(v.line())
     return out
+
+
+def validate_store(store: Store, ontology_dir: Path) -> ValidationResult:
+    """Validate the store against ontology/shapes.ttl (InputError when the shapes are bad).
+
+    The ontology and reference graphs are checked whole; the document graphs in batches of
+    DOCUMENT_BATCH, each subject they describe with what the store says about it, so that the cost
+    and the memory stay linear in the number of documents.
+    """
+    from kg.namespaces import GRAPH_DOCUMENT_PREFIX
+    from kg.reference import shapes_graph
+
+    shapes = shapes_graph(ontology_dir)
+    graphs = store.named_graphs()
+    if not graphs:
+        raise StoreError(f"the store at {store.location} is empty; run `kg build` first (or pass --store)")
+    documents = [g for g in graphs if g.startswith(GRAPH_DOCUMENT_PREFIX)]
+    base = Graph()
+    try:
+        for graph in graphs:
+            if not graph.startswith(GRAPH_DOCUMENT_PREFIX):
+                base.parse(data=store.dump("ntriples", graph=graph), format="nt")
+    except Exception as e:  # rdflib's N-Triples parser raises several unrelated types
+        raise KGError(f"cannot read the store's content for validation ({e}); rebuild with `kg build`") from e
+    result = validate_graph(base, shapes)
+    for i in range(0, len(documents), DOCUMENT_BATCH):
+        part, _ = _check_documents(store, documents[i:i + DOCUMENT_BATCH], shapes)
+        result = ValidationResult(conforms=result.conforms and part.conforms,
+                                  violations=sorted(set(result.violations) | set(part.violations)),
+                                  triples=result.triples + part.triples)
+    return result

@@ -228,3 +228,19 @@ def test_export_graph_naming_nothing_exits_1_with_the_nearest_names(ingested, tm
     result = kg("export", "--graph", "refrence", "-o", str(tmp_path / "x.nt"), "--store", str(ingested[0]))
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no graph 'refrence' in the store; did you mean: reference? ")
+
+
+def test_validation_checks_document_graphs_in_batches_and_still_finds_their_violations(ingested, tmp_path):
+    from kg.config import Settings
+    from kg.validate import validate_store
+
+    location = copy_home(ingested[0], tmp_path / "h")
+    with open_store(location) as store:
+        graph = document_graph(KEY_A)
+        # a statement without its speaker: what a broken extractor might write
+        kept = [line for line in store.dump("ntriples", graph=graph).splitlines()
+                if b"ontology#speaker>" not in line]
+        store.replace_graph(graph, b"\n".join(kept) + b"\n")
+        result = validate_store(store, Settings().ontology_dir)
+    assert not result.conforms
+    assert any("pk:speaker" in line and f"pkr:statement/{KEY_A}" in line for line in result.lines())
