@@ -244,3 +244,18 @@ def test_validation_checks_document_graphs_in_batches_and_still_finds_their_viol
         result = validate_store(store, Settings().ontology_dir)
     assert not result.conforms
     assert any("pk:speaker" in line and f"pkr:statement/{KEY_A}" in line for line in result.lines())
+
+
+def test_ingest_export_brings_every_export_up_to_date(ingested, tmp_path):
+    location = copy_home(ingested[0], tmp_path / "h")
+    exports = tmp_path / "exports"
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "e.txt").write_text(TEXT_B.replace("Monday", "Friday"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--export", "--store", location],
+                                env={"KG_EXPORTS_DIR": str(exports)})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("wrote ") and str(exports) in result.stdout
+    key = document_key(TEXT_B.replace("Monday", "Friday"))
+    assert f"/graph/document/{key}>".encode() in (exports / "peacekeeping.nq").read_bytes()
+    assert (exports / "html" / "statements.html").exists()
