@@ -113,8 +113,9 @@ def main() -> None:
         "fixed cost of loading and checking the reference graph is spread over more documents)"
         + (f"; each extra document cost {marginal[0]:.3f} s to ingest and {marginal[1]:.3f} s to rebuild"
            if marginal else "") + ". Ingest and rebuild each extract every document once and check the "
-        "document graphs against the shapes in batches of 200 (pySHACL focus nodes), which is most of the "
-        f"time. Every run rejected {rows[0]['rejected']} inputs and summarised them at the end.",
+        "document graphs against the shapes in batches of 200 (each with what the store says about its "
+        f"subjects), which is most of the time. Every run rejected {rows[0]['rejected']} inputs and "
+        "summarised them at the end.",
     ])
     print(body)
     if args.update:
