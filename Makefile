@@ -11,23 +11,30 @@ TESTS   = $(VENV)/.installed-test
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
+# quiet installs: `make run` shows the build, not pip's output; pip's log is shown only when it fails
+PIP_LOG = $(VENV)/pip.log
+PIP = PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install --quiet --no-warn-script-location
+QUIET = >>$(PIP_LOG) 2>&1 || { cat $(PIP_LOG); exit 1; }
+
 $(BASE): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
-	touch $(BASE)
+	@echo "setting up $(VENV) (first run, or pyproject.toml changed)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip $(QUIET)
+	@$(PIP) -e . $(QUIET)
+	@touch $(BASE)
 
 $(TESTS): $(BASE)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(TESTS)
+	@echo "installing the test extras into $(VENV)"
+	@$(PIP) -e '.[test]' $(QUIET)
+	@touch $(TESTS)
 
 install: $(TESTS)  ## create .venv and install the project with its test extras
 
 system-deps:  ## install Debian's chromium and raptor2-utils when missing
 	@scripts/install-system-deps.sh
 
-run: $(BASE)  ## build the graph from the bundled data and write exports/
-	$(BIN)/kg build
+run: $(BASE)  ## build the graph (bundled data + every ingested document) and write exports/
+	@$(BIN)/kg build
 
 test: $(TESTS) system-deps  ## lint and run the whole test suite
 	$(BIN)/ruff check .

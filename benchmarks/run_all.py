@@ -18,6 +18,7 @@ RUNS: list[list[str]] = [
     ["bench_queries.py", "--update", str(TARGET)],
     ["bench_export.py", "--update", str(TARGET)],
     ["bench_html.py", "--update", str(TARGET)],
+    ["bench_corpus.py", "--update", str(TARGET)],
 ]
 
 

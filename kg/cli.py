@@ -80,6 +80,22 @@ def _progress_printer() -> Callable[[str], None]:
     return lambda line: click.echo(f"[{time.monotonic() - start:6.1f}s] {line}", err=True)
 
 
+def _confirm(question: str, yes: bool, flag: str = "--yes") -> None:
+    """Ask before an act that drops data; ``--yes`` answers for scripts, and without a terminal the
+    command refuses (exit 2) rather than guess."""
+    from kg.errors import UsageError
+
+    if yes:
+        return
+    try:
+        agreed = click.confirm(question, default=False, err=True)
+    except click.Abort:  # end of input: nobody to ask
+        click.echo("", err=True)
+        raise UsageError(f"{question.rstrip('?')}: pass {flag} to confirm") from None
+    if not agreed:
+        raise UsageError("cancelled; nothing was changed")
+
+
 @main.command()
 @store_option
 @click.option("--no-exports", is_flag=True, help="Load and validate only; do not write exports/.")
@@ -91,35 +107,59 @@ def _progress_printer() -> Callable[[str], None]:
 @click.option("--public-url", default=None, metavar="URL",
               help="Where the graph is published (void.ttl names URL/sparql and URL/exports/…). "
                    "Default: KG_PUBLIC_URL, else http://127.0.0.1:8000/.")
+@click.option("--fresh", is_flag=True,
+              help="Drop every ingested document and build from the bundled data only (asks first).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before --fresh drops documents (for scripts).")
 @handle_errors
-def build(store: str | None, no_exports: bool, gzip_: bool, include_texts: bool,
-          public_url: str | None) -> None:
-    """Build the graph from the bundled data: ontology, reference facts, statements; validate; export.
+def build(store: str | None, no_exports: bool, gzip_: bool, include_texts: bool, public_url: str | None,
+          fresh: bool, yes: bool) -> None:
+    """Build the graph: ontology, reference facts, the bundled statements and every ingested document
+    re-extracted from its stored text with the current extractor; validate; export.
 
-    Replaces the store's content. Exit 1 when the graph does not conform to the shapes (the violations
-    are listed) or a reference file is bad; exit 2 when the store cannot be opened.
+    The build goes into a new generation of the store beside the live one, which keeps answering
+    until the new one validates; a killed build leaves it as it was. Exit 1 when the graph does not
+    conform to the shapes (the violations are listed) or a reference file is bad; exit 2 when the
+    store cannot be opened or another command is writing to it.
 
     \b
     Examples:
         kg build
         kg build --store /tmp/kgstore --no-exports
         kg build --gzip
+        kg build --fresh --yes
     """
-    from kg.pipeline import build as build_graph
-    from kg.store import open_store
+    from kg.pipeline import build_store
 
     settings = settings_from(store, public_url=public_url)
-    with open_store(settings.store) as s:
-        summary = build_graph(s, settings, progress=_progress_printer(), write_exports=not no_exports,
-                              gzip=gzip_, include_texts=include_texts)
+    if fresh:
+        _confirm_fresh(settings.store, yes)
+    summary = build_store(settings.store, settings, progress=_progress_printer(),
+                          write_exports=not no_exports, gzip=gzip_, fresh=fresh, include_texts=include_texts)
     click.echo(summary.text())
+
+
+def _confirm_fresh(location: str, yes: bool) -> None:
+    from kg.pipeline import plural, registered_documents
+    from kg.store import live_path, open_store
+
+    if location == "memory" or (not location.startswith("http") and live_path(location) is None):
+        return
+    with open_store(location, read_only=True) as s:
+        ingested = sum(r.origin != "bundled" for r in registered_documents(s).values())
+    if ingested:
+        _confirm(f"kg build --fresh drops {plural(ingested, 'ingested document')} from {location}; go on?",
+                 yes)
 
 
 @main.command()
 @store_option
 @handle_errors
 def info(store: str | None) -> None:
-    """Show the version, the store in use and how many entities of each class it holds.
+    """Show the version, the store in use (its live generation), its documents and how many entities
+    of each class it holds.
+
+    Exit 1 when the store is incomplete (a write that never finished, or no ontology or reference
+    graph), 2 when there is no store.
 
     \b
     Example:
@@ -130,7 +170,11 @@ def info(store: str | None) -> None:
 
     settings = settings_from(store)
     with open_store(settings.store, read_only=True) as s:
-        click.echo(store_info(s).text())
+        found = store_info(s)
+    click.echo(found.text())
+    if found.problems:
+        click.echo(f"Error: the store at {settings.store} is incomplete: {found.problems[0]}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -139,22 +183,28 @@ def info(store: str | None) -> None:
 def validate(store: str | None) -> None:
     """Check the store's graph against the SHACL shapes (ontology/shapes.ttl).
 
-    Exit 0 when it conforms, 1 when there are violations (one per line), 2 on an error.
+    Exit 0 when it conforms, 1 when there are violations (one per line) or the store is incomplete,
+    2 on an error.
 
     \b
     Example:
         kg validate --store /tmp/kgstore
     """
+    from kg.pipeline import store_problems
     from kg.store import open_store
     from kg.validate import validate_store
 
     settings = settings_from(store)
     with open_store(settings.store, read_only=True) as s:
         result = validate_store(s, settings.ontology_dir)
+        problems = store_problems(s)
     if not result.conforms:
         for line in result.lines():
             click.echo(line)
         click.echo(f"Error: {result.summary()}", err=True)
+        sys.exit(1)
+    if problems:  # what is there conforms, but it is not the whole graph
+        click.echo(f"Error: the store at {settings.store} is incomplete: {problems[0]}", err=True)
         sys.exit(1)
     click.echo(f"OK: {result.summary()}")
 
@@ -166,11 +216,24 @@ def _export_formats() -> str:
     return ", ".join(WRITERS)
 
 
+def _export_all(settings: Settings, gzip: bool = False, include_texts: bool = False) -> None:
+    from kg.pipeline import write_all_exports
+    from kg.store import open_store
+
+    with open_store(settings.store, read_only=True) as s:
+        paths = write_all_exports(s, settings, progress=_progress_printer(), gzip=gzip,
+                                  include_texts=include_texts)
+    click.echo(f"wrote {len(paths)} exports in {settings.exports_dir}")
+
+
 @main.command("export")
 @click.option("--format", "-f", "fmt", default=None, metavar="FORMAT",
               help=f"One of: {_export_formats()}. Default: guessed from the file name.")
-@click.option("--output", "-o", "output", required=True, metavar="FILE",
+@click.option("--output", "-o", "output", default=None, metavar="FILE",
               help="File to write; replaced atomically, never left half-written.")
+@click.option("--all", "all_", is_flag=True,
+              help="Rewrite every file of exports/ (what kg build writes) from the store, e.g. after "
+                   "kg ingest.")
 @click.option("--graph", default=None, metavar="NAME",
               help="Only one named graph: ontology, reference, a document key or a full graph IRI.")
 @click.option("--gzip", "gzip_", is_flag=True,
@@ -181,19 +244,30 @@ def _export_formats() -> str:
               help="Where the graph is published, for void (default: KG_PUBLIC_URL, else the local server).")
 @store_option
 @handle_errors
-def export_command(fmt: str | None, output: str, graph: str | None, gzip_: bool, include_texts: bool,
-                   public_url: str | None, store: str | None) -> None:
-    """Write the graph, or one named graph, in one format.
+def export_command(fmt: str | None, output: str | None, all_: bool, graph: str | None, gzip_: bool,
+                   include_texts: bool, public_url: str | None, store: str | None) -> None:
+    """Write the graph, or one named graph, in one format; or bring every export up to date (--all).
+
+    Exit 2 on bad usage (no -o and no --all, an unknown format or graph).
 
     \b
     Example:
         kg export --format turtle -o peacekeeping.ttl
         kg export --format nquads --graph reference -o reference.nq.gz
+        kg export --all
     """
+    from kg.errors import UsageError
     from kg.export import guess_format, write
     from kg.store import open_store
 
     settings = settings_from(store, public_url=public_url)
+    if all_:
+        if output or fmt or graph:
+            raise UsageError("--all rewrites every file of exports/; drop -o, --format and --graph")
+        _export_all(settings, gzip=gzip_, include_texts=include_texts)
+        return
+    if output is None:
+        raise UsageError("kg export needs -o FILE (one format) or --all (every export)")
     fmt = fmt or guess_format(output)
     with open_store(settings.store, read_only=True) as s:
         path = write(s, fmt, output, graph=graph, gzip=gzip_ or output.endswith(".gz"),
@@ -383,7 +457,8 @@ def viz_command(store: str | None, focus: str | None, depth: int, types: str | N
 
     Without --focus or -o: the overview, the statements view, the timeline, the map and an index page in
     exports/html/.
-    Exit 2 on an unknown --focus name (with the nearest names), type or date.
+    Exit 1 on a --focus name that names nothing (the nearest names are suggested), 2 on an unknown
+    type or a bad date.
 
     \b
     Examples:
@@ -410,61 +485,179 @@ def _report_problems(rejected: list, warnings: list) -> None:
         click.echo(f"Rejected: {r}", err=True)
 
 
+class _DocumentBar:
+    """A progress bar on stderr for per-document work: documents done, documents/s and time left.
+
+    Drawn by click's progress bar (only on a terminal); call it as ``advance(done, total)`` and
+    :meth:`close` it at the end.
+    """
+
+    def __init__(self, label: str) -> None:
+        import time
+
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+        self.start = time.monotonic()
+
+    def _rate(self, _item: object) -> str:
+        import time
+
+        elapsed = time.monotonic() - self.start
+        return f"{self.done / elapsed:,.1f} documents/s" if elapsed > 0 and self.done else ""
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_eta=True,
+                                         show_pos=True, item_show_func=self._rate)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True,
               help="Rebuild the graph of documents already in the store, and remove older versions of the "
                    "same document (same URL, or same file name).")
+@click.option("--export", "export_", is_flag=True,
+              help="Then bring every export up to date (as kg export --all).")
 @store_option
 @handle_errors
-def ingest_command(paths: tuple[Path, ...], replace: bool, store: str | None) -> None:
-    """Add documents to the store, each in its own named graph.
+def ingest_command(paths: tuple[Path, ...], replace: bool, export_: bool, store: str | None) -> None:
+    """Add documents to the store, each in its own named graph, and register them.
 
     A PATH is a .txt file, a folder (its index.tsv, columns file, url, title, publication_date,
     source_site and optional date_note, gives each file its metadata) or a JSON Lines file of
     {"text", "url", "title", "publication_date", "source"} objects. Ingesting the same text again
-    changes nothing. Bad inputs are reported one per line on stderr; the good ones are still ingested.
-    Exit 1 when any input was rejected, 2 when the store or the reference data is unavailable.
+    changes nothing. The store keeps each text, its source, hash and metadata, and the extractor
+    version that read it, so that `kg build` re-extracts it. The ingest goes into a new generation
+    of the store that replaces the live one only when every new graph has been checked against the
+    shapes. Bad inputs are reported one per line on stderr; the good ones are still ingested.
+    Exit 1 when any input was rejected, 2 when the store or the reference data is unavailable or
+    another command is writing to the store.
 
     \b
     Examples:
         kg ingest data/statements
         kg ingest ../shared/corpus/dev --store /tmp/kgstore
-        kg ingest news.jsonl --replace
+        kg ingest news.jsonl --replace --export
     """
-    from kg.pipeline import ingest
-    from kg.store import open_store
+    from kg.pipeline import ingest_store
 
     settings = settings_from(store)
-    with open_store(settings.store) as s:
-        report = ingest(s, list(paths), settings, replace=replace)
+    bar = _DocumentBar("ingesting")
+    try:
+        report = ingest_store(settings.store, list(paths), settings, replace=replace, advance=bar)
+    finally:
+        bar.close()
     _report_problems(report.rejected, report.warnings)
     click.echo(report.text())
+    if report.rejected:
+        click.echo(f"Error: {plural_rejected(report.rejected)}; the others were ingested", err=True)
+    if export_:
+        _export_all(settings)
     if report.rejected:
         sys.exit(1)
 
 
+def plural_rejected(rejected: list) -> str:
+    """'3 inputs rejected (2 empty document, 1 not valid JSON)': the rejections, summarised by cause."""
+    from collections import Counter
+
+    from kg.pipeline import plural
+
+    causes = Counter(str(r.message).split(";", 1)[0].split(" (", 1)[0] for r in rejected)
+    detail = ", ".join(f"{n} {cause}" for cause, n in causes.most_common())
+    return f"{plural(len(rejected), 'input')} rejected ({detail})"
+
+
 @main.command("withdraw")
 @click.argument("doc")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before removing it (for scripts).")
 @store_option
 @handle_errors
-def withdraw_command(doc: str, store: str | None) -> None:
+def withdraw_command(doc: str, yes: bool, store: str | None) -> None:
     """Remove one document (and every statement drawn from it) from the store; nothing else changes.
 
-    DOC is the document key (16 hex digits), its IRI, its file name or its URL. Exit 1 when no
-    document matches (the message tells how to list the keys), 2 when the store cannot be opened.
+    DOC is what `kg documents` shows: the key (16 hex digits), file name, URL, source path or title
+    (or the document's IRI). Asks first (--yes for scripts). Exit 1 when no document matches (the
+    nearest names are suggested) or several do, 2 when the store cannot be opened.
 
     \b
-    Example:
+    Examples:
         kg withdraw 3f2a9c0d11e4b7a5
+        kg withdraw 002-lacroix-m23-drc-visit.txt --yes
     """
-    from kg.pipeline import withdraw
+    from kg.pipeline import find_documents, no_document, plural, registered_documents, withdraw_store
     from kg.store import open_store
 
     settings = settings_from(store)
-    with open_store(settings.store) as s:
-        graph = withdraw(s, doc)
-    click.echo(f"withdrew {graph}")
+    with open_store(settings.store, read_only=True) as s:
+        records = registered_documents(s)
+    matches = find_documents(records, doc)
+    if not matches:
+        raise no_document(records, doc)
+    if len(matches) == 1:
+        r = matches[0]
+        _confirm(f"withdraw {r.key} {r.title or r.file} ({plural(r.statements, 'statement')})?", yes)
+    graph, documents, statements = withdraw_store(settings.store, doc)
+    click.echo(f"withdrew {graph}; the store holds {plural(documents, 'document')} and "
+               f"{plural(statements, 'statement')}")
+
+
+@main.command("documents")
+@click.option("--site", default=None, metavar="TEXT", help="Only documents whose source site contains TEXT.")
+@click.option("--since", default=None, metavar="DATE", help="Published on or after DATE (YYYY, YYYY-MM, …).")
+@click.option("--until", default=None, metavar="DATE", help="Published on or before DATE.")
+@click.option("--search", "text", default=None, metavar="TEXT",
+              help="Only documents whose title, file name or URL contains TEXT.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table (terminal) or json (a list of objects, every field).")
+@store_option
+@handle_errors
+def documents_command(site: str | None, since: str | None, until: str | None, text: str | None, fmt: str,
+                      store: str | None) -> None:
+    """List the documents the store holds: key, date, site, statements, when ingested, title.
+
+    The key, file name, URL or title shown is what `kg withdraw` takes. Newest publication first.
+
+    \b
+    Examples:
+        kg documents
+        kg documents --site un.org --since 2023 --format json
+    """
+    import json
+
+    from kg.errors import UsageError
+    from kg.extract.dates import valid_date
+    from kg.pipeline import list_documents, plural
+    from kg.store import open_store
+
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not valid_date(value):
+            raise UsageError(f"bad {name} {value!r}; use YYYY-MM-DD, YYYY-MM or YYYY")
+    settings = settings_from(store)
+    with open_store(settings.store, read_only=True) as s:
+        rows = list_documents(s, site=site, since=since, until=until, text=text)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+        return
+    header = ("key", "date", "site", "statements", "ingested", "title")
+    table = [header] + [(r.key, r.date or "-", r.site or "-", str(r.statements), r.ingested[:10] or "-",
+                         r.title or r.file) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
+        click.echo("  ".join([*cells, row[-1]]))
+    click.echo(plural(len(rows), "document"), err=True)
 
 
 @main.command("extract")

@@ -80,3 +80,12 @@ class ValidationFailed(KGError):
     """The graph does not conform to the SHACL shapes."""
 
     exit_code = 1
+
+
+class NotFound(KGError):
+    """A name (a --param value, a --focus entity, a document, a graph) that names nothing in the graph.
+
+    The message names what was asked for and the nearest names the graph does hold.
+    """
+
+    exit_code = 1

@@ -67,6 +67,8 @@ class Document:
     #: true when the publication date was inferred rather than printed on the page
     date_inferred: bool = False
     date_note: str | None = None
+    #: where it was read from (a path, ``path#line`` for JSON Lines, or a URL); never part of the graph
+    origin: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:

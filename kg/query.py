@@ -1127,10 +1127,15 @@ def query_command(location: str, *, text: str | None = None, file: Path | None =
     if fmt not in OUTPUT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(OUTPUT_FORMATS)}")
     params = params or {}
-    if saved:
-        query_text = get_saved(saved).bind(params)
-    elif file:
-        query_text = load_query_file(Path(file)).bind(params)
+    if saved or file:
+        declared = get_saved(saved) if saved else load_query_file(Path(file))  # type: ignore[arg-type]
+        query_text = declared.bind(params)
+        if params and any(p.type.startswith("iri:") for p in declared.params):
+            from kg.names import check_params
+            from kg.store import open_store
+
+            with open_store(location, read_only=True) as store:
+                check_params(store, declared, params)  # a name that names nothing: exit 1, nearest names
     else:
         if params:
             raise UsageError("--param needs a query with declared parameters: use --saved NAME or -f FILE "

@@ -288,6 +288,13 @@ class OxigraphStore(Store):
         self.location = location or ("memory" if path is None else str(path))
         self.path = None if path is None else Path(path)
         self.read_only = read_only
+        #: the documents this store holds (see :class:`DocumentRecord`), by key
+        self.registry: dict[str, DocumentRecord] = {}
+        #: whether the store is complete: in memory always; on disk when its registry was written
+        self.complete = path is None
+        if path is not None and (Path(path) / REGISTRY_FILE).exists():
+            self.registry = read_registry(Path(path)) or {}
+            self.complete = True
         try:
             if path is None:
                 self._store = ox.Store()
@@ -458,6 +465,9 @@ class RemoteStore(Store):
 
     def __init__(self, url: str, *, timeout: float = 60.0) -> None:
         self.location = url
+        #: an endpoint keeps no document registry: this one lasts as long as the object
+        self.registry: dict[str, DocumentRecord] = {}
+        self.complete = True
         self.timeout = timeout
         parsed = urllib.parse.urlsplit(url)
         path = parsed.path.rstrip("/")
@@ -614,6 +624,15 @@ def publish_generation(location: str, generation: Path) -> None:
         os.close(fd)
 
 
+def _refuse_foreign_directory(path: Path, location: str) -> None:
+    """StoreError for a directory that holds other things than a store home's."""
+    if path.is_dir() and any(p for p in path.iterdir() if not p.name.startswith(".")
+                             and not p.name.startswith(_GENERATION_PREFIX)):
+        raise StoreError(f"--store {location} is a directory that holds no store (no `live` generation, "
+                         f"no CURRENT file); "
+                         f"pass a new or empty directory, or the directory of an existing store")
+
+
 def open_store(location: str, *, read_only: bool = False) -> Store:
     """Open the store a location names: ``memory``, an ``http(s)://`` URL, or a directory.
 
@@ -631,11 +650,7 @@ def open_store(location: str, *, read_only: bool = False) -> Store:
     live = live_path(location)
     if live is not None:
         return OxigraphStore(live, read_only=read_only, location=location)
-    if path.is_dir() and any(p for p in path.iterdir() if not p.name.startswith(".")
-                             and not p.name.startswith(_GENERATION_PREFIX)):
-        raise StoreError(f"--store {location} is a directory that holds no store (no `live` generation, "
-                         f"no CURRENT file); "
-                         f"pass a new or empty directory, or the directory of an existing store")
+    _refuse_foreign_directory(path, location)
     if read_only:
         raise StoreError(f"no store at {location}; run `kg build` first (or pass --store)")
     path.mkdir(parents=True, exist_ok=True)
@@ -643,3 +658,259 @@ def open_store(location: str, *, read_only: bool = False) -> Store:
     store = OxigraphStore(generation, location=location)
     publish_generation(location, generation)
     return store
+
+
+# ---- the write side: a new generation per write, one writer at a time ------------------------------
+#
+# Every write (``kg build``, ``kg ingest``, ``kg withdraw``) goes through :class:`GenerationWriter`: it
+# takes the home's lock file, removes what interrupted writes left, builds or copies a new generation
+# beside the live one, and publishes it only when the block succeeds. Each generation carries its
+# document registry (:data:`REGISTRY_FILE`), written last: a generation without it is incomplete.
+
+#: the document registry of a generation, inside its directory; written last, so it marks completeness
+REGISTRY_FILE = "kg-registry.json"
+#: the writers' lock file in a store home
+LOCK_FILE = ".lock"
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One registered document: where it came from, what it is, and which extractor read it.
+
+    The text itself is kept in the document's named graph (``rdf:value``), so that a rebuild can
+    re-extract it without the original file; ``sha256`` checks that it is the text that was ingested.
+    """
+
+    key: str
+    #: SHA-256 of the text ("" for a document ingested before the registry existed)
+    sha256: str = ""
+    #: the path or URL it was ingested from (a ``path#line`` for JSON Lines)
+    source: str = ""
+    file: str = ""
+    url: str | None = None
+    title: str | None = None
+    publication_date: str | None = None
+    site: str | None = None
+    date_inferred: bool = False
+    date_note: str | None = None
+    #: the extractor that produced its graph (kg version + digest of kg/extract)
+    extractor: str = ""
+    #: when it was first ingested (UTC, ISO 8601)
+    ingested: str = ""
+    statements: int = 0
+    #: SHA-256 of the document graph's N-Triples: tells a rebuild whether re-extraction changed it
+    graph_sha256: str = ""
+    #: "ingested" (kept by every build) or "bundled" (re-read from data/statements by every build)
+    origin: str = "ingested"
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "", False)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DocumentRecord:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def read_registry(generation: Path) -> dict[str, DocumentRecord] | None:
+    """The registry of a generation directory; ``None`` when it has none (an incomplete generation)."""
+    path = generation / REGISTRY_FILE
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise StoreError(f"cannot read the document registry {path} ({e}); "
+                         f"the store is damaged: run `kg build` to rebuild it") from e
+    return {d["key"]: DocumentRecord.from_json(d) for d in doc.get("documents", [])}
+
+
+def write_registry(generation: Path, records: dict[str, DocumentRecord]) -> None:
+    """Write a generation's registry atomically (sorted by key, so the same documents give the same bytes)."""
+    from kg.files import atomic_output
+
+    doc = {"format": 1, "documents": [records[k].to_json() for k in sorted(records)]}
+    with atomic_output(generation / REGISTRY_FILE) as f:
+        f.write(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n")
+
+
+def generations(location: str) -> list[Path]:
+    """The generation directories of a store home, oldest first."""
+    home = Path(location)
+    if not home.is_dir():
+        return []
+    return sorted(p for p in home.iterdir() if p.is_dir() and p.name.startswith(_GENERATION_PREFIX)
+                  and p.name[len(_GENERATION_PREFIX):].isdigit())
+
+
+def interrupted_generations(location: str) -> list[Path]:
+    """Generations newer than the live one: what killed writes left (removed by the next write)."""
+    live = live_generation(location)
+    return [p for p in generations(location) if live is None or p.name > live]
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class WriterLock:
+    """The lock file of a store home (``fcntl.flock``): one writer at a time, released on exit or death."""
+
+    def __init__(self, location: str, command: str) -> None:
+        self.path = Path(location) / LOCK_FILE
+        self.command = command
+        self._fd: int | None = None
+
+    def __enter__(self) -> WriterLock:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another kg command"
+            os.close(fd)
+            raise StoreError(f"the store at {self.path.parent} is being written by {holder}; "
+                             f"wait for it to finish, or pass another --store") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"`{self.command}` (pid {os.getpid()})\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing releases the flock
+            self._fd = None
+
+
+class GenerationWriter:
+    """Write a store home crash-safely: lock, new generation, publish on success, prune old ones.
+
+    >>> import tempfile
+    >>> home = tempfile.mkdtemp()
+    >>> with GenerationWriter(home, command="kg doctest") as w:
+    ...     w.store.load(b"<urn:a> <urn:b> <urn:c> .\\n", graph="urn:g")
+    >>> live_generation(home)
+    'gen-000001'
+
+    ``copy_live`` starts from a hard-linked copy of the live generation (``Store.backup``) and its
+    registry (ingest, withdraw); otherwise the new generation starts empty (build), and
+    :meth:`open_previous` gives the live one, read-only, to read from. On an exception the new
+    generation is removed; after a kill it stays behind, incomplete, until the next writer removes it.
+    ``memory`` and endpoint URLs have no generations: the store is written in place.
+    """
+
+    def __init__(self, location: str, *, copy_live: bool = False, command: str = "kg") -> None:
+        self.location = location
+        self.copy_live = copy_live
+        self.command = command
+        self.store: Store
+        self.generation: Path | None = None
+        self.previous: Path | None = None
+        self._lock: WriterLock | None = None
+        self.committed = False
+        #: generations removed: interrupted writes found at the start, old ones pruned after the switch
+        self.removed: list[Path] = []
+
+    @property
+    def in_place(self) -> bool:
+        """True for ``memory``, a URL or an old single-store directory: no generations to switch."""
+        loc = self.location
+        return loc == "memory" or loc.startswith(("http://", "https://")) or is_store_dir(Path(loc))
+
+    def __enter__(self) -> GenerationWriter:
+        if self.in_place:
+            if self.location not in ("memory",) and not self.location.startswith(("http://", "https://")):
+                self._lock = WriterLock(self.location, self.command).__enter__()
+            self.store = open_store(self.location)
+            return self
+        home = Path(self.location)
+        if home.exists() and not home.is_dir():
+            open_store(self.location)  # raises the one-line message for a file
+        if live_path(self.location) is None:
+            _refuse_foreign_directory(home, self.location)
+        self._lock = WriterLock(self.location, self.command).__enter__()
+        try:
+            for stale in interrupted_generations(self.location):
+                _remove_tree(stale)
+                self.removed.append(stale)
+            self.previous = live_path(self.location)
+            self.generation = new_generation_path(self.location)
+            if self.copy_live and self.previous is not None:
+                try:
+                    ox.Store.read_only(str(self.previous)).backup(str(self.generation))
+                except (OSError, RuntimeError) as e:
+                    raise StoreError(f"cannot copy the live store {self.previous} ({e}); "
+                                     f"check the disk has room") from e
+            self.store = OxigraphStore(self.generation, location=self.location)
+            registry = read_registry(self.previous) if (self.copy_live and self.previous) else None
+            self.store.registry = dict(registry or {})
+        except BaseException:
+            self._abort()
+            raise
+        return self
+
+    def open_previous(self) -> OxigraphStore | None:
+        """The live generation, read-only (``None`` in a new home or when writing in place)."""
+        if self.in_place or self.previous is None:
+            return None
+        store = OxigraphStore(self.previous, read_only=True, location=self.location)
+        store.registry = dict(read_registry(self.previous) or {})
+        return store
+
+    def _abort(self) -> None:
+        if getattr(self, "store", None) is not None:
+            self.store.close()
+        if not self.in_place:
+            if self.generation is not None and not self.committed:
+                _remove_tree(self.generation)
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.__exit__()
+            self._lock = None
+
+    def commit(self) -> None:
+        """Finish the write: flush, write the registry, switch ``live`` to it, prune old generations.
+
+        The lock stays held until the block ends, so that what follows (the exports) is still the
+        only writer.
+        """
+        if self.committed:
+            return
+        if self.in_place:
+            if isinstance(self.store, OxigraphStore) and self.store.path is not None:
+                self.store.flush()
+                write_registry(self.store.path, self.store.registry)
+            self.committed = True
+            return
+        assert self.generation is not None
+        self.store.flush()
+        registry = self.store.registry
+        self.store.close()
+        write_registry(self.generation, registry)  # last: the generation is now complete
+        publish_generation(self.location, self.generation)
+        self.committed = True
+        keep = {self.generation.name, self.previous.name if self.previous else ""}
+        for old in generations(self.location):
+            if old.name not in keep:
+                _remove_tree(old)
+                self.removed.append(old)
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None:
+            self._abort()
+            return
+        try:
+            self.commit()
+        except BaseException:
+            self._abort()
+            raise
+        if self.in_place:
+            self.store.close()
+        self._release()

@@ -22,12 +22,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import UsageError
+from kg.errors import NotFound, UsageError
+from kg.names import normalize, suggest
 from kg.namespaces import PK, sparql_prologue
 
 if TYPE_CHECKING:  # networkx is imported where it is used, so that `kg --help` stays fast
@@ -520,11 +520,6 @@ def _sorted_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 # ---- finding an entity by name --------------------------------------------------------------------
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii") or text
-    return " ".join(text.casefold().replace("-", " ").split())
-
-
 def _names(iri: str, attrs: dict[str, Any]) -> list[tuple[int, str]]:
     """(tier, name) pairs an entity answers to; lower tiers win: IRI, acronym/code/key, name, alias."""
     out = [(0, iri)]
@@ -541,38 +536,33 @@ def _names(iri: str, attrs: dict[str, Any]) -> list[tuple[int, str]]:
 
 
 def resolve(graph: nx.MultiDiGraph, name: str) -> str:
-    """The IRI of the entity called ``name`` (acronym, name, alias, IRI); UsageError with near names."""
+    """The IRI of the entity called ``name`` (acronym, name, alias, IRI); NotFound (exit 1) with the
+    nearest names when it names nothing, UsageError when it names several."""
     if name in graph:
         return name
-    wanted = _norm(name)
+    wanted = normalize(name)
     best: dict[int, set[str]] = defaultdict(set)
-    display: dict[str, str] = {}
+    candidates: list[str] = []
     for iri, attrs in graph.nodes(data=True):
         for tier, candidate in _names(iri, attrs):
             if tier == 0:
                 continue
-            key = _norm(candidate)
-            if key == wanted:
+            if normalize(candidate) == wanted:
                 best[tier].add(iri)
-            display.setdefault(key, candidate)
-            if tier >= 2:  # "Lacroux" should still suggest "Jean-Pierre Lacroix"
-                for word in key.split():
-                    if len(word) >= 4:
-                        display.setdefault(word, candidate)
+            candidates.append(candidate)
     for tier in sorted(best):
         found = sorted(best[tier])
         if len(found) == 1:
             return found[0]
         listed = "; ".join(f"{graph.nodes[i]['label']} ({graph.nodes[i]['type']}, {i})" for i in found[:5])
         raise UsageError(f"{name!r} names {len(found)} entities: {listed}; pass the IRI instead")
-    close = difflib.get_close_matches(wanted, sorted(display), n=8, cutoff=0.6)
-    hints = list(dict.fromkeys(display[c] for c in close))[:5]
+    hints = suggest(name, candidates)
     if hints:
         hint = ", ".join(hints)
-        raise UsageError(f"no entity is called {name!r}; did you mean: {hint}? "
-                         f"(--focus takes an acronym, name, alias or IRI)")
-    raise UsageError(f"no entity is called {name!r}; "
-                     f"--focus takes an acronym (UNAMSIL), a name, an alias or an IRI")
+        raise NotFound(f"no entity is called {name!r}; did you mean: {hint}? "
+                       f"(--focus takes an acronym, name, alias or IRI)")
+    raise NotFound(f"no entity is called {name!r}; "
+                   f"--focus takes an acronym (UNAMSIL), a name, an alias or an IRI")
 
 
 def find_entity(store: Store, name: str) -> str:

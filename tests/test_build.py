@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,7 +18,7 @@ from rdflib import Graph
 from kg.cli import main
 from kg.config import Settings
 from kg.namespaces import sparql_prologue
-from kg.pipeline import ENTITY_CLASSES, build
+from kg.pipeline import ENTITY_CLASSES, build, class_counts
 from kg.reference import shapes_graph
 from kg.store import OxigraphStore, open_store
 from kg.validate import validate_graph
@@ -73,12 +74,13 @@ def test_kg_build_shows_progress_and_a_summary(disk_build):
     has_statements = settings.statements_dir.is_dir() and any(
         p.is_file() for p in settings.statements_dir.rglob("*"))
     assert steps[:3] == [
-        f"clearing the store at {location}",
+        "building gen-000001, the store's first generation",
         "loading the ontology and the CAMEO scheme",
         f"loading the reference data from {settings.reference_dir}",
     ]
     assert ("extracting statements from " + str(settings.statements_dir) in steps) == has_statements
-    assert steps[-2:] == ["optimizing the store", "validating against ontology/shapes.ttl"]
+    assert steps[-3:] == ["optimizing the store", "validating against ontology/shapes.ttl",
+                          "switched the store to gen-000001"]
     out = result.stdout.splitlines()
     assert out[0].startswith("Built ") and out[0].endswith(" triples checked).")
     assert "conforms to the shapes" in out[0]
@@ -94,11 +96,14 @@ def test_kg_info_prints_version_store_and_counts(disk_store):
     from kg import __version__
 
     assert lines[0] == f"kg {__version__}"
-    assert lines[1] == f"store: {disk_store} (Oxigraph on disk)"
+    assert lines[1] == f"store: {disk_store} (Oxigraph on disk) generation gen-000001"
     with open_store(str(disk_store), read_only=True) as store:
         total = store.count()
+        counts = class_counts(store)
     assert lines[2].startswith(f"triples: {total} in ")
-    counted = {line.split()[0]: int(line.split()[1]) for line in lines[3:]}
+    assert lines[3] == (f"documents: {counts['pk:SourceDocument']} "
+                        f"({counts['pk:Statement']} statements)")
+    counted = {line.split()[0]: int(line.split()[1]) for line in lines[4:]}
     assert list(counted) == ENTITY_CLASSES
     assert counted["pk:Country"] == len(rows("countries.csv"))
 
@@ -109,17 +114,18 @@ def test_kg_validate_on_the_built_store_exits_0(disk_store):
     assert result.stdout.startswith("OK: conforms to the shapes (")
 
 
-def test_a_locked_store_gives_a_clear_message(disk_store):
-    holder = open_store(str(disk_store))  # read-write: holds the RocksDB lock
-    try:
-        result = CliRunner().invoke(main, ["build", "--store", str(disk_store), "--no-exports"])
-    finally:
-        holder.close()
-        del holder
-    assert result.exit_code == 2
-    assert result.stderr == (f"Error: store at {disk_store} is locked by another process "
-                             f"(a running `kg build`, `kg ingest` or `kg serve`?); wait for it to finish "
-                             f"or pass another --store\n")
+def test_a_second_writer_is_refused_with_one_line(disk_store):
+    from kg.store import WriterLock
+
+    with WriterLock(str(disk_store), "kg build"):  # what a running `kg build` holds
+        results = [CliRunner().invoke(main, [*args, "--store", str(disk_store)])
+                   for args in (["build", "--no-exports"], ["ingest", str(ROOT / "data" / "statements")],
+                                ["withdraw", "nosuchdoc", "--yes"])]
+    for result in results[:2]:
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (f"Error: the store at {disk_store} is being written by `kg build` "
+                                 f"(pid {os.getpid()}); wait for it to finish, or pass another --store\n")
+    assert results[2].exit_code == 1  # nothing to withdraw: refused before it would wait for the lock
 
 
 def test_a_corrupt_store_gives_a_clear_message(tmp_path):

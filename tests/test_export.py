@@ -28,7 +28,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 import kg
 from kg import export
 from kg.cli import main
-from kg.errors import KGError, UsageError
+from kg.errors import KGError, NotFound, UsageError
 from kg.export import rdf as rdf_module
 from kg.namespaces import (
     GRAPH_ONTOLOGY,
@@ -226,11 +226,11 @@ def test_graph_names_resolve(store: Store) -> None:
     assert export.resolve_graph(store, "reference") == GRAPH_REFERENCE
     assert export.resolve_graph(store, DOC_KEY) == document_graph(DOC_KEY)
     assert export.resolve_graph(store, document_graph(DOC_KEY)) == document_graph(DOC_KEY)
-    with pytest.raises(UsageError) as e:
+    with pytest.raises(NotFound) as e:
         export.resolve_graph(store, "refrence")
-    assert str(e.value) == ("no graph 'refrence' in the store; use ontology, reference, a document key or a "
-                            "full graph IRI (list them with: kg query \"SELECT DISTINCT ?g WHERE "
-                            "{ GRAPH ?g {} }\")")
+    assert str(e.value) == ("no graph 'refrence' in the store; did you mean: reference? use ontology, "
+                            "reference, a document key (`kg documents` lists them) or a full graph IRI")
+    assert e.value.exit_code == 1
 
 
 def test_options_a_format_does_not_take_are_refused(store: Store, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from kg.cli import main
 from kg.config import Settings
-from kg.errors import InputError
+from kg.errors import NotFound
 from kg.extract import extract_text, load_gazetteer
 from kg.extract.readers import read_inputs
 from kg.mapping import document_ntriples, speaker_post
@@ -183,9 +183,9 @@ def test_withdraw_removes_one_document_and_nothing_else(tmp_path, settings):
         assert store.dump("ntriples", graph=document_graph(document_key(TEXT_B))) == before_b
         withdraw(store, "b.txt")
         assert doc_graphs(store) == []
-        with pytest.raises(InputError) as e:
+        with pytest.raises(NotFound) as e:
             withdraw(store, "0000000000000000")
-        assert str(e.value).startswith("no document '0000000000000000' in the store; list the documents")
+        assert str(e.value) == "no document '0000000000000000' in the store; `kg documents` lists them"
 
 
 def test_seed_document_carries_its_inferred_date_and_statements(settings):
@@ -273,11 +273,11 @@ def test_cli_ingest_exit_codes_and_withdraw(tmp_path):
     assert bad.exit_code == 1
     assert f"Rejected: {tmp_path}/empty.txt: empty document; remove it or add the text" in bad.output
     assert "0 documents" in bad.output and "2 unchanged" in bad.output
-    gone = invoke(["withdraw", KEY_A, "--store", store])
+    gone = invoke(["withdraw", KEY_A, "--store", store, "--yes"])
     assert gone.exit_code == 0, gone.output
     missing = invoke(["withdraw", KEY_A, "--store", store])
     assert missing.exit_code == 1
-    assert "list the documents and their keys with `kg query" in missing.output
+    assert "`kg documents` lists them" in missing.output
 
 
 def test_cli_extract_prints_gold_schema_records(tmp_path):

@@ -537,7 +537,7 @@ def test_cli_saved_query_prints_an_aligned_table_with_prefixed_names(runner, fx_
                                   "--param", "mission=UNAMSIL"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["date", "speaker", "how", "statement"]
+    assert lines[0].split() == ["date", "dateFrom", "speaker", "how", "statement"]
     assert f"statement:{S_ADENIJI}" in result.output and ID not in result.output
     starts = {line.index("statement:") for line in lines if "statement:" in line}
     assert len(starts) == 1 and lines[0].index("statement") == starts.pop()

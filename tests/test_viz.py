@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kg import viz
 from kg.cli import main
-from kg.errors import UsageError
+from kg.errors import NotFound, UsageError
 from kg.export import html as html_export
 from kg.namespaces import GRAPH_REFERENCE, ID, document_graph, sparql_prologue
 from kg.store import OxigraphStore, open_store
@@ -158,15 +158,15 @@ def test_focus_neighbourhood_by_depth(store):
 
 
 def test_unknown_focus_suggests_near_names(store):
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(NotFound) as err:
         viz.project(store, focus="UNAMSL")
     assert str(err.value) == ("no entity is called 'UNAMSL'; did you mean: UNAMSIL, UNOMSIL, UNMIL, UNSC? "
                               "(--focus takes an acronym, name, alias or IRI)")
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(NotFound) as err:
         viz.project(store, focus="Lacroux")
     assert str(err.value) == ("no entity is called 'Lacroux'; did you mean: Jean-Pierre Lacroix? "
                               "(--focus takes an acronym, name, alias or IRI)")
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(NotFound) as err:
         viz.project(store, focus="xyzzy")
     assert str(err.value) == ("no entity is called 'xyzzy'; --focus takes an acronym (UNAMSIL), a name, "
                               "an alias or an IRI")
@@ -434,9 +434,16 @@ def test_unwritable_output_is_one_line_error(disk_store, tmp_path):
                                      f"check that the directory is writable")
 
 
+def test_cli_unknown_focus_exits_1_with_the_nearest_names(disk_store, tmp_path):
+    result = CliRunner().invoke(main, ["viz", "--store", disk_store, "-o", str(tmp_path / "x.html"),
+                                       "--focus", "UNAMSL"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: no entity is called 'UNAMSL'; did you mean: UNAMSIL, UNOMSIL, "
+                                     "UNMIL, UNSC? (--focus takes an acronym, name, alias or IRI)")
+    assert not (tmp_path / "x.html").exists()
+
+
 @pytest.mark.parametrize("args, message", [
-    (["--focus", "UNAMSL"], "Error: no entity is called 'UNAMSL'; did you mean: UNAMSIL, UNOMSIL, UNMIL, "
-                            "UNSC? (--focus takes an acronym, name, alias or IRI)"),
     (["--types", "mision"], "Error: unknown type 'mision' in --types (did you mean mission?); use some of: "
                             "mission, country, person, statement, body, organization, framework, resolution, "
                             "document, other"),

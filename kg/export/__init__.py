@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from kg.errors import KGError, UsageError
+from kg.errors import KGError, NotFound, UsageError
 from kg.files import atomic_output
-from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, document_graph
+from kg.names import suggest
+from kg.namespaces import GRAPH_DOCUMENT_PREFIX, GRAPH_ONTOLOGY, GRAPH_REFERENCE, document_graph
 
 if TYPE_CHECKING:
     from kg.config import Settings
@@ -136,9 +137,12 @@ def resolve_graph(store: Store, name: str) -> str:
     else:
         iri = document_graph(name)
     if not store.has_graph(iri):
-        raise UsageError(f"no graph {name!r} in the store; use ontology, reference, a document key "
-                         f"or a full graph IRI (list them with: kg query \"SELECT DISTINCT ?g "
-                         f"WHERE {{ GRAPH ?g {{}} }}\")")
+        documents = [g for g in store.named_graphs() if g.startswith(GRAPH_DOCUMENT_PREFIX)]
+        names = ["ontology", "reference"] + [g.removeprefix(GRAPH_DOCUMENT_PREFIX) for g in documents]
+        near = suggest(name, names)
+        hint = f"did you mean: {', '.join(near)}? " if near else ""
+        raise NotFound(f"no graph {name!r} in the store; {hint}use ontology, reference, a document key "
+                       f"(`kg documents` lists them) or a full graph IRI")
     return iri
 
 

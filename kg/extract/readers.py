@@ -118,7 +118,7 @@ def _read_index(folder: Path, rejected: list[Rejected]) -> dict[str, tuple[dict[
     return out
 
 
-def _doc_from_text(text: str, name: str, meta: dict[str, str] | None) -> Document:
+def _doc_from_text(text: str, name: str, meta: dict[str, str] | None, origin: str | None = None) -> Document:
     meta = meta or {}
     note = meta.get("date_note") or None
     published = meta.get("publication_date") or None
@@ -135,6 +135,7 @@ def _doc_from_text(text: str, name: str, meta: dict[str, str] | None) -> Documen
         source=meta.get("source_site") or meta.get("source") or None,
         date_inferred=bool(note),
         date_note=note,
+        origin=origin,
     )
 
 
@@ -172,7 +173,7 @@ def _read_txt(
         )
         return
     text = _decode(data, str(path), None, res.warnings)
-    res.documents.append(_doc_from_text(text, name, meta))
+    res.documents.append(_doc_from_text(text, name, meta, str(path)))
 
 
 def _read_jsonl(path: Path, max_bytes: int, res: ReadResult) -> None:
@@ -220,7 +221,7 @@ def _read_jsonl(path: Path, max_bytes: int, res: ReadResult) -> None:
             if obj.get(k) not in (None, "")
         }
         name = str(obj.get("file") or f"{path.name}#{n}")
-        res.documents.append(_doc_from_text(text, name, meta))
+        res.documents.append(_doc_from_text(text, name, meta, f"{path}#{n}"))
 
 
 def _iter_folder(folder: Path) -> Iterator[Path]:

@@ -1,0 +1,94 @@
+"""Finding what a name refers to, and suggesting the nearest known names when it refers to nothing.
+
+One mechanism for every command that takes a name: `kg query --param`, `kg viz --focus`,
+`kg withdraw`, `kg export --graph`. Names are compared without accents, case or hyphens, and a
+name made of several words is also found by any one of its longer words ("Lacroux" suggests
+"Jean-Pierre Lacroix").
+
+>>> suggest("UNAMSL", ["UNAMSIL", "UNMIL", "Jean-Pierre Lacroix"])
+['UNAMSIL', 'UNMIL']
+>>> suggest("Lacroux", ["UNAMSIL", "Jean-Pierre Lacroix"])
+['Jean-Pierre Lacroix']
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from kg.errors import NotFound
+from kg.namespaces import ID, sparql_prologue
+
+if TYPE_CHECKING:
+    from kg.query import SavedQuery
+    from kg.store import Store
+
+
+def normalize(text: str) -> str:
+    """A name as compared: no accents, case folded, hyphens as spaces, spaces collapsed."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii") or text
+    return " ".join(text.casefold().replace("-", " ").split())
+
+
+def suggest(wanted: str, candidates: Iterable[str], *, limit: int = 5) -> list[str]:
+    """The candidates nearest to ``wanted``, best first (at most ``limit``), in the order difflib ranks."""
+    display: dict[str, str] = {}
+    for candidate in candidates:
+        key = normalize(candidate)
+        display.setdefault(key, candidate)
+        for word in key.split():
+            if len(word) >= 4 and word != key:
+                display.setdefault(word, candidate)
+    close = difflib.get_close_matches(normalize(wanted), sorted(display), n=8, cutoff=0.6)
+    return list(dict.fromkeys(display[c] for c in close))[:limit]
+
+
+#: the properties that name a resource: what `--param` values are matched against
+_NAME_PROPERTIES = "foaf:name skos:prefLabel skos:altLabel pk:acronym skos:notation dcterms:identifier"
+
+
+def known_names(store: Store, kind: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The names of the resources of one kind (``person``, ``mission`` …): name -> the key to pass,
+    and each key's display label (its ``foaf:name`` or ``skos:prefLabel``)."""
+    prefix = f"{ID}{kind}/"
+    q = sparql_prologue() + (
+        f"SELECT DISTINCT ?s ?p ?name WHERE {{ VALUES ?p {{ {_NAME_PROPERTIES} }} ?s ?p ?name "
+        f'FILTER(STRSTARTS(STR(?s), "{prefix}")) }} ORDER BY ?s ?p ?name')
+    names: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for row in store.query(q).records():
+        key = row["s"][len(prefix):]
+        if "/" in key or "#" in key:
+            continue
+        names.setdefault(key, key)
+        names.setdefault(row["name"], key)
+        if row["p"].endswith(("/name", "#prefLabel")):
+            labels.setdefault(key, row["name"])
+    return names, labels
+
+
+def _describe(label: str, key: str) -> str:
+    """A key as suggested: with its label when that is short and not just the key spelled out."""
+    return key if normalize(label) == normalize(key) or len(label) > 32 else f"{key} ({label})"
+
+
+def check_params(store: Store, query: SavedQuery, values: dict[str, str]) -> None:
+    """NotFound (exit 1) for the first ``iri:KIND`` parameter whose value names nothing in the graph,
+    with the nearest keys the graph holds; a value that names something passes."""
+    from kg.query import term_for
+
+    for param in query.params:
+        base, _, kind = param.type.partition(":")
+        value = values.get(param.name)
+        if base != "iri" or not kind or not value:
+            continue
+        iri = term_for(param, value)
+        if store.query(f"ASK {{ {{ {iri} ?p ?o }} UNION {{ ?s ?p {iri} }} }}").boolean:
+            continue
+        names, labels = known_names(store, kind)
+        keys = list(dict.fromkeys(names[c] for c in suggest(value, names)))
+        near = [_describe(labels.get(k, k), k) for k in keys]
+        hint = f"; nearest: {', '.join(near)}" if near else f"; the graph has no {kind} like it"
+        raise NotFound(f"--param {param.name}={value!r} names no {kind} in the graph{hint}")
