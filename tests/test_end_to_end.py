@@ -179,7 +179,6 @@ def test_the_endpoint_never_answers_from_a_half_built_store(story):
     assert story.during_build and story.during_build <= story.complete  # only ever a complete graph
 
 
-@pytest.mark.xfail(strict=True, reason="needs issue 11's reopen")
 def test_the_endpoint_sees_each_change_without_a_restart(story):
     assert story.errors == []
     assert story.served == story.cli, list(zip(story.steps, story.cli, story.served, strict=True))

@@ -42,13 +42,14 @@ def fixture_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def bundled_store(tmp_path_factory):
-    """The bundled graph (exports/peacekeeping.nq, ~60 000 quads): big enough for a product to hurt."""
+    """The bundled graph (exports/peacekeeping.trig, the committed dump with its named graphs): big
+    enough for a cartesian product to hurt."""
     import pyoxigraph
 
     location = str(tmp_path_factory.mktemp("bundled") / "store")
     with open_store(location) as store:
-        store.native.bulk_load(path=str(ROOT / "exports" / "peacekeeping.nq"),
-                               format=pyoxigraph.RdfFormat.N_QUADS)
+        store.native.bulk_load(path=str(ROOT / "exports" / "peacekeeping.trig"),
+                               format=pyoxigraph.RdfFormat.TRIG)
     return location
 
 
