@@ -36,7 +36,7 @@ def date_literal(value: str) -> Literal | None:
 
 
 def _tenure_iri(o: Official, tenure: Tenure) -> URIRef:
-    return URIRef(tenure_iri(o.person_id, tenure.post, tenure.post_org, tenure.start))
+    return URIRef(tenure_iri(tenure.tenure_id))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,13 @@ RESOURCE_KINDS: tuple[tuple[str, str], ...] = (
     ("organization", "org"),
     ("delegation", "delegation"),
     ("source", "source"),
+    ("site", "site"),
+    ("deployment", "deployment"),
+    ("personnel", "personnel"),
+    ("role", "role"),
+    ("unit-type", "unit-type"),
+    ("data-quality", "data-quality"),
+    ("method", "method"),
     ("dataset", "dataset"),
     ("record", "record"),
 )
@@ -75,6 +82,7 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
 }
 
 
@@ -173,9 +181,14 @@ def date_datatype(value: str) -> str | None:
     return PREFIXES["xsd"] + ("date" if day else "gYearMonth" if month else "gYear")
 
 
-def tenure_iri(person_id: str, post: str, post_org: str, start: str) -> str:
-    """The IRI of one person's tenure of a post: ``…/id/tenure/{person}--{post}--{org}--{start|unknown}``.
+def tenure_iri(tenure_id: str) -> str:
+    """The IRI of one person's tenure of a post: ``…/id/tenure/{person}--{org}--{role}--{ordinal}``
+    (``tenure_id`` as officials.csv gives it: person + post + the ordinal of that person's tenures of
+    the post; no dates in it, so that a corrected date keeps the IRI).
 
     The reference data mints it and extraction links statements to it, so both call this.
+
+    >>> tenure_iri("kofi-annan--secretariat--secretary-general--1").rsplit("/", 1)[1]
+    'kofi-annan--secretariat--secretary-general--1'
     """
-    return resource("tenure", f"{person_id}--{slug(post)}--{slug(post_org)}--{start or 'unknown'}")
+    return resource("tenure", key(tenure_id))

@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, TIME
 
 from kg.errors import InputError
 from kg.namespaces import PK as PK_IRI
-from kg.namespaces import PREFIXES, date_datatype, key, resource, slug, tenure_iri
+from kg.namespaces import PREFIXES, date_datatype, key, resource, tenure_iri
 
 PK = Namespace(PK_IRI)
 SCHEMA = Namespace("https://schema.org/")
@@ -71,8 +71,15 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "post",
         "post_org",
         "post_org_id",
+        "role",
+        "post_id",
+        "tenure_id",
         "start_date",
         "end_date",
+        "start_status",
+        "end_status",
+        "old_post_id",
+        "old_tenure_id",
         "source",
         "source_quality",
         "notes",
@@ -96,6 +103,14 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
     "cameo.csv": ["code", "label", "parent", "source", "source_quality"],
     "datasets.csv": ["dataset_id", "title", "producer", "url", "license", "rights", "version", "modified",
                      "fetched", "record_kind"],
+    "sites.csv": ["site", "name", "alt_names", "iso3", "latitude", "longitude", "source", "notes"],
+    "deployments.csv": ["mission", "site", "year", "troops", "unit_types", "hq_level", "contributors",
+                        "source_rows", "tcc_rows", "source"],
+    "contingents.csv": ["mission", "site", "year", "contingent", "iso3", "name", "size", "source_row",
+                        "source"],
+    "personnel.csv": ["series", "mission", "period", "troops", "police", "observers", "total", "months",
+                      "data_quality", "quality_note", "source_rows", "source"],
+    "conversion_report.csv": ["source", "line", "value", "problem", "decision"],
 }
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -326,6 +341,13 @@ def reference_graph(reference_dir: Path) -> Graph:
     _frameworks(g, read_table(reference_dir / "frameworks.csv"), body_ids)
     _officials(g, read_table(reference_dir / "officials.csv"), countries, acronyms, body_ids)
     _contributions(g, read_table(reference_dir / "contributions.csv"), countries, acronyms)
+    from kg.deployments import deployment_graph  # these modules import this one
+
+    tables = (read_table(reference_dir / f) for f in ("sites.csv", "deployments.csv", "contingents.csv"))
+    deployment_graph(g, *tables, countries, acronyms)
+    from kg.personnel import personnel_graph
+
+    personnel_graph(g, read_table(reference_dir / "personnel.csv"), acronyms)
     return g
 
 
@@ -529,6 +551,10 @@ def _instant(g: Graph, node: URIRef, value: Literal) -> None:
 def _officials(
     g: Graph, rows: list[Row], countries: set[str], acronyms: set[str], body_ids: set[str]
 ) -> None:
+    from kg.roles import ROLES, role_scheme
+
+    roles = set(ROLES)
+    role_scheme(g)
     tenures: set[URIRef] = set()
     for r in rows:
         person = URIRef(resource("person", r["person_id"]))
@@ -549,22 +575,35 @@ def _officials(
                 f"unknown organization {r['post_org_id']!r}; write body/<body_id> or mission/<acronym>",
             )
         organization = URIRef(resource(kind, key(org_key)))
-        post_key = f"{slug(r['post'])}--{slug(r['post_org'])}"
-        post = URIRef(resource("post", post_key))
+        from kg.roles import post_iri, post_label, role_iri
+
+        if r["role"] not in roles:
+            raise r.error("role", f"unknown role {r['role']!r}; use a role of the post scheme (kg/roles.py)")
+        post = post_iri(r["post_id"])
         g.add((post, RDF.type, ORG.Post))
-        g.add((post, SKOS.prefLabel, Literal(r["post"], lang="en")))
+        g.add((post, SKOS.prefLabel, Literal(post_label(r["role"], r["post_org"]), lang="en")))
         g.add((post, ORG.postIn, organization))
+        g.add((post, PK.roleType, role_iri(r["role"])))
         g.add((person, ORG.holds, post))
+        if r["old_post_id"] and URIRef(resource("post", r["old_post_id"])) != post:
+            g.add((URIRef(resource("post", r["old_post_id"])), OWL.sameAs, post))
 
         start, end = date_literal(r, "start_date"), date_literal(r, "end_date")
-        tenure = URIRef(tenure_iri(r["person_id"], r["post"], r["post_org"], r["start_date"]))
+        tenure = URIRef(tenure_iri(r["tenure_id"]))
         if tenure in tenures:
-            raise r.error(
-                "start_date",
-                f"{r['person_id']} holds {r['post']} twice from the same start; "
-                f"merge the rows or fix the date",
-            )
+            raise r.error("tenure_id", f"tenure {r['tenure_id']} is listed twice; keep one row")
         tenures.add(tenure)
+        if r["old_tenure_id"]:
+            g.add((URIRef(resource("tenure", r["old_tenure_id"])), OWL.sameAs, tenure))
+        g.add((tenure, PK.postTitle, Literal(r["post"], lang="en")))
+        for column, prop in (("start_status", PK.startDateUnknown), ("end_status", PK.endDateUnknown)):
+            allowed = ("known", "unknown", "open") if column == "end_status" else ("known", "unknown")
+            if r[column] not in allowed:
+                raise r.error(column, f"bad status {r[column]!r}; write one of: {', '.join(allowed)}")
+            if r[column] == "unknown":
+                g.add((tenure, prop, Literal(True)))
+        if r["end_status"] == "open":
+            g.add((tenure, PK.openEnded, Literal(True)))
         g.add((tenure, RDF.type, ORG.Membership))
         g.add((tenure, ORG.member, person))
         g.add((tenure, ORG.organization, organization))

@@ -24,6 +24,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+import convert_roles
+
 from kg.reference import REQUIRED_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -412,9 +414,15 @@ def convert_bodies(
     return sorted(rows, key=lambda r: r["body_id"]), org_ids
 
 
-def convert_officials(shared: Path, org_ids: dict[str, str], countries: set[str]) -> list[dict[str, str]]:
+def convert_officials(
+    shared: Path, org_ids: dict[str, str], countries: set[str], officials: list[dict[str, str]] | None = None,
+    closed: set[str] | None = None,
+) -> list[dict[str, str]]:
+    """The officials rows (``officials``: the curated rows as reviewed), each with its role."""
+    import convert_roles
+
     rows = []
-    for line, o in enumerate(read_csv(shared / "curated" / "officials.csv"), start=2):
+    for line, o in enumerate(officials or read_csv(shared / "curated" / "officials.csv"), start=2):
         if o["nationality_iso3"] and o["nationality_iso3"] not in countries:
             raise ConversionError(
                 f"curated/officials.csv:{line} column 'nationality_iso3': "
@@ -428,6 +436,7 @@ def convert_officials(shared: Path, org_ids: dict[str, str], countries: set[str]
                 "source": o["sources"],
             }
         )
+    convert_roles.assign_roles(rows, closed or set())
     return rows  # curated order (by post line, then date) is meaningful and stable
 
 
@@ -440,25 +449,31 @@ def convert_frameworks(shared: Path) -> list[dict[str, str]]:
 
 
 # ---- contributions, CAMEO -----------------------------------------------------------------------------
-def convert_contributions(
-    shared: Path, countries: list[dict[str, str]], missions: set[str]
-) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """Rows with Total > 0; country names mapped with country_converter (then our names/aliases)."""
-    path = shared / "raw" / "un-contributions-corinnee" / "CountryByYear.csv"
-    raw = read_csv(path)
-    names = sorted({r["Country"] for r in raw})
+def map_country_names(names: list[str], countries: list[dict[str, str]]) -> dict[str, str | None]:
+    """Country names as the sources write them -> ISO3 (None when unknown): country_converter first,
+    then our names and aliases (countries.csv)."""
     cc = country_converter()
     mapped = dict(zip(names, cc.convert(names, to="ISO3", not_found=None), strict=True))
     ours = {}
     for c in countries:
         for n in [c["name"], c["official_name"], *split(c["aliases"])]:
             ours.setdefault(n.lower(), c["iso3"])
-    problems = []
+    codes = {c["iso3"] for c in countries}
     for n in names:
-        if not mapped[n] or mapped[n] not in {c["iso3"] for c in countries}:
+        if not mapped[n] or mapped[n] not in codes:
             mapped[n] = ours.get(n.lower())
-        if not mapped[n]:
-            problems.append(f"{path}: country {n!r} maps to no ISO 3166 code; add it to {HAND} as an alias")
+    return mapped
+
+
+def convert_contributions(
+    shared: Path, countries: list[dict[str, str]], missions: set[str]
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Rows with Total > 0; country names mapped with country_converter (then our names/aliases)."""
+    path = shared / "raw" / "un-contributions-corinnee" / "CountryByYear.csv"
+    raw = read_csv(path)
+    mapped = map_country_names(sorted({r["Country"] for r in raw}), countries)
+    problems = [f"{path}: country {n!r} maps to no ISO 3166 code; add it to {HAND} as an alias"
+                for n, iso3 in mapped.items() if not iso3]
     if problems:
         raise ConversionError("\n".join(problems))
     rows, unmapped = [], defaultdict(int)
@@ -659,6 +674,44 @@ def apply_source_ranking(tables: dict[str, list[dict[str, str]]]) -> None:
                 r.get("source", ""), r.get("strong_sources", ""), r.get("source_quality", ""), row_key)
 
 
+# ---- deployments (Geo-PKO) ------------------------------------------------------------------------------
+def convert_ground_truth(
+    shared: Path, countries: list[dict[str, str]], missions: list[dict[str, str]],
+    contributions: list[dict[str, str]],
+) -> dict[str, list[dict[str, str]]]:
+    """The tables of scripts/convert_deployments.py and convert_personnel.py, with the conversion report
+    of what they left out or found inconsistent."""
+    import convert_deployments as geo
+    import convert_personnel
+
+    report = geo.Report([])
+    resolve = map_country_names(geo.country_names(shared, read_csv), countries)
+    by_acronym = {m["acronym"]: m for m in missions}
+    sites, deployments, contingents = geo.convert_deployments(shared, resolve, set(by_acronym), report,
+                                                              read_csv)
+    personnel = convert_personnel.convert_personnel(shared, by_acronym, contributions, report)
+    return {
+        "sites.csv": sites,
+        "deployments.csv": deployments,
+        "contingents.csv": contingents,
+        "personnel.csv": personnel,
+        "conversion_report.csv": sorted(report.rows, key=lambda r: (r["source"], r["problem"], r["value"])),
+    }
+
+
+# ---- the review of the curated officials (REVIEW.md) ------------------------------------------------
+def reviewed_officials(shared: Path, hand_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The curated officials with data/reference/review_decisions.csv applied and officials_added.csv
+    appended (both hand-written), and the decisions."""
+    decisions = read_csv(hand_dir / "review_decisions.csv")
+    try:
+        rows = convert_roles.apply_decisions(read_csv(shared / "curated" / "officials.csv"), decisions,
+                                             read_csv(hand_dir / "officials_added.csv"))
+    except convert_roles.RoleError as e:
+        raise ConversionError(str(e)) from e
+    return rows, decisions
+
+
 # ---- main ----------------------------------------------------------------------------------------------
 def convert(shared: Path, out: Path, hand: Path = DEFAULT_OUT / "country_aliases.csv") -> dict[str, int]:
     """Write every data/reference CSV (``hand`` is the hand-written alias file); return rows per file."""
@@ -678,12 +731,14 @@ def convert(shared: Path, out: Path, hand: Path = DEFAULT_OUT / "country_aliases
     for c in countries:
         if c["iso3"] in extra and "CountryByYear" not in c["source"]:
             c["source"] += " | raw/un-contributions-corinnee/CountryByYear.csv (names)"
-    officials_raw = read_csv(shared / "curated" / "officials.csv")
+    officials_raw, decisions = reviewed_officials(shared, hand.parent)
+    convert_roles.note_missions(missions, decisions)
     bodies, org_ids = convert_bodies(shared, officials_raw, mission_set)
+    closed = {f"mission/{m['acronym']}" for m in missions if m["status"] == "closed"}
     tables = {
         "countries.csv": countries,
         "missions.csv": missions,
-        "officials.csv": convert_officials(shared, org_ids, codes),
+        "officials.csv": convert_officials(shared, org_ids, codes, officials_raw, closed),
         "un_bodies.csv": bodies,
         "frameworks.csv": convert_frameworks(shared),
         "contributions.csv": contributions,
@@ -691,6 +746,7 @@ def convert(shared: Path, out: Path, hand: Path = DEFAULT_OUT / "country_aliases
     }
     apply_source_ranking(tables)
     tables["datasets.csv"] = DATASETS
+    tables.update(convert_ground_truth(shared, countries, missions, contributions))
     for name, rows in tables.items():
         write_csv(out / name, COLUMNS[name], rows)
     return {name: len(rows) for name, rows in tables.items()}

@@ -396,7 +396,7 @@ def test_contributors_on_their_own_continent(fx):
 
 
 def test_officials_who_spoke_about_more_than_one_mission(fx):
-    rows = saved(fx, "officials-multiple-missions")
+    rows = saved(fx, "officials-spoke-about-multiple-missions")
     assert [(r["name"], r["missions"], sorted(r["which"].split(", "))) for r in rows] == [
         ("Daniel Ishmael Opande", "2", ["UNAMSIL", "UNMIL"])]
 

@@ -107,6 +107,7 @@ class Tenure:
     post_org: str
     start: str
     end: str
+    tenure_id: str = ""  # officials.csv's key of the tenure IRI
 
     def holds_on(self, date: str) -> bool:
         """Whether the post was held on ``date`` (compared at the precision both sides give)."""
@@ -395,6 +396,7 @@ def load_gazetteer(reference_dir: Path) -> Gazetteer:
                     _col(row, "post_org"),
                     _col(row, "start_date"),
                     _col(row, "end_date"),
+                    _col(row, "tenure_id"),
                 )
             )
         for pid, rec in by_id.items():
