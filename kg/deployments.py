@@ -130,8 +130,8 @@ def _schemes(g: Graph) -> None:
         g.add((d, RDF.type, DCAT.Dataset))
         g.add((d, DCTERMS.title, Literal(dataset.title, lang="en")))
         g.add((d, DCTERMS.bibliographicCitation, Literal(dataset.citation)))
-        g.add((d, DCTERMS.source, Literal(dataset.url, datatype=XSD.anyURI)))
-        g.add((d, DCTERMS.identifier, Literal(source)))
+        g.add((d, DCAT.landingPage, URIRef(dataset.url)))
+        g.add((d, DCTERMS.identifier, Literal(source.rsplit("/", 1)[-1])))  # the file, not a local path
 
 
 def deployment_graph(

@@ -16,6 +16,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -352,8 +353,19 @@ def reference_graph(reference_dir: Path) -> Graph:
 
 
 def reference_ntriples(reference_dir: Path) -> bytes:
-    """The reference graph as sorted N-Triples (same CSVs -> same bytes)."""
-    return sorted_ntriples(reference_graph(reference_dir))
+    """The reference graph as sorted N-Triples (same CSVs -> same bytes).
+
+    Kept per process for the same files (names, sizes, modification times): converting ~300,000 triples
+    takes seconds, and one process (a test run, a build after an ingest) often needs it more than once.
+    """
+    folder = Path(reference_dir).resolve()
+    stamp = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.csv")))
+    return _reference_ntriples(str(folder), stamp)
+
+
+@lru_cache(maxsize=2)
+def _reference_ntriples(folder: str, _stamp: tuple[tuple[str, int, int], ...]) -> bytes:
+    return sorted_ntriples(reference_graph(Path(folder)))
 
 
 def sorted_ntriples(g: Graph) -> bytes:

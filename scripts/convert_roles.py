@@ -127,6 +127,9 @@ def apply_decisions(
         row["sources"] = " | ".join(
             dict.fromkeys(p.strip() for p in (row["sources"] + " | " + d["source"]).split("|") if p.strip())
         )
+        # the source a decision rests on was checked for this fact: it ranks with the strong ones
+        row["strong_sources"] = " | ".join(dict.fromkeys(
+            p.strip() for p in (row.get("strong_sources", "") + " | " + d["source"]).split("|") if p.strip()))
     for a in added:
         rows.append(
             {
@@ -158,6 +161,9 @@ def note_missions(missions: list[dict[str, str]], decisions: list[dict[str, str]
                 if p
             )
             m["source"] = " | ".join(dict.fromkeys([*m["source"].split(" | "), d["source"]]))
+            if "strong_sources" in m:  # checked for this fact: it ranks with the strong ones
+                m["strong_sources"] = " | ".join(dict.fromkeys(
+                    p for p in [*m["strong_sources"].split(" | "), d["source"]] if p))
 
 
 def assign_roles(rows: list[dict[str, str]], closed: set[str]) -> None:
