@@ -38,7 +38,8 @@ def write_corpus(path: Path, n: int) -> None:
         for i in range(n):
             row, text = texts[i % len(texts)]
             doc = {"text": f"Copy {i}\n\n{text}", "title": f"{row['title']} (copy {i})",
-                   "url": f"{row['url']}#copy-{i}", "publication_date": row["publication_date"],
+                   # a query string, not a fragment: a document's key ignores the fragment of its URL
+                   "url": f"{row['url']}?copy={i}", "publication_date": row["publication_date"],
                    "source": row["source_site"], "file": f"{i:05d}-{row['file']}"}
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
             if i % max(1, n // 10) == 0 and i // max(1, n // 10) < 10:

@@ -136,6 +136,7 @@ def _delegation_triples(out: Graph, st: URIRef, sp: URIRef, s: Statement, g: Gaz
     out.add((post, RDF.type, ORG.Post))
     out.add((post, SKOS.prefLabel, Literal(f"representative of {country}", lang="en")))
     out.add((post, ORG.postIn, sp))
+    out.add((post, PKN.roleType, URIRef(resource("role", "representative"))))  # kg/roles.py's scheme
     out.add((st, PKN.speakerRole, post))
 
 

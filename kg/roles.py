@@ -91,6 +91,13 @@ ROLES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "",
         ("CMO",),
     ),
+    "representative": (
+        "Representative of a Member State",
+        "A delegate speaking for a country's delegation (to the UN or a conference), as a statement "
+        "names them: \"India's representative\", \"the delegate of Pakistan\".",
+        "",
+        ("delegate",),
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_ingest import TEXT_A, TEXT_B, write_folder
+from test_ingest import KEY_A, TEXT_A, TEXT_B, write_folder
 
 from kg.cli import main
 from kg.model import document_key
@@ -21,7 +21,7 @@ from kg.namespaces import document_graph
 from kg.pipeline import extractor_version, plural
 from kg.store import live_path, open_store, read_registry, write_registry
 
-KEY_A, KEY_B = document_key(TEXT_A), document_key(TEXT_B)
+KEY_B = document_key(TEXT_B)  # B has no URL: its key is its text's; A's is its URL's (test_ingest)
 
 
 def kg(*args: str, input: str | None = None):
