@@ -359,7 +359,8 @@ def reference_ntriples(reference_dir: Path) -> bytes:
     takes seconds, and one process (a test run, a build after an ingest) often needs it more than once.
     """
     folder = Path(reference_dir).resolve()
-    stamp = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.csv")))
+    stamp = tuple(sorted((p.name, st.st_size, st.st_mtime_ns)
+                         for p in folder.glob("*.csv") for st in (p.stat(),)))
     return _reference_ntriples(str(folder), stamp)
 
 

@@ -124,12 +124,9 @@ def apply_decisions(
         row["notes"] = "; ".join(
             p for p in (row["notes"], f"Review item {d['item']}: {note} ({d['reason']})") if p
         )
-        row["sources"] = " | ".join(
-            dict.fromkeys(p.strip() for p in (row["sources"] + " | " + d["source"]).split("|") if p.strip())
-        )
+        row["sources"] = with_source(row["sources"], d["source"])
         # the source a decision rests on was checked for this fact: it ranks with the strong ones
-        row["strong_sources"] = " | ".join(dict.fromkeys(
-            p.strip() for p in (row.get("strong_sources", "") + " | " + d["source"]).split("|") if p.strip()))
+        row["strong_sources"] = with_source(row.get("strong_sources", ""), d["source"])
     for a in added:
         rows.append(
             {
@@ -140,6 +137,11 @@ def apply_decisions(
             }
         )
     return rows
+
+
+def with_source(cell: str, source: str) -> str:
+    """A ``|``-separated sources cell with ``source`` appended, each source once, in order."""
+    return " | ".join(dict.fromkeys(p.strip() for p in f"{cell} | {source}".split("|") if p.strip()))
 
 
 def note_missions(missions: list[dict[str, str]], decisions: list[dict[str, str]]) -> None:
@@ -160,10 +162,9 @@ def note_missions(missions: list[dict[str, str]], decisions: list[dict[str, str]
                 )
                 if p
             )
-            m["source"] = " | ".join(dict.fromkeys([*m["source"].split(" | "), d["source"]]))
+            m["source"] = with_source(m["source"], d["source"])
             if "strong_sources" in m:  # checked for this fact: it ranks with the strong ones
-                m["strong_sources"] = " | ".join(dict.fromkeys(
-                    p for p in [*m["strong_sources"].split(" | "), d["source"]] if p))
+                m["strong_sources"] = with_source(m["strong_sources"], d["source"])
 
 
 def assign_roles(rows: list[dict[str, str]], closed: set[str]) -> None:
