@@ -10,7 +10,7 @@ import pytest
 from conftest import CHROMIUM_ARGS, require_program
 
 from kg import viz
-from kg.export.html import write_standard_views, write_view
+from kg.export.html import TYPE_STYLES, write_standard_views, write_view
 from kg.namespaces import GRAPH_REFERENCE, ID, document_graph
 from kg.store import open_store
 
@@ -315,6 +315,39 @@ def test_groups_by_speaker_open_on_click_and_sizes_follow_the_metric(store, view
     biggest = max(sizes, key=lambda item: (item[1], item[0]))[0]
     assert said[biggest] == max(said.values())
     assert min(size for _, size in sizes) == 7
+    assert page.errors == [] and page.blocked == []
+
+
+def test_colour_by_a_metric_recolours_the_nodes_and_shows_a_scale(store, views, open_page):
+    page = open_page(views / "statements.html").ready()
+    graph = viz.project(store, view="statements")
+
+    def colours() -> dict[str, str]:
+        return dict(page.page.evaluate("""() => kg.data.nodes.map(n => { const c = kg.nodes.get(n.id).color;
+            return [n.kg.iri, typeof c === 'string' ? c : c.background]; })"""))
+
+    by_type = colours()
+    assert by_type == {n: TYPE_STYLES[d["type"]][1] for n, d in graph.nodes(data=True)}
+    assert page.page.is_hidden("#kg-scale")
+    page.page.select_option("#kg-colour", "degree")
+    degree = {n: len(set(graph.in_edges(n, keys=True)) | set(graph.out_edges(n, keys=True))) for n in graph}
+    by_degree = colours()
+    assert by_degree != by_type
+    peak = max(degree.values())
+    for n, count in degree.items():  # the scale's colour for the node's count (log scale), grey for none
+        assert by_degree[n] == page.page.evaluate("([v, p]) => kg.colourOf(v, p)", [count, peak]), n
+    assert {by_degree[n] for n, count in degree.items() if count == peak} == {"#fde725"}
+    assert {by_degree[n] for n, count in degree.items() if count == 1} == {"#440154"}
+    assert len(set(by_degree.values())) >= 3
+    assert page.page.is_visible("#kg-scale .kg-scale-bar")
+    assert page.page.text_content("#kg-scale .kg-scale-ticks span:last-child") == f"{peak:,}"
+    # another metric gives other colours: only speakers and what statements mention have statements
+    page.page.select_option("#kg-colour", "statements")
+    by_statements = colours()
+    assert by_statements != by_degree
+    assert {by_statements[n] for n, d in graph.nodes(data=True) if d["type"] == "statement"} == {"#c9ced6"}
+    page.page.select_option("#kg-colour", "type")
+    assert colours() == by_type and page.page.is_hidden("#kg-scale")
     assert page.errors == [] and page.blocked == []
 
 
