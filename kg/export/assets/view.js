@@ -552,7 +552,8 @@
     colourScale = { metric: name, peak: peak };
     visNodes.update(data.nodes.map(function (n) {
       var c = colourOf(values.get(n.id), peak);
-      return { id: n.id, color: { background: c, border: "#4a5568",
+      // the border too: at a 3,000-node zoom a node is a few pixels, mostly border
+      return { id: n.id, color: { background: c, border: c,
                                   highlight: { background: c, border: "#000" }, hover: { background: c, border: "#000" } } };
     }));
     legend.classList.add("kg-muted");  // type colours no longer apply; the shapes still do
