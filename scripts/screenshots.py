@@ -1,5 +1,6 @@
-"""Screenshots for the README: the HTML views (docs/img/overview.png, statements.png, timeline.png) and
-the query page of `kg serve` (docs/img/query-form.png, query-chart.png, query-timeline.png).
+"""Screenshots for the README: the HTML views (docs/img/overview.png, statements.png, timeline.png,
+map.png) and the query page of `kg serve` (docs/img/query-form.png, query-chart.png, query-map.png,
+query-timeline.png).
 
 Opens the views that ``kg build`` (``make run``) wrote to exports/html/ in headless Chromium, offline,
 selects the biggest mission (overview) and the most connected quoted statement (statements view) so
@@ -38,7 +39,7 @@ def shoot(html_dir: Path, out_dir: Path, *, width: int = 1400, height: int = 850
     chromium = shutil.which("chromium")
     if not chromium:
         raise SystemExit("screenshots: chromium is not installed; run `make system-deps` (Debian's chromium)")
-    missing = [name for name in (*PICKS, "timeline") if not (html_dir / f"{name}.html").exists()]
+    missing = [name for name in (*PICKS, "timeline", "map") if not (html_dir / f"{name}.html").exists()]
     if missing:
         raise SystemExit(f"screenshots: {html_dir}/{missing[0]}.html is missing; "
                          f"run `make run` (kg build) first")
@@ -76,6 +77,12 @@ def shoot(html_dir: Path, out_dir: Path, *, width: int = 1400, height: int = 850
             page.wait_for_timeout(200)
             written.append(out_dir / "timeline.png")
             page.screenshot(path=str(written[-1]))
+            # the map, every site of every year; then one mission's sites, and one of them opened
+            page.goto((html_dir / "map.html").resolve().as_uri())
+            page.wait_for_selector("body[data-ready='true']", state="attached", timeout=60000)
+            page.wait_for_timeout(500)
+            written.append(out_dir / "map.png")
+            page.screenshot(path=str(written[-1]))
         finally:
             browser.close()
     return written
@@ -87,6 +94,13 @@ QUERY_PAGES = {
         "query": ("SELECT ?year (SUM(?total) AS ?personnel) WHERE {\n"
                   "  ?c pk:year ?year ; pk:personnelTotal ?total\n}\nGROUP BY ?year ORDER BY ?year"),
         "outputFormat": "chart"}), ".kg-chart canvas"),
+    "query-map": ("#" + urllib.parse.urlencode({
+        "query": ("PREFIX geo: <http://www.opengis.net/ont/geosparql#>\n"
+                  "SELECT ?site ?wkt (MAX(?troops) AS ?peakTroops) WHERE {\n"
+                  "  ?d pk:mission/pk:acronym \"MINUSMA\" ; pk:site ?s ; pk:troopEstimate ?troops .\n"
+                  "  ?s rdfs:label ?site ; geo:hasGeometry/geo:asWKT ?wkt\n"
+                  "} GROUP BY ?site ?wkt ORDER BY DESC(?peakTroops)"),
+        "outputFormat": "map"}), ".kg-map .leaflet-overlay-pane canvas"),
     "query-timeline": ("#" + urllib.parse.urlencode({
         "query": ("SELECT ?acronym ?start ?end WHERE {\n"
                   "  ?m pk:hostCountry/skos:prefLabel \"Timor-Leste\"@en ; pk:acronym ?acronym ;\n"
@@ -137,6 +151,10 @@ def shoot_query_page(store: str, out_dir: Path, *, width: int = 1400, height: in
                 written.append(out_dir / "query-form.png")
                 page.screenshot(path=str(written[-1]))
                 for name, (address, ready) in QUERY_PAGES.items():
+                    context.close()  # a fresh context: no tabs remembered from the previous picture
+                    context = browser.new_context(viewport={"width": width, "height": height})
+                    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((url, "data:"))
+                                  else r.abort())
                     page = context.new_page()
                     page.goto(url + "/" + address)
                     page.wait_for_selector(ready, timeout=60000)

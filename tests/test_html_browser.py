@@ -10,7 +10,7 @@ import pytest
 from conftest import CHROMIUM_ARGS, require_program
 
 from kg import viz
-from kg.export.html import write_standard_views, write_view
+from kg.export.html import TYPE_STYLES, write_standard_views, write_view
 from kg.namespaces import GRAPH_REFERENCE, ID, document_graph
 from kg.store import open_store
 
@@ -318,6 +318,39 @@ def test_groups_by_speaker_open_on_click_and_sizes_follow_the_metric(store, view
     assert page.errors == [] and page.blocked == []
 
 
+def test_colour_by_a_metric_recolours_the_nodes_and_shows_a_scale(store, views, open_page):
+    page = open_page(views / "statements.html").ready()
+    graph = viz.project(store, view="statements")
+
+    def colours() -> dict[str, str]:
+        return dict(page.page.evaluate("""() => kg.data.nodes.map(n => { const c = kg.nodes.get(n.id).color;
+            return [n.kg.iri, typeof c === 'string' ? c : c.background]; })"""))
+
+    by_type = colours()
+    assert by_type == {n: TYPE_STYLES[d["type"]][1] for n, d in graph.nodes(data=True)}
+    assert page.page.is_hidden("#kg-scale")
+    page.page.select_option("#kg-colour", "degree")
+    degree = {n: len(set(graph.in_edges(n, keys=True)) | set(graph.out_edges(n, keys=True))) for n in graph}
+    by_degree = colours()
+    assert by_degree != by_type
+    peak = max(degree.values())
+    for n, count in degree.items():  # the scale's colour for the node's count (log scale), grey for none
+        assert by_degree[n] == page.page.evaluate("([v, p]) => kg.colourOf(v, p)", [count, peak]), n
+    assert {by_degree[n] for n, count in degree.items() if count == peak} == {"#fde725"}
+    assert {by_degree[n] for n, count in degree.items() if count == 1} == {"#440154"}
+    assert len(set(by_degree.values())) >= 3
+    assert page.page.is_visible("#kg-scale .kg-scale-bar")
+    assert page.page.text_content("#kg-scale .kg-scale-ticks span:last-child") == f"{peak:,}"
+    # another metric gives other colours: only speakers and what statements mention have statements
+    page.page.select_option("#kg-colour", "statements")
+    by_statements = colours()
+    assert by_statements != by_degree
+    assert {by_statements[n] for n, d in graph.nodes(data=True) if d["type"] == "statement"} == {"#c9ced6"}
+    page.page.select_option("#kg-colour", "type")
+    assert colours() == by_type and page.page.is_hidden("#kg-scale")
+    assert page.errors == [] and page.blocked == []
+
+
 def test_the_dev_corpus_statements_view_has_no_overlapping_labels(browser, tmp_path):
     """The bar of issue 13: 250 nodes from the 25 dev texts, labels readable at the initial zoom."""
     from conftest import require_corpus
@@ -345,6 +378,62 @@ def test_the_dev_corpus_statements_view_has_no_overlapping_labels(browser, tmp_p
         assert page.errors == [] and page.blocked == []
     finally:
         page.close()
+
+
+# ---- 3,000 nodes (issue 13: "usable at 3,000") ----------------------------------------------------------
+
+BIG_TYPES = ["statement"] * 6 + ["country", "mission", "person", "body"]
+
+
+@pytest.fixture(scope="module")
+def big_view(tmp_path_factory) -> tuple[nx.MultiDiGraph, Path]:
+    """A 3,000-node graph shaped like ours (hubs and many statements; Barabási-Albert, 2 edges per node),
+    written as the standard views are: not sampled, since 3,000 is the default limit."""
+    base = nx.barabasi_albert_graph(3000, 2, seed=3)
+    graph = nx.MultiDiGraph()
+    for i in base.nodes:
+        kind = BIG_TYPES[(i * 7) % len(BIG_TYPES)]
+        graph.add_node(f"n{i:05}", type=kind, label=f"{kind} {i}", iri=f"urn:x:{i}", name=f"{kind} {i}",
+                       **({"date": f"{1990 + i % 30}-01-01"} if kind == "statement" else {}))
+    for u, v in sorted(base.edges):
+        graph.add_edge(f"n{u:05}", f"n{v:05}", relation="mentions", why="generated")
+    path = tmp_path_factory.mktemp("big") / "big.html"
+    write_view(graph, path, title="3,000 nodes")
+    return graph, path
+
+
+def test_a_3000_node_view_draws_and_its_search_filters_focus_and_colours_work(big_view, open_page):
+    graph, path = big_view
+    page = open_page(path).ready()
+    page.page.wait_for_timeout(200)
+    assert page.drawn() == 3000 and page.page.is_hidden("#kg-notice")
+    boxes = page.page.evaluate("kg.labels()")
+    assert len(boxes) >= 50 and overlapping(boxes) == []  # the hubs are named, never on top of each other
+    # search: the node is selected, centred and its panel shown
+    page.page.fill("#kg-search", "person 1004")
+    page.page.click("#kg-search-form button[type=submit]")
+    node = page.node_id("urn:x:1004")
+    page.page.wait_for_selector(f"#kg-details[data-node='{node}']", timeout=5000)
+    assert page.page.evaluate("kg.network.getSelectedNodes()") == [node]
+    # focus: the two-hop neighbourhood only
+    page.page.click("#kg-details button[data-action=focus]")
+    two_hops = nx.ego_graph(graph.to_undirected(), "n01004", radius=2)
+    page.wait_drawn(len(two_hops), timeout=10)
+    page.page.click("#kg-reset")
+    page.wait_drawn(3000, timeout=10)
+    # type filter
+    page.page.uncheck("#kg-legend input[data-type=statement]")
+    statements = sum(1 for _, d in graph.nodes(data=True) if d["type"] == "statement")
+    page.wait_drawn(3000 - statements, timeout=10)
+    page.page.check("#kg-legend input[data-type=statement]")
+    page.wait_drawn(3000, timeout=10)
+    # colour by connections: the biggest hub is at the top of the scale
+    page.page.select_option("#kg-colour", "degree")
+    hub = max(graph.nodes, key=lambda n: (graph.degree(n), n))
+    hub_id = page.node_id(graph.nodes[hub]["iri"])
+    colour = page.page.evaluate("id => kg.nodes.get(id).color.background", hub_id)
+    assert colour == "#fde725"
+    assert page.errors == [] and page.blocked == []
 
 
 # ---- the timeline view (issue 13) ----------------------------------------------------------------------

@@ -143,3 +143,33 @@ def test_a_click_on_a_site_shows_mission_units_and_sources_as_text(page):
     assert link.get_attribute("href") == "https://example.org/deployment-maps/MONUSCO"
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.query_selector_all("#kg-details img, .leaflet-popup img") == []
+
+
+@pytest.mark.browser
+def test_the_bundled_graph_draws_over_a_thousand_deployment_sites(built_store, tmp_path):
+    """The bar of issue 13 on the real graph: the Geo-PKO sites of the reference data, every one drawn."""
+    chromium = require_program("chromium", "the map view is tested in headless Chromium")
+    from playwright.sync_api import sync_playwright
+
+    path = write_map(built_store, tmp_path / "map.html", reference_dir=ROOT / "data" / "reference")
+    sites = len(map_data(built_store, reference_dir=ROOT / "data" / "reference")["sites"])
+    assert sites >= 1000
+    blocked: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:"))
+                          else (blocked.append(r.request.url), r.abort()))
+            tab = context.new_page()
+            tab.on("pageerror", lambda e: errors.append(str(e)))
+            tab.goto(path.as_uri())
+            tab.wait_for_selector("body[data-ready='true']", state="attached", timeout=60000)
+            assert tab.evaluate("kgMap.drawn()") == sites
+            assert tab.locator(".leaflet-tile").count() == 0
+            tab.select_option("#kg-mission", "MONUSCO")
+            assert 0 < tab.evaluate("kgMap.drawn()") < sites
+        finally:
+            browser.close()
+    assert blocked == [] and errors == []

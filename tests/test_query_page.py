@@ -212,6 +212,21 @@ def test_the_address_restores_query_and_view(open_page):
 
 
 @pytest.mark.browser
+def test_a_shared_address_runs_again_on_a_second_visit_and_as_a_query_string(open_page):
+    """Opening the same link twice (its tab is remembered) still runs it; /?query= works like /#query=."""
+    query = "SELECT ?acronym WHERE { ?m pk:acronym ?acronym } ORDER BY ?acronym"
+    address = urllib.parse.urlencode({"query": query, "outputFormat": "table"})
+    counts = []
+    for fragment in ("#" + address, "#" + address, "?" + address):
+        page = open_page(fragment)
+        counts.append(wait_status(page, r"^\d+ rows"))
+        assert page.evaluate("kgYasgui.getTab().getQuery()") == query
+        assert urllib.parse.parse_qs(page.evaluate("location.hash.slice(1)"))["query"] == [query]
+        page.close()
+    assert len(set(counts)) == 1 and counts[0] != "0 rows"
+
+
+@pytest.mark.browser
 def test_a_saved_question_runs_from_its_form_with_a_name_picked_from_the_list(open_page):
     page = open_page()
     page.click("button[data-name=mission-profile]")

@@ -425,6 +425,31 @@
     if (plugin) params.set("outputFormat", plugin);
     history.replaceState(null, "", location.pathname + "#" + params.toString());
   }
+  // the address follows each tab's view; a tab gets its result view once shown, so look after the change
+  const followed = new WeakSet();
+  function follow(tab) {
+    const yasr = tab && tab.getYasr && tab.getYasr();
+    if (!yasr || followed.has(yasr)) return;
+    followed.add(yasr);
+    yasr.on("change", () => updateAddress(tab));
+  }
+  function fromAddress() {
+    const hash = location.hash.length > 1 ? new URLSearchParams(location.hash.slice(1)) : null;
+    const params = hash && hash.has("query") ? hash : new URLSearchParams(location.search);
+    const query = params.get("query");
+    return query === null ? null : {query: query, outputFormat: params.get("outputFormat") || ""};
+  }
+  // The query of a shared address (/#query=… or /?query=…) in its view, run now: in the tab that holds it
+  // already (a second visit) or in the example's tab (a first visit), else in a new tab, so that the tabs
+  // of earlier visits are kept.
+  function openFromAddress(wanted, example) {
+    let tab = yasgui.getTab();
+    if (tab.getQuery() !== wanted.query && tab.getQuery() !== example) tab = yasgui.addTab(true);
+    tab.setQuery(wanted.query);
+    if (wanted.outputFormat && Yasr.plugins[wanted.outputFormat]) tab.getYasr().selectPlugin(wanted.outputFormat);
+    follow(tab);
+    tab.query();
+  }
   function readHistory() {
     try { return JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]"); } catch (_) { return []; }
   }
@@ -485,7 +510,9 @@
     Yasr.registerPlugin("graph", GraphPlugin);
     Yasr.defaults.pluginOrder = ["table", "chart", "map", "timeline", "graph", "response"];
     Yasr.defaults.prefixes = prefixes;
+    const wanted = fromAddress();  // read before Yasgui starts: the page rewrites the address
     yasgui = new Yasgui(document.getElementById("yasgui"), {
+      populateFromUrl: false,  // done below, so that a shared address always runs (and names no endpoint)
       requestConfig: {endpoint: location.origin + "/sparql", method: "POST"},
       copyEndpointOnNewTab: false,
       endpointCatalogueOptions: {getData: () => [{endpoint: location.origin + "/sparql"}]},
@@ -497,9 +524,9 @@
     yasgui.on("query", () => setStatus("running…"));
     // a tab announces its answer before handing it to its result view: look once the view has it
     yasgui.on("queryResponse", (_y, tab) => setTimeout(() => answered(tab), 0));
-    yasgui.on("tabChange", (_y, tab) => tab && tab.getYasr && tab.getYasr().on("change", () => updateAddress(tab)));
-    const tab = yasgui.getTab();
-    tab.getYasr().on("change", () => updateAddress(tab));
+    yasgui.on("tabChange", (_y, tab) => setTimeout(() => follow(tab), 0));
+    follow(yasgui.getTab());
+    if (wanted) openFromAddress(wanted, config.example);
     // our resources open on this server's pages, not at their (not yet resolving) public address
     document.getElementById("yasgui").addEventListener("click", event => {
       const a = event.target.closest && event.target.closest("a.iri");

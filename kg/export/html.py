@@ -72,7 +72,7 @@ LINK_FACTS = ("url", "sources")
 #: node attributes the page's search box matches
 SEARCH_KEYS = ("label", "acronym", "name", "official_name", "code", "aliases", "identifier")
 
-_TEMPLATE_SLOTS = ("@@TITLE@@", "@@VIS_CSS@@", "@@VIEW_CSS@@", "@@VIS_JS@@", "@@DATA@@", "@@VIEW_JS@@")
+_TEMPLATE_SLOTS = ("@@TITLE@@", "@@LIB_CSS@@", "@@VIEW_CSS@@", "@@VIS_JS@@", "@@DATA@@", "@@VIEW_JS@@")
 
 
 class AssetError(KGError):
@@ -108,9 +108,23 @@ def vis_assets() -> tuple[str, str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _own_assets() -> tuple[str, str, str]:
-    names = ("view.html", "view.css", "view.js")
-    template, css, js = ((ASSETS / n).read_text(encoding="utf-8") for n in names)
-    return template, css, dom_js() + js
+    template, css = view_template("view", "vis-network from pyvis")
+    return template, css, dom_js() + (ASSETS / "view.js").read_text(encoding="utf-8")
+
+
+@functools.cache
+def view_template(name: str, generator: str) -> tuple[str, str]:
+    """(template, CSS) of one offline view: the head, header and stylesheet every view shares
+    (``assets/page.html``, ``page.css``) in front of the view's own ``NAME.html`` and ``NAME.css``.
+
+    The template's slots are ``@@TITLE@@``, ``@@LIB_CSS@@`` (the library's stylesheet), ``@@VIEW_CSS@@``
+    and whatever the view's own part adds; one Content-Security-Policy serves every view.
+    """
+    def read(file: str) -> str:
+        return (ASSETS / file).read_text(encoding="utf-8")
+
+    head = read("page.html").replace("@@GENERATOR@@", html.escape(generator))
+    return head + read(f"{name}.html"), read("page.css") + read(f"{name}.css")
 
 
 @functools.lru_cache(maxsize=1)

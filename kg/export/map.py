@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.export.html import ASSETS, _write_atomic, dom_js, json_for_script, safe_link
+from kg.export.html import ASSETS, _write_atomic, dom_js, json_for_script, safe_link, view_template
 from kg.namespaces import ID, sparql_prologue
 
 if TYPE_CHECKING:
@@ -58,8 +58,7 @@ def _assets() -> tuple[str, ...]:
     css = re.sub(r"/\*.*?\*/", "", (VENDOR / f"{LEAFLET}.css").read_text(encoding="utf-8"), flags=re.S)
     return (js(f"{LEAFLET}.min.js"), css,
             js(f"{TOPOJSON}.min.js"), (VENDOR / f"{WORLD}.json").read_text(encoding="utf-8"),
-            (ASSETS / "map.html").read_text(encoding="utf-8"),
-            (ASSETS / "map.css").read_text(encoding="utf-8"),
+            *view_template("map", "Leaflet, world-atlas (Natural Earth)"),
             dom_js() + (ASSETS / "map.js").read_text(encoding="utf-8"))
 
 
@@ -148,7 +147,7 @@ def map_data(store: Store, *, reference_dir: Path | None = None) -> dict[str, An
 def render_map(data: dict[str, Any]) -> str:
     """The page for :func:`map_data`'s data; the outlines travel in their own JSON block."""
     leaflet_js, leaflet_css, topojson_js, world, template, css, js = _assets()
-    values = {"@@TITLE@@": html.escape(data["title"]), "@@LEAFLET_CSS@@": leaflet_css, "@@VIEW_CSS@@": css,
+    values = {"@@TITLE@@": html.escape(data["title"]), "@@LIB_CSS@@": leaflet_css, "@@VIEW_CSS@@": css,
               "@@LEAFLET_JS@@": leaflet_js, "@@TOPOJSON_JS@@": topojson_js,
               "@@WORLD@@": world.replace("<", "\\u003c"), "@@DATA@@": json_for_script(data),
               "@@VIEW_JS@@": js}

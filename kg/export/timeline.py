@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.export.html import ASSETS, _write_atomic, dom_js, json_for_script, safe_link
+from kg.export.html import ASSETS, _write_atomic, dom_js, json_for_script, safe_link, view_template
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,9 +30,8 @@ def _assets() -> tuple[str, str, str, str, str]:
     """(vis-timeline JS, its CSS, our template, CSS, JS)."""
     js = (VENDOR / f"{VIS_TIMELINE}.min.js").read_text(encoding="utf-8").replace("://", ":\\/\\/")
     css = (VENDOR / f"{VIS_TIMELINE}.min.css").read_text(encoding="utf-8")
-    template, own_css, own_js = ((ASSETS / name).read_text(encoding="utf-8")
-                                 for name in ("timeline.html", "timeline.css", "timeline.js"))
-    return js, css, template, own_css, dom_js() + own_js
+    template, own_css = view_template("timeline", "vis-timeline")
+    return js, css, template, own_css, dom_js() + (ASSETS / "timeline.js").read_text(encoding="utf-8")
 
 
 def _neighbours(graph: nx.MultiDiGraph, node: str, relation: str, node_type: str) -> list[str]:
@@ -81,7 +80,7 @@ def timeline_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
 def render_timeline(data: dict[str, Any]) -> str:
     """The page for :func:`timeline_data`'s data."""
     vis_js, vis_css, template, css, js = _assets()
-    values = {"@@TITLE@@": html.escape(data["title"]), "@@VIS_CSS@@": vis_css, "@@VIEW_CSS@@": css,
+    values = {"@@TITLE@@": html.escape(data["title"]), "@@LIB_CSS@@": vis_css, "@@VIEW_CSS@@": css,
               "@@VIS_JS@@": vis_js, "@@DATA@@": json_for_script(data), "@@VIEW_JS@@": js}
     # one pass: a slot's name inside the data (or a library) is never replaced again
     return re.sub("|".join(re.escape(s) for s in values), lambda m: values[m.group(0)], template)

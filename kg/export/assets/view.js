@@ -516,6 +516,71 @@
   byId("kg-size").value = data.size_by || "degree";
   byId("kg-size").addEventListener("change", function () { sizeBy(byId("kg-size").value); });
 
+  // ---- colour by a metric ----
+  // A sequential scale (viridis stops, dark = 1, yellow = the peak) on the log of the value, so that a few
+  // hubs do not wash out the rest; nodes with none of the metric are grey. Shapes keep telling the types apart.
+  var SCALE = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
+  var NONE = "#c9ced6";
+  function hex(c) { return [1, 3, 5].map(function (i) { return parseInt(c.slice(i, i + 2), 16); }); }
+  function ramp(t) {
+    var x = Math.max(0, Math.min(1, t)) * (SCALE.length - 1);
+    var i = Math.min(Math.floor(x), SCALE.length - 2);
+    var a = hex(SCALE[i]);
+    var b = hex(SCALE[i + 1]);
+    return "#" + a.map(function (v, k) {
+      return ("0" + Math.round(v + (b[k] - v) * (x - i)).toString(16)).slice(-2);
+    }).join("");
+  }
+  var colourScale = null;  // {metric, peak} while nodes are coloured by a metric
+  function colourOf(value, peak) {
+    if (!(value > 0)) { return NONE; }
+    return ramp(peak > 1 ? Math.log(Math.max(value, 1)) / Math.log(peak) : 1);
+  }
+  function colourBy(name) {
+    var box = byId("kg-scale");
+    clear(box);
+    if (!name || name === "type") {
+      colourScale = null;
+      visNodes.update(data.nodes.map(function (n) { return { id: n.id, color: n.color }; }));
+      box.hidden = true;
+      legend.classList.remove("kg-muted");
+      return;
+    }
+    var values = new Map();
+    var peak = 0;
+    data.nodes.forEach(function (n) { var v = metric(name, n); values.set(n.id, v); peak = Math.max(peak, v); });
+    colourScale = { metric: name, peak: peak };
+    visNodes.update(data.nodes.map(function (n) {
+      var c = colourOf(values.get(n.id), peak);
+      // the border too: at a 3,000-node zoom a node is a few pixels, mostly border
+      return { id: n.id, color: { background: c, border: c,
+                                  highlight: { background: c, border: "#000" }, hover: { background: c, border: "#000" } } };
+    }));
+    legend.classList.add("kg-muted");  // type colours no longer apply; the shapes still do
+    box.appendChild(el("p", byId("kg-colour").selectedOptions[0].textContent + " per node", "kg-scale-title"));
+    if (peak > 0) {
+      var bar = el("div", null, "kg-scale-bar");
+      bar.style.background = "linear-gradient(to right, " + SCALE.join(", ") + ")";
+      box.appendChild(bar);
+      var ticks = el("div", null, "kg-scale-ticks");
+      var mid = Math.round(Math.sqrt(peak));  // the middle of a log scale from 1
+      [1, mid, peak].filter(function (v, i, all) { return all.indexOf(v) === i; }).forEach(function (v) {
+        ticks.appendChild(el("span", v.toLocaleString("en")));
+      });
+      box.appendChild(ticks);
+    }
+    var none = el("p", null, "kg-hint");
+    var swatch = el("span", "\u25cf", "kg-symbol");
+    swatch.style.color = NONE;
+    none.appendChild(swatch);
+    none.appendChild(document.createTextNode(peak > 0 ? " none" : " no node has any"));
+    box.appendChild(none);
+    box.hidden = false;
+  }
+  byId("kg-colour").value = data.colour_by || "type";
+  byId("kg-colour").addEventListener("change", function () { colourBy(byId("kg-colour").value); });
+  if (byId("kg-colour").value !== "type") { colourBy(byId("kg-colour").value); }
+
   // ---- groups (clusters) that open on click ----
   var ANCHORS = { mission: ["mission"], country: ["country"], speaker: ["person", "body", "organization"] };
   function group(kind) {
@@ -579,7 +644,8 @@
   window.kg = {
     network: network, nodes: visNodes, edges: visEdges, data: data, find: find, select: select,
     applyFilters: applyFilters, labels: function () { return placedLabels; }, keep: keep, path: path,
-    group: group, sizeBy: sizeBy,
+    group: group, sizeBy: sizeBy, colourBy: colourBy, colourOf: colourOf,
+    colourScale: function () { return colourScale; },
     drawnNodeCount: function () { return network.body.nodeIndices.length; }
   };
 }());
