@@ -2,9 +2,11 @@
 
 The engines are the embedded store (pyoxigraph in this process), a real `oxigraph serve` and a real
 Virtuoso (Debian's virtuoso-opensource-7-bin, the engine behind DBpedia), each started on 127.0.0.1
-on free ports over a temp directory and loaded with the same TriG file: the committed dump
-(exports/peacekeeping.trig, every saved query with its default parameters) and the hand-written
-fixture graph (tests/fixtures/query_graph.trig, whose statements give the statement queries rows).
+on free ports over a temp directory and loaded with the same TriG file, one data set at a time: the
+committed dump (exports/peacekeeping.trig, every saved query with its default parameters), the dump
+with the dev corpus of ../shared ingested (texts included: every saved query has rows there, with
+its defaults; skipped when ../shared is absent) and the hand-written fixture graph
+(tests/fixtures/query_graph.trig).
 Answers are compared row by row after the normalization of tests/answers.py (numbers by value,
 language tags and datatypes kept, GROUP_CONCAT items sorted). Nothing is mocked.
 
@@ -22,10 +24,12 @@ from pathlib import Path
 
 import pytest
 from answers import XSD, differences, graph_answer, select_answer
-from conftest import ROOT, require_program
+from conftest import ROOT, require_corpus, require_program
 from query_helpers import FIXTURE, S_OPANDE_CONDEMN, free_port, oxigraph_program, stop, wait_for_port
 
+from kg.config import Settings
 from kg.namespaces import GRAPH
+from kg.pipeline import ingest
 from kg.query import execute, saved_queries
 from kg.store import RemoteStore, Store, open_store
 
@@ -33,8 +37,11 @@ pytestmark = pytest.mark.server
 
 #: the data sets the engines are compared on, and the parameters the saved queries get there
 #: (a query with no value and no default asks for every value: VALUES ?x { UNDEF })
-DATASETS: dict[str, tuple[Path, dict[str, dict[str, str]]]] = {
-    "dump": (ROOT / "exports" / "peacekeeping.trig", {}),
+DUMP = ROOT / "exports" / "peacekeeping.trig"
+#: "dev" is the dump with the dev corpus ingested, written out as TriG by the fixture
+DATASETS: dict[str, tuple[Path | None, dict[str, dict[str, str]]]] = {
+    "dump": (DUMP, {}),
+    "dev": (None, {}),
     "fixture": (FIXTURE, {"statement-card": {"statement": S_OPANDE_CONDEMN},
                           "statement-provenance": {"statement": S_OPANDE_CONDEMN},
                           "top-contributors": {"mission": "UNAMSIL", "year": "2003"}}),
@@ -116,7 +123,8 @@ def start_virtuoso(folder: Path, data: Path) -> tuple[subprocess.Popen, str]:
     server, client = virtuoso_programs()
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(data, folder / data.name)
-    sql_port, http_port = free_port(), free_port()
+    sql_port = free_port()
+    http_port = next(port for port in iter(free_port, None) if port != sql_port)
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port,
                                                              http_port=http_port))
     log = folder / "virtuoso.out"
@@ -159,9 +167,15 @@ def start_oxigraph(folder: Path, data: Path) -> tuple[subprocess.Popen, str]:
 def engines(request, tmp_path_factory):
     """The embedded store, `oxigraph serve` and Virtuoso, each holding one data set (stopped after)."""
     data, params = DATASETS[request.param]
+    corpus = require_corpus() if data is None else None
     folder = tmp_path_factory.mktemp(f"engines-{request.param}")
     embedded = open_store("memory")
-    embedded.load(data.read_bytes(), format="trig", graph=GRAPH + "unused")
+    embedded.load((data or DUMP).read_bytes(), format="trig", graph=GRAPH + "unused")
+    if corpus is not None:
+        report = ingest(embedded, [corpus], Settings(store="memory"))
+        assert report.accepted and not report.rejected
+        data = folder / "dev.trig"
+        data.write_bytes(embedded.dump("trig"))
     procs = []
     try:
         proc, oxigraph_url = start_oxigraph(folder / "oxigraph", data)
