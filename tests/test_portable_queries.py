@@ -235,6 +235,18 @@ def test_saved_query_gives_the_same_rows(engines, engine, name):
                              + "\n".join(differences(expected, got)))
 
 
+@pytest.mark.parametrize("name", sorted(saved_queries()))
+def test_clients_read_every_saved_query_as_a_query(name):
+    """SPARQLWrapper guesses a query's form from its text, header comments included (a comment saying
+    'drops' made it send a query as a DROP update): every saved query must read as what it is."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    query = saved_queries()[name]
+    client = SPARQLWrapper("http://127.0.0.1:9/sparql")
+    client.setQuery(query.bind({}, unbound_ok=True))
+    assert not client.isSparqlUpdateRequest() and client.queryType in ("SELECT", "CONSTRUCT")
+
+
 # ---- the comparison itself (no server): what counts as the same answer ------------------------------
 
 def _answer(bindings: list[dict[str, dict[str, str]]], text: str = "SELECT * WHERE {}") -> list[tuple]:
