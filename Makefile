@@ -30,7 +30,7 @@ $(TESTS): $(BASE)
 
 install: $(TESTS)  ## create .venv and install the project with its test extras
 
-system-deps:  ## install Debian's chromium and raptor2-utils when missing
+system-deps:  ## install Debian's chromium, raptor2-utils and Virtuoso when missing
 	@scripts/install-system-deps.sh
 
 run: $(BASE)  ## build the graph (bundled data + every ingested document) and write exports/

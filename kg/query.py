@@ -14,6 +14,10 @@ Saved queries are package data, ``kg/queries/*.rq``, each opening with a header 
     #   with quotes and sources (indented lines continue a field).
     # param: person iri:person = jean-pierre-lacroix — the person's key or name
 
+An ``# engines:`` field (optional) says where the query works around a SPARQL engine that answers
+otherwise (Virtuoso, see tests/test_portable_queries.py): every saved query gives the same rows on
+the embedded store, ``oxigraph serve`` and Virtuoso.
+
 A parameter is a variable of the query (``?person``); its value is turned into one RDF term of the
 declared type (an IRI of our resources, a date, a year, an integer or a string, serialized with
 N-Triples escaping) and bound with a ``VALUES`` block at the start of the top-level ``WHERE`` group.
@@ -269,13 +273,14 @@ class SavedQuery:
         return bind_params(self.text, self.params, values or {}, source=self.name, unbound_ok=unbound_ok)
 
 
-_HEADER_FIELD = re.compile(r"^#\s*(title|description|param|params):\s*(.*)$")
+_HEADER_FIELD = re.compile(r"^#\s*(title|description|param|params|engines):\s*(.*)$")
 _PARAM_DECL = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>[a-z]+(?::[a-z]+)?)"
                          r"(?:\s*=\s*(?P<default>.*?))?\s+(?:—|--)\s+(?P<desc>.+)$")
 
 
 def parse_header(text: str, source: str) -> tuple[str, str, tuple[Param, ...]]:
-    """Read a query file's header comment: ``# title:``, ``# description:``, ``# param:`` lines."""
+    """Read a query file's header comment: ``# title:``, ``# description:``, ``# param:`` lines
+    (``# engines:``, the note on engine workarounds, is for readers of the file and is skipped)."""
     fields: dict[str, str] = {}
     params: list[Param] = []
     current: str | None = None

@@ -48,6 +48,25 @@ def select_rows(data: bytes) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
 
 
+def oxigraph_program() -> str:
+    """The `oxigraph` server of the venv (pip package `oxigraph`); skip when missing, fail under CI=true."""
+    import shutil
+
+    import pytest
+    from conftest import IN_CI
+
+    found = Path(sys.executable).with_name("oxigraph")
+    if found.exists():
+        return str(found)
+    path = shutil.which("oxigraph")
+    if path:
+        return path
+    message = "the oxigraph server is not installed; `pip install -e '.[test]'` installs it"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,15 +6,19 @@ directory and stopped by the tests; nothing here is mocked.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import IN_CI
-from query_helpers import S_OPANDE_CONDEMN, fixture_store_at, free_port, select_rows, stop, wait_for_port
+from query_helpers import (
+    S_OPANDE_CONDEMN,
+    fixture_store_at,
+    free_port,
+    oxigraph_program,
+    select_rows,
+    stop,
+    wait_for_port,
+)
 
 from kg.cli import main
 from kg.namespaces import GRAPH_REFERENCE
@@ -22,19 +26,6 @@ from kg.query import execute, run_query, saved_queries
 from kg.store import RemoteStore, open_store
 
 pytestmark = pytest.mark.server
-
-
-def oxigraph_program() -> str:
-    found = Path(sys.executable).with_name("oxigraph")
-    if found.exists():
-        return str(found)
-    path = shutil.which("oxigraph")
-    if path:
-        return path
-    message = "the oxigraph server is not installed; `pip install -e '.[test]'` installs it"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture
