@@ -205,3 +205,65 @@ def test_headline_verbs_modifiers_and_sectors_are_not_person_names(gaz, text, ab
 def test_a_past_cue_form_can_still_be_a_surname(gaz):  # noqa: F811
     rec = run(gaz, "Professor Edward Said told the conference that the talks had failed.", "2001-05-04")
     assert "Edward Said" in [p["name"] for p in rec["persons"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We will do our duty," said Col. Jim Campbell, the commander of the force.', "Jim Campbell"),
+        ('"We can confirm that they are dead," said representative Hamadoun Toure.', "Hamadoun Toure"),
+        ('"The patrol was attacked," said UN spokesman Farhan Haq.', "Farhan Haq"),
+    ],
+)
+def test_an_inverted_speaker_after_title_and_rank_words(gaz, text, speaker):  # noqa: F811
+    (st,) = run(gaz, text, "2003-05-19")["statements"]
+    assert st["speaker"] == speaker
+
+
+def test_an_inverted_speaker_after_other_words_is_not_the_named_person(gaz):  # noqa: F811
+    text = '"The road is closed," said a driver who had met Jim Campbell.'
+    assert [s["speaker"] for s in run(gaz, text, "2003-05-19")["statements"]] != ["Jim Campbell"]
+
+
+def test_a_lone_surname_after_a_personal_title_is_a_person(gaz):  # noqa: F811
+    rec = run(gaz, "President Clinton urged the United Nations to protect civilians.", "1993-06-16")
+    assert [p["name"] for p in rec["persons"]] == ["Clinton"]
+    assert [s["speaker"] for s in rec["statements"]] == ["Clinton"]
+    # 'General' and 'Secretary' also open names of things ('General Assembly', 'Secretary Office')
+    rec = run(gaz, "The General Assembly met. Secretary Office staff left.", "1993-06-16")
+    assert rec["persons"] == []
+
+
+def test_titled_names_in_other_orders_and_styles(gaz):  # noqa: F811
+    text = """
+    The statement was read out by Ambassador Le Luong Minh of Viet Nam.
+
+    Mr Jose Ramos Horta urged the fighters to stay in their camps. Mr. Minh called on the parties to talk.
+    """
+    rec = run(gaz, text, "2008-07-16")
+    names = [p["name"] for p in rec["persons"]]
+    assert "Le Luong Minh" in names and "Jose Ramos Horta" in names and "Minh" not in names
+    assert [s["speaker"] for s in rec["statements"]][-2:] == ["Jose Ramos Horta", "Le Luong Minh"]
+    # a French title is no name: 'Le' needs a personal title and two more name tokens
+    assert "Le Monde" not in [p["name"] for p in run(gaz, "Le Monde reported the attack.", "2008-07-16")["persons"]]
+
+
+def test_an_indefinite_description_points_to_the_next_person_with_its_role(gaz):  # noqa: F811
+    text = """
+    Two observers were killed, a UN representative said on Monday.
+
+    "We can confirm that they are dead," said representative Hamadoun Toure.
+    """
+    sts = run(gaz, text, "2003-05-19")["statements"]
+    assert [s["speaker"] for s in sts] == ["Hamadoun Toure", "Hamadoun Toure"]
+
+
+def test_a_statement_from_a_body_speaks_for_it_and_closing_marks_open_quotes(gaz):  # noqa: F811
+    text = """
+    A statement from the Security Council said a team had reached the town.
+
+    The observers were \u201dsavagely killed\u201d, the Security Council said.
+    """
+    sts = run(gaz, text, "2003-05-19")["statements"]
+    assert [s["speaker"] for s in sts] == ["Security Council", "Security Council"]
+    assert sts[1]["quote"] == "savagely killed"

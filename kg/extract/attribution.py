@@ -112,6 +112,8 @@ _AGENT_OF = re.compile(
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
 #: head nouns of a noun phrase that speaks for a country's government
 _GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "administration", "junta"}
+#: texts that name their source with 'from' ('a statement from the UN mission')
+_SOURCE_OF_TEXT = {"statement", "communique", "report", "message", "letter", "release"}
 _UN_SPEAKER = re.compile(r"^(?:the\s+)?(?:United Nations|U\.N\.|UN|world body)$", re.IGNORECASE)
 _SC_DESC = re.compile(
     r"\b(?:(?:security )?council members|members of the (?:security )?council|the council|"
@@ -349,8 +351,10 @@ class Resolver:
             if orgs:
                 return self.entity(orgs[-1])
         # '<Country>'s representative' / 'the <Demonym> delegation' / 'Delegate'
-        if gov_head in ("representative", "delegation", "delegate", "speaker") and not re.search(
-            r"special|secretary|unsg|sg\b|un |united nations", f
+        if (
+            gov_head in ("representative", "delegation", "delegate", "speaker")
+            and not re.search(r"special|secretary|unsg|sg\b|un |united nations", f)
+            and not any(m.kind in ("mission", "body") for m in inner)  # 'a Monuc representative'
         ):
             country = next((m for m in inner if m.kind == "country"), None)
             if country:
@@ -408,6 +412,17 @@ class Resolver:
             ),
             words[-1] if words else "",
         )
+        if self.indefinite and head in lx.SPEAKER_NOUNS:
+            # 'a Monuc representative said …. "…," said representative Hamadoun Toure': an indefinite
+            # description introduces someone new, who is named next with the same role noun
+            later = [
+                p
+                for p in self.persons
+                if pos < min(m.start for m in p.mentions) < pos + 400
+                and re.search(r"\b" + re.escape(head), " ".join(x for x in (p.role, p.rank) if x), re.I)
+            ]
+            if later:
+                return self.person(min(later, key=lambda p: min(m.start for m in p.mentions)).key)
         if missions:
 
             def on_mission(p: _Person) -> bool:
@@ -637,10 +652,11 @@ class Attributor:
                 break
             if any(a <= words[i].start() < b for a, b in inside):
                 continue  # 'Force' in 'the UN Interim Force in Lebanon' is part of a name
-            if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS)) and words[i + 1].group(
-                0
-            ).lower() in ("of", "for", "in", "to", "at"):
-                cands.append(i)
+            nxt = words[i + 1].group(0).lower()
+            if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS)) and (
+                nxt in ("of", "for", "in", "to", "at") or (nxt == "from" and w in _SOURCE_OF_TEXT)
+            ):
+                cands.append(i)  # 'a statement from the UN mission': a text names its source with 'from'
                 break
         if not cands and (
             last.group(0).lower().rstrip(".") in _HEAD_NOUNS
@@ -711,6 +727,9 @@ class Attributor:
                 return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
         if m is not None:
             return Chunk(start, m.end, text[start : m.end], m.kind, m.id)
+        p = self._titled_person(start, limit)
+        if p is not None:
+            return p
         pm = re.match(r"(he|she|they|it)\b", seg, re.IGNORECASE)
         if pm:
             return Chunk(start, start + pm.end(), pm.group(1), "pronoun")
@@ -744,6 +763,33 @@ class Attributor:
                     return Chunk(m2.start, m2.end, text[m2.start : m2.end], "person", m2.id)
             return Chunk(start, start + dm.end(), dm.group(0), "desc")
         return None
+
+    def _titled_person(self, start: int, limit: int) -> Chunk | None:
+        """'Col. Jim Campbell', 'representative Hamadoun Toure', 'UNMEE spokeswoman Gail …': a person
+        whose name follows nothing but title, rank and role words (and the body, mission or country
+        they serve) is the head of the noun phrase, so the person speaks."""
+        text = self.masked
+        window = min(limit, start + 90)
+        p = next((m for m in self.entity_mentions if m.kind == "person" and start < m.start < window), None)
+        if p is None:
+            return None
+        lead = list(text[start : p.start])
+        for m in self.entity_mentions:  # the names of bodies, missions and countries may stand in it
+            if m.kind != "person" and start <= m.start and m.end <= p.start:
+                lead[m.start - start : m.end - start] = " " * (m.end - m.start)
+        words = "".join(lead).split()
+        if not words or len(words) > 6 or all(w.lower() == "the" for w in words):
+            return None
+        for w in words:
+            low = w.lower()
+            if not (
+                low in lx.TITLE_WORDS
+                or low.lstrip("-") in lx.RANK_WORDS
+                or low in lx.SPEAKER_NOUNS
+                or low in ("un", "u.n.")
+            ):
+                return None
+        return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
 
     def according_to_source(self, start: int, limit: int) -> Chunk | None:
         """The source of 'according to X' (the one place this cue is attributed).

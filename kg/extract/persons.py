@@ -275,6 +275,11 @@ _STRONG_TITLES = (
         "ms.",
         "mrs.",
         "dr.",
+        # British and Commonwealth style writes courtesy titles without a full stop ('Mr Jose Ramos Horta')
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
         "sir",
         "dame",
         "king",
@@ -303,6 +308,14 @@ _STRONG_TITLES = (
         "vice",
     }
 ) - {"general"}
+
+
+#: titles that stand only before a person's name, so that one surname after them is a person
+#: ('General' is left out: 'General Assembly'; so are 'Secretary', 'Minister': 'Secretary Office')
+_SURNAME_TITLES = frozenset(
+    "mr. ms. mrs. dr. mr ms mrs dr president ambassador senator sen. gov. king queen pope sheikh "
+    "col. colonel gen. lt. capt. maj. brig. sgt. adm. cmdr. prof. amb.".split()
+)
 
 
 @dataclass
@@ -358,7 +371,7 @@ _PRESENT_CUE_FORMS = frozenset(
 _PARTICIPIAL_COMPOUND = re.compile(r"-(?:supported|backed|led|based|funded|allied|linked|controlled)$", re.I)
 
 
-def _name_like(tokens: list[str], g: Gazetteer) -> bool:
+def _name_like(tokens: list[str], g: Gazetteer, titled: bool = False) -> bool:
     if not tokens:
         return False
     for n, t in enumerate(tokens):
@@ -376,7 +389,11 @@ def _name_like(tokens: list[str], g: Gazetteer) -> bool:
             return False
         if low in _PRESENT_CUE_FORMS or _PARTICIPIAL_COMPOUND.search(t):
             return False  # a headline verb ('Condemns Killing'), a modifier ('CIA-supported Unita')
-    if tokens[0].lower() in _PARTICLES or tokens[-1].lower() in _PARTICLES:
+    if tokens[-1].lower() in _PARTICLES:
+        return False
+    if tokens[0].lower() in _PARTICLES and not (titled and len(tokens) >= 3):
+        # 'Le' opens a Vietnamese name ('Ambassador Le Luong Minh') but a French title ('Le Monde'):
+        # kept only after a personal title and with two more name tokens
         return False
     return True
 
@@ -510,6 +527,7 @@ def find_persons(
     def is_blocked(s: int, e: int) -> bool:
         return any(a <= s < b or a < e <= b for a, b in blocked)
 
+    lone: list[tuple[int, list[str], tuple[int, int, str]]] = []  # a surname alone after a title
     for rs, _re, toks in runs:
         texts = [t[2] for t in toks]
         headline = any(a <= rs < b for a, b in headline_spans)
@@ -549,16 +567,19 @@ def find_persons(
         if len(name_toks) > 4:
             name_toks = name_toks[-4:]
         names = [t[2] for t in name_toks]
-        if len(names) < 2 or not _name_like(names, g):
+        titled = any(
+            t.lower() in _STRONG_TITLES or t.lower().lstrip("-") in lx.RANK_WORDS for t in prefix_tokens
+        )
+        if len(names) == 1 and prefix_tokens and prefix_tokens[-1].lower() in _SURNAME_TITLES:
+            lone.append((rs, prefix_tokens, name_toks[0]))
+            continue
+        if len(names) < 2 or not _name_like(names, g, titled):
             continue
         s, e = name_toks[0][0], name_toks[-1][1]
         if is_blocked(s, e):
             continue
         before = work[max(0, rs - 120) : rs]
         after = work[e : e + 160]
-        titled = any(
-            t.lower() in _STRONG_TITLES or t.lower().lstrip("-") in lx.RANK_WORDS for t in prefix_tokens
-        )
         if headline and not titled:
             continue
         titled = titled or bool(
@@ -629,6 +650,27 @@ def find_persons(
                 surface = title.group(1) + " " + surface
                 s = s - len(title.group(1)) - 1
             add(p.key, p.person_id, surface, s, e)
+    # 'President Clinton', 'Col. Campbell': a title that only ever stands before a person's name makes
+    # a lone surname a person (after the pass above, so 'Mr. Khare' stays the Atul Khare named before)
+    for rs, prefix_tokens, (s, e, t) in lone:
+        if any(a <= s < b for a, b in claimed) or is_blocked(s, e):
+            continue
+        if len(t) < 3 or not t[1:].islower() or not _name_like([t], g):
+            continue
+        # any part of a name already found ('Mr. Ban' for Ban Ki-moon, 'Mr. Minh' for Le Luong Minh:
+        # surname-first and given-name usage) is that person, not someone new
+        owner = next(
+            (q for q in persons.values() if any(fold(t) in fold(n).split() for n in q.names)), None
+        )
+        if owner is not None:
+            add(owner.key, owner.person_id, t, s, e)
+            continue
+        pids = g.surname_index.get(fold(t), [])
+        if date:
+            pids = [x for x in pids if any(tn.holds_on(date) for tn in g.officials[x].tenures)]
+        pid = pids[0] if len(set(pids)) == 1 else None
+        role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
+        add(pid or slug(t), pid, t, s, e, role, rank)
     # a surname alone, known to the reference data, as the subject of a reporting verb ("Lacroix said")
     for m in _SURNAME_SPEAKING.finditer(work):
         s, e = m.start(2), m.end(2)

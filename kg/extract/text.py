@@ -214,7 +214,10 @@ def _is_opener(text: str, i: int) -> bool:
     if ch == OPEN_DQ:
         return True
     if ch == CLOSE_DQ:
-        return False
+        # Swedish and Finnish typesetting, and pages passed through some CMSs, open with the closing
+        # mark too (' were ”savagely killed”,'): one after a space and before a word opens
+        after_space = not prev.strip() or prev in "([{-\u2014\u2013"
+        return after_space and bool(nxt) and (nxt.isalnum() or nxt in "[(.")
     if ch in "\"'\u2018":
         if ch in "'\u2018" and _LETTER.match(prev or " "):
             return False  # apostrophe inside a word
@@ -249,7 +252,7 @@ def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[
     i = start
     while i < end:
         ch = text[i]
-        if ch not in "\"'\u201c\u2018" or not _is_opener(text, i):
+        if ch not in "\"'\u201c\u201d\u2018" or not _is_opener(text, i):
             i += 1
             continue
         single = ch in "'\u2018"
