@@ -245,7 +245,8 @@ def test_titled_names_in_other_orders_and_styles(gaz):  # noqa: F811
     assert "Le Luong Minh" in names and "Jose Ramos Horta" in names and "Minh" not in names
     assert [s["speaker"] for s in rec["statements"]][-2:] == ["Jose Ramos Horta", "Le Luong Minh"]
     # a French title is no name: 'Le' needs a personal title and two more name tokens
-    assert "Le Monde" not in [p["name"] for p in run(gaz, "Le Monde reported the attack.", "2008-07-16")["persons"]]
+    rec = run(gaz, "Le Monde reported the attack.", "2008-07-16")
+    assert "Le Monde" not in [p["name"] for p in rec["persons"]]
 
 
 def test_an_indefinite_description_points_to_the_next_person_with_its_role(gaz):  # noqa: F811
