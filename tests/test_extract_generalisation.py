@@ -268,3 +268,21 @@ def test_a_statement_from_a_body_speaks_for_it_and_closing_marks_open_quotes(gaz
     sts = run(gaz, text, "2003-05-19")["statements"]
     assert [s["speaker"] for s in sts] == ["Security Council", "Security Council"]
     assert sts[1]["quote"] == "savagely killed"
+
+
+def test_a_speaker_quoted_on_one_occasion_dates_the_gist_before_it(gaz):  # noqa: F811
+    text = """
+    The mission said the road to the border was closed.
+
+    The road had been closed twice before.
+
+    Jean-Pierre Lacroix also says the letters do not reflect the truth.
+
+    "We do not communicate with them any more," Lacroix said on Wednesday in Bamako.
+    """
+    sts = run(gaz, text, "2019-02-07")["statements"]
+    assert [s["date"] for s in sts[1:]] == ["2019-02-06"] * 2
+    assert sts[1]["date_basis"] == "the speaker's one dated occasion in the text"
+    # dated to two different days: the undated gist stays undated
+    two = text + "\nOn Monday, Lacroix said the talks would resume.\n"
+    assert run(gaz, two, "2019-02-07")["statements"][1]["date"] is None

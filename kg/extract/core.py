@@ -591,11 +591,30 @@ def _assign_dates(
             if nxt:
                 st.date = nxt.date
                 st.date_basis = "the lead summarises the occasion dated in the next sentence"
+    _date_from_single_occasion(body)
     first_dated = next((st for st in body), None)
     for st in stmts:
         if st.headline and first_dated is not None and first_dated.date:
             st.date = first_dated.date
             st.date_basis = "the headline summarises the lead statement"
+
+
+def _date_from_single_occasion(body: list[_Stmt]) -> None:
+    """A speaker quoted on one occasion only: the statements before the one that dates it share it.
+
+    News puts the gist first and the occasion later ('Haradinaj says …' … '"…," Haradinaj said on
+    Wednesday in Vucitrn'); later statements already inherit the earlier date. Speakers dated to two
+    different days, nested reports and statements whose own date words gave no day are left alone.
+    """
+    dates: dict[str, set[str]] = {}
+    for st in body:
+        if st.own_date and st.date and not st.nested:
+            dates.setdefault(st.speaker.key, set()).add(st.date)
+    for st in body:
+        one = dates.get(st.speaker.key)
+        if st.date is None and not st.blocked_date and not st.nested and one and len(one) == 1:
+            st.date = next(iter(one))
+            st.date_basis = "the speaker's one dated occasion in the text"
 
 
 _ISSUED_STATEMENT = re.compile(
