@@ -286,3 +286,55 @@ def test_a_speaker_quoted_on_one_occasion_dates_the_gist_before_it(gaz):  # noqa
     # dated to two different days: the undated gist stays undated
     two = text + "\nOn Monday, Lacroix said the talks would resume.\n"
     assert run(gaz, two, "2019-02-07")["statements"][1]["date"] is None
+
+
+def test_a_full_stop_inside_the_closing_mark_ends_the_sentence(gaz):  # noqa: F811
+    text = (
+        'Jean-Pierre Lacroix condemned what he called "the murder of a soldier." '
+        "He said the peacekeeper died in pursuit of peace."
+    )
+    sts = run(gaz, text, "2005-06-01")["statements"]
+    assert [(s["verb"], s["quote"]) for s in sts] == [
+        ("condemned", "the murder of a soldier."),
+        ("said", None),
+    ]
+    # a full stop inside a quotation that goes on does not end the sentence
+    inner = '"We came. We stayed," Lacroix said.'
+    assert len(run(gaz, inner, "2005-06-01")["statements"]) == 1
+
+
+def test_but_joins_a_reporting_verb_to_its_subject(gaz):  # noqa: F811
+    text = (
+        "UN spokeswoman Gail Bindley said the zone was breached. "
+        "She declined to give details but said the group had left."
+    )
+    sts = run(gaz, text, "2005-11-24")["statements"]
+    assert [(s["speaker"], s["verb"]) for s in sts] == [("Gail Bindley", "said")] * 2
+
+
+def test_a_definite_description_varies_the_name_of_the_last_speaker(gaz):  # noqa: F811
+    text = """
+    The violence is hampering the mission, its chief Robert Mood said on Friday.
+
+    "The escalating violence is limiting our ability to observe," the veteran Norwegian peacekeeper told reporters.
+    """  # noqa: E501
+    sts = run(gaz, text, "2012-06-15")["statements"]
+    assert [s["speaker"] for s in sts] == ["Robert Mood", "Robert Mood"]
+    # an indefinite one introduces someone new
+    other = text.replace("the veteran Norwegian peacekeeper", "a Norwegian peacekeeper")
+    assert run(gaz, other, "2012-06-15")["statements"][1]["speaker"] != "Robert Mood"
+
+
+def test_a_presidential_statement_and_its_participles_speak_for_the_council(gaz):  # noqa: F811
+    text = """
+    The Security Council adopted a presidential statement condemning the killings, calling them unacceptable.
+
+    The statement was read out by Jean-Pierre Lacroix.
+
+    The presidential statement stressed that attacks on peacekeepers can constitute war crimes.
+    """
+    sts = run(gaz, text, "2008-07-16")["statements"]
+    assert [(s["speaker"], s["verb"]) for s in sts] == [
+        ("Security Council", "condemning"),
+        ("Security Council", "stressed"),
+    ]

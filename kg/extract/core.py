@@ -166,8 +166,10 @@ def _sentence_statements(
             continue
         elif h.participle:
             # '… defended the works, saying …': the subject of a non-speech main verb speaks
+            # '… adopted a presidential statement condemning …': a text of speech that does the act
             main = _MAIN_VERB.search(att.masked, s.start, h.start)
-            if main is None or not re.search(r",\s*$", att.masked[s.start : h.start]):
+            lead = att.masked[s.start : h.start]
+            if main is None or not (re.search(r",\s*$", lead) or _SPEECH_TEXT_BEFORE.search(lead)):
                 continue
             h.chunk = att.left_subject(s, Hit(main.start(1), main.end(1), main.group(1), "main"))
             if h.chunk is None or h.chunk.kind in ("pronoun", "rel", "group"):
@@ -304,6 +306,8 @@ def _conjunct_speakers(att: Attributor, s: Sentence, h: Hit) -> list[Speaker]:
     return out
 
 
+#: a participle right after a text of speech speaks for the text's issuer ('a statement condemning')
+_SPEECH_TEXT_BEFORE = re.compile(r"\b(?:statement|communiqu[eé]|declaration|message|letter)\s+$", re.I)
 #: a finite past-tense main verb ('defended', 'rejected') before a '…, saying' participle
 _MAIN_VERB = re.compile(
     r"(?<=[\w.),] )((?:also |again )?[a-z]{3,}ed)\b(?=\s+(?:the|a|an|his|her|its|their|this|that|these)\b)"

@@ -355,7 +355,9 @@ def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tupl
     for m in _SENT_END.finditer(text, start, end):
         cut = m.end()
         dot = m.start()
-        if any(a < dot < b for a, b in inside):
+        # American style puts the full stop inside the closing mark ('… what he called "the murder of
+        # the soldier." He said …'): the last character of a quotation still ends the sentence
+        if any(a < dot < b and dot < b - 1 for a, b in inside):
             continue
         word = re.search(r"([\w.]+)$", text[s : dot + 1] if text[dot] == "." else "")
         if text[dot] == "." and word:
