@@ -338,3 +338,46 @@ def test_a_presidential_statement_and_its_participles_speak_for_the_council(gaz)
         ("Security Council", "condemning"),
         ("Security Council", "stressed"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "speaker_type"),
+    [
+        # a name whose end looks like an auxiliary or adverb ('Salga-do', 'Kel-ly') keeps it
+        ("Spokesman Olivier Salgado said two peacekeepers were wounded.", "Olivier Salgado", "person"),
+        ("Ambassador Mary Kelly said the troops would stay.", "Mary Kelly", "person"),
+        ("A senior diplomat who spoke on condition of anonymity said talks had stalled.",
+         "A senior diplomat", "unnamed_person"),
+        ("Hundreds of protesters said they wanted the peacekeepers to leave.", "Hundreds of protesters",
+         "group"),
+        ("Human Rights Watch said civilians had been killed.", "Human Rights Watch", "organization"),
+        ("The U.N. observer mission in Kabul said its patrol was fired on.", "mission", "organization"),
+    ],
+)
+def test_speakers_of_many_shapes(gaz, text, speaker, speaker_type):  # noqa: F811
+    (st,) = run(gaz, text, "2015-03-04")["statements"]
+    assert (st["speaker"], st["speaker_type"]) == (speaker, speaker_type)
+
+
+def test_the_head_of_a_description_is_its_leftmost_noun(gaz):  # noqa: F811
+    (st,) = run(gaz, "The head of the U.N. observer mission in Tajikistan said its patrol was fired on.",
+                "1998-07-21")["statements"]
+    assert st["speaker_type"] == "unnamed_person" and st["speaker"].startswith("head of")
+
+
+def test_a_country_is_no_organisation_by_its_head_word():
+    from kg.config import Settings
+    from kg.extract import load_gazetteer
+
+    real = load_gazetteer(Settings().reference_dir)  # the project's reference data: Russia is in it
+    rec = run(real, "The Russian Federation's representative stressed that the mandate must be respected.",
+              "2015-03-04")
+    assert "Russian Federation" not in rec["other_orgs"]
+    assert [c["iso3"] for c in rec["countries"]] == ["RUS"]
+
+
+def test_a_person_named_with_their_country_or_organisation_speaks(gaz):  # noqa: F811
+    text = "Ambassador Zhang Jun of Mali said the council must remain united."
+    assert [s["speaker"] for s in run(gaz, text, "2021-03-04")["statements"]] == ["Zhang Jun"]
+    text = "Two peacekeepers were killed, according to Mali army spokesman Olivier Salgado."
+    assert [s["speaker"] for s in run(gaz, text, "2021-03-04")["statements"]] == ["Olivier Salgado"]

@@ -55,14 +55,20 @@ _PREPS = {
     "within",
 }
 _DETS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "such"}
+#: adverbs, auxiliaries and date words between a subject and its verb; each is a whole word, so the
+#: end of a name ('Salgado', 'Kelly', 'Italy') is never taken for one
 _ADVERBIAL = re.compile(
-    r"(?:\s*,?\s*(?:[a-z]+ly|also|further|then|long|again|still|later|earlier|now|once|already|never|"
+    r"(?:\s*,?\s*\b(?:(?-i:[a-z]+ly)|also|further|then|long|again|still|later|earlier|now|once|already|never|"
     r"however|too|once again|in a statement|in a separate statement|on (?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|(?:late |early )?(?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|today|yesterday|"
     r"this (?:morning|afternoon|evening|week)|tonight|last (?:night|week)|has|have|had|'s|did|does|do)"
     r"\s*,?)$",
     re.IGNORECASE,
+)
+#: the same in a title-case headline ('UN Chief Strongly Condemns …'), where adverbs are capitalised
+_ADVERBIAL_TITLE = re.compile(
+    _ADVERBIAL.pattern.replace("(?-i:[a-z]+ly)", "(?-i:[a-z]+ly|[A-Z][a-z]{3,}ly)"), re.IGNORECASE
 )
 _AUX = re.compile(
     r"(?:\b(?:has|have|had)(?:\s+(?:[a-z]+ly|also|long|further|already|since|never|repeatedly))*"
@@ -119,6 +125,11 @@ _AGENT_OF = re.compile(
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
 #: head nouns of a noun phrase that speaks for a country's government
 _GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "administration", "junta"}
+#: a quantity of people before a plural head ('hundreds of protesters', 'dozens of residents')
+_QUANTITY_OF = re.compile(
+    r"(?<![\w-])(?:(?:[Hh]undreds|[Tt]housands|[Dd]ozens|[Ss]cores|[Tt]ens|[Mm]any|[Ss]ome|[Ss]everal|"
+    r"[Mm]ost|[Aa]\s+(?:group|handful|number|crowd))\s+of\s+(?:the\s+)?)"
+)
 #: texts that name their source with 'from' ('a statement from the UN mission')
 _SOURCE_OF_TEXT = {"statement", "communique", "report", "message", "letter", "release"}
 _UN_SPEAKER = re.compile(r"^(?:the\s+)?(?:United Nations|U\.N\.|UN|world body)$", re.IGNORECASE)
@@ -478,6 +489,12 @@ class Resolver:
         return self._persons_compatible(test, pos, forward)
 
 
+def _complement_start_any(words: list[str]) -> int:
+    """Index of the first preposition after the first word ('mission in Tajikistan' -> 1)."""
+    preps = ("of", "for", "in", "to", "at")
+    return next((i for i, w in enumerate(words) if i > 0 and w in preps), len(words))
+
+
 def _complement_start(words: list[str]) -> int:
     """Index where a prepositional complement starts ('official in the West African nation' -> 1)."""
     for i, w in enumerate(words):
@@ -634,6 +651,13 @@ class Attributor:
             if before is not None and before.kind not in ("pronoun", "rel"):
                 return Chunk(before.start, end, text[before.start : end].strip(), before.kind, before.ref)
         m = self._mention_ending(end, s0)
+        if m is not None and m.kind in ("country", "org", "body", "mission"):
+            # 'Ambassador Zhang Jun of China', 'Nicolas de Riviere of France': UN meeting coverage names
+            # a delegate by their country after 'of' or 'from'; the person speaks
+            of = re.search(r"\s+(?:of|from)\s+(?:the\s+)?$", text[s0 : m.start])
+            p = self._mention_ending(s0 + of.start(), s0) if of else None
+            if p is not None and p.kind == "person":
+                return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
         if m is not None and m.kind == "person" and _AGENT_OF.search(text[s0 : m.start]):
             m = None  # 'a spokesman for EU foreign policy chief Javier Solana' speaks, not Solana
         if m is not None:
@@ -683,8 +707,9 @@ class Attributor:
             if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS)) and (
                 nxt in ("of", "for", "in", "to", "at") or (nxt == "from" and w in _SOURCE_OF_TEXT)
             ):
-                cands.append(i)  # 'a statement from the UN mission': a text names its source with 'from'
-                break
+                # 'a statement from the UN mission': a text names its source with 'from'. The leftmost
+                # head wins: 'the head of the U.N. observer mission in Tajikistan' is a head, not a mission
+                cands[:] = [i]
         if not cands and (
             last.group(0).lower().rstrip(".") in _HEAD_NOUNS
             or last.group(0).lower().rstrip("s") in _HEAD_NOUNS
@@ -733,6 +758,9 @@ class Attributor:
             break
         start = s0 + words[lo].start()
         head = words[hi].group(0)
+        qm = _QUANTITY_OF.search(text, s0, start)
+        if qm is not None and qm.end() == start and head.lower() in lx.GROUP_NOUNS:
+            start = qm.start()  # 'hundreds of protesters said': the quantity and its people speak
         ctext = text[start:end].strip()
         kind = (
             "group"
@@ -763,6 +791,11 @@ class Attributor:
             p = next((x for x in self.entity_mentions if x.kind == "person" and x.start >= m.end), None)
             if p is not None and re.fullmatch(r"(?:\s+[\w.'\-]+){0,3}\s+", text[m.end : p.start]):
                 return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
+        if m is not None and m.kind != "person":
+            # 'MINUSMA spokesman Olivier Salgado': the organisation names the person's post
+            p = self._titled_person(start, limit)
+            if p is not None:
+                return p
         if m is not None:
             return Chunk(start, m.end, text[start : m.end], m.kind, m.id)
         p = self._titled_person(start, limit)
@@ -864,7 +897,7 @@ class Attributor:
         # strip adverbs, auxiliaries and date words between subject and verb
         while True:
             seg = text[s.start : end]
-            m = _ADVERBIAL.search(seg)
+            m = (_ADVERBIAL_TITLE if s.headline else _ADVERBIAL).search(seg)
             if not m or m.start() == len(seg):
                 break
             end = s.start + m.start()
@@ -899,6 +932,14 @@ class Attributor:
             hit.coordinated = True
             return None
         c = self.chunk_ending(s.start, end)
+        if c is None:
+            # 'A senior diplomat who spoke on condition of anonymity said': a restrictive relative
+            # clause (no commas) between the subject and its verb
+            rel = re.search(r"\s(?:who|whom)\s[^,;~\"\u201c\u201d]{3,90}$", seg)
+            if rel is not None:
+                c0 = self.chunk_ending(s.start, s.start + rel.start())
+                if c0 is not None and c0.kind not in ("pronoun", "rel", "statement"):
+                    c = c0
         before = text[s.start : c.start].rstrip().split() if c is not None else []
         if c is None or (before and before[-1].lower() in _PREPS and c.kind not in ("pronoun", "rel")):
             # 'NAME, the Special Representative … and head of UNMISS said': an apposition left open
@@ -983,7 +1024,9 @@ class Attributor:
             if sp:
                 return sp
             name = self._unnamed(c)
-            head = fold(name).split()[-1] if name.split() else ""
+            words = fold(name).split()
+            words = words[: _complement_start_any(words)]  # 'mission in Tajikistan': the head is 'mission'
+            head = words[-1] if words else ""
             if head in lx.ORG_SPEAKER_NOUNS and head not in ("statement", "report", "communique"):
                 # 'the military's media wing', 'the interior ministry': an organisation, not a person
                 return Speaker("org:" + fold(name), name, "organization", None, None)
