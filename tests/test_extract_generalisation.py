@@ -381,3 +381,32 @@ def test_a_person_named_with_their_country_or_organisation_speaks(gaz):  # noqa:
     assert [s["speaker"] for s in run(gaz, text, "2021-03-04")["statements"]] == ["Zhang Jun"]
     text = "Two peacekeepers were killed, according to Mali army spokesman Olivier Salgado."
     assert [s["speaker"] for s in run(gaz, text, "2021-03-04")["statements"]] == ["Olivier Salgado"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The town's mayor, Jean-Baptiste Ndong, fled the fighting.", "Jean-Baptiste Ndong"),
+        ("Warlord Mohamed Farah Aidid remained defiant.", "Mohamed Farah Aidid"),
+        ("Nobel laureate Denis Mukwege treated the victims.", "Denis Mukwege"),
+        ("President Salva Kiir and his rival Riek Machar signed the deal.", "Riek Machar"),
+        ("Paul Kagame's troops entered the town.", "Paul Kagame"),
+        ("The militia of Thomas Lubanga attacked the town.", "Thomas Lubanga"),
+        ("Nicolas de Riviere of Mali, President of the Security Council, met them.", "Nicolas de Riviere"),
+        ("President Omar al-Bashir rejected the force.", "Omar al-Bashir"),
+        ("UN envoy Y.J. Choi met the parties.", "Y.J. Choi"),
+    ],
+)
+def test_person_names_by_the_roles_and_shapes_around_them(gaz, text, name):  # noqa: F811
+    assert name in [p["name"] for p in run(gaz, text, "2015-03-04")["persons"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks between the Blue Line and Red Sea groups failed.",
+        "Mali's troops entered the town.",  # a country's troops
+    ],
+)
+def test_role_evidence_does_not_make_places_persons(gaz, text):  # noqa: F811
+    assert run(gaz, text, "2015-03-04")["persons"] == []

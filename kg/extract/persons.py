@@ -20,6 +20,10 @@ from kg.model import Mention, Person
 from kg.namespaces import slug
 
 _TOKEN = re.compile(
+    # an Arabic article or filiation joined to the name ('Omar al-Bashir', 'Ahmedou ould-Abdallah');
+    # initials written together ('Y.J. Choi')
+    r"(?<![\w\-'\u2019])(?:al|el|ad|ash|as|at|az|ar|an|ould|bin|ibn|abu|abd)-[A-Z\u00C0-\u00DE][\w'\-]*\w|"
+    r"(?:[A-Z]\.){2,3}(?=\s)|"
     r"(?:Mr|Ms|Mrs|Dr|Lt|Col|Gen|Maj|Brig|Capt|Sgt|Adm|Cmdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
     r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?<![\w\-'\u2019])(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
     r"al|el|la|le|du|di|y)(?=\s+[A-Z])|-[A-Z][a-z]+"
@@ -440,15 +444,22 @@ _ROLE_AFTER = re.compile(
 )
 _ROLE_BEFORE = re.compile(
     r"((?:the|a|an|The|A|An)\s+(?:[\w.'\u2019()\-]+\s+){0,6}?(?:"
-    + "|".join(sorted(lx.SPEAKER_NOUNS | {"head"}, key=len, reverse=True))
+    + "|".join(sorted(lx.SPEAKER_NOUNS | lx.PERSON_ROLE_NOUNS | {"head"}, key=len, reverse=True))
     + r")(?:\s+(?:of|for|in|to)\s+[^,;]{2,60})?),\s+$",
     re.IGNORECASE,
 )
 _LOWER_TITLE_BEFORE = re.compile(
     r"(?:^|\s)(president|leader|minister|ambassador|spokesman|spokesperson|envoy|"
     r"representative|commander|general|chief|governor|officer|peacekeeper|"
-    r"mr\.|ms\.|mrs\.|dr\.)\s+$",
+    + "|".join(sorted(lx.PERSON_ROLE_NOUNS, key=len, reverse=True))
+    + r"|mr\.|ms\.|mrs\.|dr\.)\s+$",
     re.IGNORECASE,
+)
+#: a person's possessions: 'Joseph Kabila's government', 'Gbagbo's loyalists'
+_PERSON_POSSESSION = re.compile(
+    r"^['\u2019]s\s+(?:government|regime|administration|spokes(?:man|woman|person)|supporters|loyalists|"
+    r"forces|troops|fighters|militia|men|party|wife|husband|son|daughter|family|aides?|lawyers?|camp|"
+    r"predecessor|successor)\b"
 )
 
 
@@ -456,7 +467,8 @@ _LOWER_TITLE_BEFORE = re.compile(
 _PERSON_AFTER = re.compile(r"^,\s+(?:who|whom|whose)\s")
 #: people lead, command and have loyalists: 'led by Thomas Lubanga', 'forces loyal to Laurent Gbagbo'
 _PERSON_BEFORE = re.compile(
-    r"(?:\b(?:led|headed|commanded)\s+by|\bloyal\s+to|\b(?:supporters|followers|loyalists)\s+of)\s+$"
+    r"(?:\b(?:led|headed|commanded)\s+by|\bloyal\s+to|\b(?:supporters|followers|loyalists)\s+of|"
+    r"\b(?:militia|militiamen|fighters|men|forces|troops)\s+of)\s+$"  # 'the militia of Thomas Lubanga'
 )
 #: a possessive role in apposition: "Gbagbo's spokesman, Ahoua Don Mello,"
 _POSSESSIVE_ROLE_BEFORE = re.compile(
@@ -473,6 +485,16 @@ _PLACE_WORDS = {
 _PLACE_PREP = re.compile(
     r"(?:\b(?:of|in|to|from|at|near|across|into|over|around|through|outside)|[,(])\s+$", re.IGNORECASE
 )
+
+
+_OF_PLACE = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2}")
+
+
+def _role_after_place(after: str) -> bool:
+    """'Nicolas de Riviere of France, President of the Security Council': a delegate named with the
+    country they speak for, then their role."""
+    m = _OF_PLACE.match(after)
+    return bool(m and _ROLE_AFTER.match(after[m.end() :]))
 
 
 def _surname_recurs(
@@ -541,6 +563,9 @@ def find_persons(
             or (texts[i].isupper() and len(texts[i]) > 2 and not texts[i].endswith("."))
             or texts[i].lower() in _PARTICLES
             and i == 0
+            or i == 0
+            and len(texts) >= 3
+            and texts[i].lower() in lx.PERSON_ROLE_NOUNS  # 'Warlord Mohamed Farah Aidid'
         ):
             i += 1
         # a known official anywhere inside the run (longest first)
@@ -568,7 +593,10 @@ def find_persons(
             name_toks = name_toks[-4:]
         names = [t[2] for t in name_toks]
         titled = any(
-            t.lower() in _STRONG_TITLES or t.lower().lstrip("-") in lx.RANK_WORDS for t in prefix_tokens
+            t.lower() in _STRONG_TITLES
+            or t.lower().lstrip("-") in lx.RANK_WORDS
+            or t.lower() in lx.PERSON_ROLE_NOUNS
+            for t in prefix_tokens
         )
         if len(names) == 1 and prefix_tokens and prefix_tokens[-1].lower() in _SURNAME_TITLES:
             lone.append((rs, prefix_tokens, name_toks[0]))
@@ -599,6 +627,8 @@ def find_persons(
             or _surname_recurs(names, s, runs, work)
             or bool(_LOWER_TITLE_BEFORE.search(before))
             or bool(_ROLE_AFTER.match(after))
+            or _role_after_place(after)
+            or bool(_PERSON_POSSESSION.match(after))
             or bool(_ROLE_BEFORE.search(before + work[rs:s]))
             or bool(_SPEECH_AFTER.match(after))
         )
