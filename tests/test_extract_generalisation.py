@@ -410,3 +410,28 @@ def test_person_names_by_the_roles_and_shapes_around_them(gaz, text, name):  # n
 )
 def test_role_evidence_does_not_make_places_persons(gaz, text):  # noqa: F811
     assert run(gaz, text, "2015-03-04")["persons"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("On 11 March, the Secretary-General condemned the attack on the mission.", "2015-03-11"),
+        ("The Secretary-General on 11 March condemned the attack on the mission.", "2015-03-11"),
+        ("In February, the Secretary-General condemned the attack on the mission.", "2015-02"),
+        ("The Secretary-General last month condemned the attack on the mission.", "2015-02"),
+        ("The mission late on Wednesday condemned the attack.", "2015-03-11"),
+        ("The mission said in a statement issued on Wednesday that it condemned the attack.", "2015-03-11"),
+        ("Earlier this week, the Secretary-General condemned the attack on the mission.", None),  # vague
+        ("The mission said two peacekeepers were killed on Wednesday.", None),  # the killing's date
+    ],
+)
+def test_dates_of_the_speaking_in_many_positions(gaz, sentence, date):  # noqa: F811
+    (st,) = run(gaz, sentence, "2015-03-12")["statements"]
+    assert st["date"] == date
+
+
+def test_a_reported_act_in_the_past_perfect_takes_no_date_from_its_reporter(gaz):  # noqa: F811
+    text = "The spokeswoman Gail Bindley said on Thursday that the Council had expressed concern."
+    sts = run(gaz, text, "2005-11-25")["statements"]
+    got = [(s["speaker"], s["date"]) for s in sts]
+    assert got == [("Gail Bindley", "2005-11-24"), ("Security Council", None)]

@@ -59,8 +59,12 @@ _DETS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", 
 #: end of a name ('Salgado', 'Kelly', 'Italy') is never taken for one
 _ADVERBIAL = re.compile(
     r"(?:\s*,?\s*\b(?:(?-i:[a-z]+ly)|also|further|then|long|again|still|later|earlier|now|once|already|never|"
-    r"however|too|once again|in a statement|in a separate statement|on (?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|(?:late |early )?(?:Monday|Tuesday|"
+    r"however|too|once again|in a statement|in a separate statement|(?:late |early )?on (?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|"
+    # dates between a subject and its verb ('The Secretary-General on 11 March condemned', '… last month')
+    r"on \d{1,2} (?-i:[A-Z][a-z]+)(?: \d{4})?|on (?-i:[A-Z][a-z]+) \d{1,2}(?:, \d{4})?|last (?:month|year)|"
+    r"earlier this (?:week|month)|in (?-i:January|February|March|April|June|July|August|September|October|"
+    r"November|December)(?: \d{4})?|(?:late |early )?(?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|today|yesterday|"
     r"this (?:morning|afternoon|evening|week)|tonight|last (?:night|week)|has|have|had|'s|did|does|do)"
     r"\s*,?)$",

@@ -306,6 +306,13 @@ def _conjunct_speakers(att: Attributor, s: Sentence, h: Hit) -> list[Speaker]:
     return out
 
 
+#: an absolute or month date opening a sentence, then a comma ('On 11 March, …', 'In February 2015, …')
+_LEAD_DATE = re.compile(
+    r"\s*(?:(?:[Oo]n|[Ii]n|[Ll]ate on|[Ee]arly on)\s+)?"
+    r"(?:(?:\w+day,?\s+)?\d{1,2}\s+" + dts._MONTH_RE + r"(?:\s+\d{4})?|"
+    r"(?:\w+day,?\s+)?" + dts._MONTH_RE + r"\s+\d{1,2}(?:,\s+\d{4})?|" + dts._MONTH_RE + r"(?:\s+\d{4})?|"
+    r"[Ll]ast month|[Ee]arlier this month)\s*,"
+)
 #: a participle right after a text of speech speaks for the text's issuer ('a statement condemning')
 _SPEECH_TEXT_BEFORE = re.compile(r"\b(?:statement|communiqu[eé]|declaration|message|letter)\s+$", re.I)
 #: a finite past-tense main verb ('defended', 'rejected') before a '…, saying' participle
@@ -398,6 +405,14 @@ _RELAY_LEMMAS = frozenset({"say", "tell", "report", "add", "note", "confirm", "a
 _SAY_LEMMAS = frozenset(
     {"say", "add", "note", "state", "stress", "explain", "insist", "argue", "claim", "recall"}
 )
+_PAST_PERFECT = re.compile(r"had\b", re.I)
+#: the speaker's own text or occasion between the verb and its date ('said in a statement issued on …')
+_OWN_TEXT = re.compile(
+    r"\s*in\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+)?(?:statement|communiqu[eé]|press release|message|"
+    r"letter|interview|speech|address|briefing)\s+(?:(?:issued|released|published|made|given|delivered|sent)\s+)?"
+    r"(?:(?:late|early)\s+)?(?:on\s+)?$",
+    re.I,
+)
 _DETERMINER = re.compile(r"\s*(?:the|a|an|this|these|those|its|his|her|their)\s", re.I)
 
 
@@ -410,6 +425,8 @@ def _dates_the_object(between: str, lemma: str = "") -> bool:
     of saying takes no addressee, so a noun phrase right after it ('said the formation of the
     government in April …') is the subject of the reported clause and the date is the clause's.
     """
+    if _OWN_TEXT.match(between):
+        return False  # 'said in a statement issued on Wednesday': the statement is the speaking
     words = re.findall(r"[\w'\u2019-]+", between)
     if len(words) > 12:
         return True
@@ -466,14 +483,19 @@ def _assign_dates(
         if re.match(r"\s*(?:Speaking|Addressing|Briefing|Talking)\b", work[s.start : lo]):
             lo = s.start
         ranges = [(lo, hi)]
+        # a temporal adverbial opening the sentence scopes over its main clause: 'On Friday, X said',
+        # 'On 11 March, X condemned', 'In February, X said', 'Last month, X said'
         lead = re.match(
             r"\s*(?:(?:Earlier|Later)\s+)?(?:today|yesterday|last week|this week|on \w+day|"
             r"(?:late |early )?\w+day)\s*,",
             work[s.start : s.end],
             re.I,
         )
-        if lead:
-            ranges.append((s.start, s.start + lead.end()))
+        lead_end = s.start + lead.end() if lead else None
+        if lead_end is None and (dated_lead := _LEAD_DATE.match(work, s.start, s.end)):
+            lead_end = dated_lead.end()
+        if lead_end is not None:
+            ranges.append((s.start, lead_end))
         opening = _OCCASION_OPENING.match(work[s.start : lo])
         if opening:  # 'In a statement issued in New York on Monday, X condemned …'
             ranges.append((s.start, s.start + opening.end()))
@@ -526,6 +548,10 @@ def _assign_dates(
         if st.own_date:
             if st.date:
                 last_date[st.speaker.key] = st.date
+            continue
+        if st.nested and st.hits and _PAST_PERFECT.match(st.hits[0].verb):
+            # 'she said Ethiopia had expressed concern': the reported act came before the report
+            st.blocked_date = True
             continue
         same = next(
             (
