@@ -435,3 +435,10 @@ def test_a_reported_act_in_the_past_perfect_takes_no_date_from_its_reporter(gaz)
     sts = run(gaz, text, "2005-11-25")["statements"]
     got = [(s["speaker"], s["date"]) for s in sts]
     assert got == [("Gail Bindley", "2005-11-24"), ("Security Council", None)]
+
+
+def test_old_wire_quotes_in_backticks(gaz):  # noqa: F811
+    text = "``We are deeply concerned,'' UN spokesman Farhan Haq said. He said it's ''plain'' text."
+    sts = run(gaz, text, "1995-05-27")["statements"]
+    assert [(s["speaker"], s["quote"]) for s in sts][0] == ("Farhan Haq", "We are deeply concerned")
+    assert text.find(sts[0]["quote"]) == sts[0]["quote_start"]  # offsets into the text as written

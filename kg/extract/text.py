@@ -40,12 +40,18 @@ _QP_SPACE = re.compile(r"=20(?=\s)")
 _QP_SOFT_BREAK = re.compile(r"(?<=\w)=(?=\n)")
 
 
+_TEX_CLOSE = re.compile(r"(?<=[\w.,!?])''")
+
+
 def normalize(text: str) -> str:
     """Same-length copy used for matching: hyphens, spaces and apostrophes made plain, quoted-printable
-    leftovers ('=20') blanked."""
+    leftovers ('=20') blanked, ``old wire quotes'' made plain."""
     out = text.translate(_TRANS)
     if "=" in out:
         out = _QP_SOFT_BREAK.sub(" ", _QP_SPACE.sub("   ", out))
+    if "``" in out:
+        # wire archives of the 1980s-90s quote ``like this'': a blank and a plain mark, same length
+        out = _TEX_CLOSE.sub('" ', out.replace("``", ' "'))
     return out
 
 
