@@ -442,3 +442,21 @@ def test_old_wire_quotes_in_backticks(gaz):  # noqa: F811
     sts = run(gaz, text, "1995-05-27")["statements"]
     assert [(s["speaker"], s["quote"]) for s in sts][0] == ("Farhan Haq", "We are deeply concerned")
     assert text.find(sts[0]["quote"]) == sts[0]["quote_start"]  # offsets into the text as written
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Katanga President Moise Tshombe declared that Katanga would resist.", "Moise Tshombe"),
+        ("A communique issued by the U.N. command said two soldiers were killed.", "U.N. command"),
+        ("U.N. headquarters announced that the troops would leave.", "U.N. headquarters"),
+        ("Soviet delegate Valerian Zorin charged that the force was a tool of empire.", "Valerian Zorin"),
+    ],
+)
+def test_older_wire_styles(gaz, text, speaker):  # noqa: F811
+    (st,) = run(gaz, text, "1960-08-12")["statements"]
+    assert st["speaker"] == speaker
+
+
+def test_charged_without_a_clause_reports_nothing(gaz):  # noqa: F811
+    assert run(gaz, "The police charged the protesters with rioting.", "1960-08-12")["statements"] == []

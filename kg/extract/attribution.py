@@ -812,8 +812,10 @@ class Attributor:
         if um:
             return Chunk(start, start + um.end(), um.group(0), "un")
         st = re.match(
-            r"(?:a|the|his|her|its)\s+(?:separate\s+|joint\s+|written\s+)?statement\s+(?:issued|released|"
-            r"read(?: out)?|delivered|circulated)\s+by\s+(?:(his|her|its)\s+)?([^,.;]{0,80})",
+            r"(?:a|the|his|her|its)\s+(?:separate\s+|joint\s+|written\s+)?(?:statement|communiqu[eé]|"
+            r"press release|declaration)\s+(?:issued|released|"
+            r"read(?: out)?|delivered|circulated)\s+by\s+(?:(his|her|its)\s+)?"
+            r"((?:U\.N\.|U\.S\.|[^,.;]){0,80})",
             seg,
             re.IGNORECASE,
         )
@@ -936,6 +938,9 @@ class Attributor:
             hit.coordinated = True
             return None
         c = self.chunk_ending(s.start, end)
+        issued = self.chunk_starting(s.start, end)
+        if issued is not None and issued.kind == "statement" and issued.end >= end - 1:
+            c = issued  # 'A communique issued by the U.N. command said': the text's issuer speaks
         if c is None:
             # 'A senior diplomat who spoke on condition of anonymity said': a restrictive relative
             # clause (no commas) between the subject and its verb
@@ -1020,6 +1025,11 @@ class Attributor:
                 return sp
             if inner:
                 return r.entity(inner[-1])
+            by = re.search(r"\bby\s+", self.masked[c.start : c.end])
+            if by is not None:  # '… issued by the U.N. command': the issuer, resolved as a subject
+                issuer = self.chunk_starting(c.start + by.end(), c.end, strict=False)
+                if issuer is not None and issuer.kind != "statement":
+                    return self.resolve(issuer, pos, forward)
             return None
         if c.kind == "desc":
             if _UN_SPEAKER.match(c.text.strip()):

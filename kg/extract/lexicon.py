@@ -473,6 +473,8 @@ ORG_SPEAKER_NOUNS = {
     "militia",
     "group",
     "wing",  # 'the military's media wing', 'its armed wing'
+    "command",  # 'the U.N. command said'
+    "headquarters",  # 'U.N. headquarters announced'
 }
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "1"}
 

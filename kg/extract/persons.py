@@ -568,6 +568,9 @@ def find_persons(
             and texts[i].lower() in lx.PERSON_ROLE_NOUNS  # 'Warlord Mohamed Farah Aidid'
         ):
             i += 1
+        # 'Katanga President Moise Tshombe': a place before a personal title, then the name
+        if i == 0 and len(texts) >= 4 and texts[1].lower() in _SURNAME_TITLES and texts[0][1:].islower():
+            i = 2
         # a known official anywhere inside the run (longest first)
         hit = None
         for length in range(min(5, len(toks)), 1, -1):
