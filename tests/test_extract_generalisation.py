@@ -460,3 +460,19 @@ def test_older_wire_styles(gaz, text, speaker):  # noqa: F811
 
 def test_charged_without_a_clause_reports_nothing(gaz):  # noqa: F811
     assert run(gaz, "The police charged the protesters with rioting.", "1960-08-12")["statements"] == []
+
+
+@pytest.mark.parametrize(
+    ("between", "lemma", "of_object"),
+    [
+        (" on ", "say", False),  # 'said on Friday'
+        (" reporters in Monrovia on ", "tell", False),  # 'told reporters in Monrovia on Tuesday'
+        (" the ban announced ", "urge", True),  # 'urged … the ban announced yesterday'
+        (" the formation of the government in ", "say", True),  # the reported clause's own date
+        (" in a statement issued on ", "say", False),  # the statement is the speaking
+    ],
+)
+def test_the_date_stage_alone_tells_a_speech_date_from_an_object_date(between, lemma, of_object):
+    from kg.extract.speech_dates import _dates_the_object
+
+    assert _dates_the_object(between, lemma) is of_object
