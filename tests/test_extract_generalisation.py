@@ -476,3 +476,21 @@ def test_the_date_stage_alone_tells_a_speech_date_from_an_object_date(between, l
     from kg.extract.speech_dates import _dates_the_object
 
     assert _dates_the_object(between, lemma) is of_object
+
+
+def test_a_lone_titled_surname_names_the_person_everywhere(gaz):  # noqa: F811
+    text = """
+    In Washington, President Clinton urged the United Nations to protect civilians.
+
+    "That is the United Nations' job," Clinton told a news conference.
+    """
+    sts = run(gaz, text, "1993-06-16")["statements"]
+    assert [(s["speaker"], s["verb"]) for s in sts] == [("Clinton", "urged"), ("Clinton", "told")]
+
+
+def test_the_secretary_general_title_before_a_lone_name_and_a_heading_before_a_line(gaz):  # noqa: F811
+    text = "On June 19, the UN Secretary -General Gutres issued a statement. Gutres expressed condolences."
+    rec = run(gaz, text, "2022-06-20")
+    assert [s["speaker"] for s in rec["statements"]][-1] == "Gutres"
+    heading = run(gaz, "Report of the Secretary-General\nChallenges remain, the mission said.", "2022-06-20")
+    assert heading["persons"] == []

@@ -318,7 +318,8 @@ _STRONG_TITLES = (
 #: ('General' is left out: 'General Assembly'; so are 'Secretary', 'Minister': 'Secretary Office')
 _SURNAME_TITLES = frozenset(
     "mr. ms. mrs. dr. mr ms mrs dr president ambassador senator sen. gov. king queen pope sheikh "
-    "col. colonel gen. lt. capt. maj. brig. sgt. adm. cmdr. prof. amb.".split()
+    "col. colonel gen. lt. capt. maj. brig. sgt. adm. cmdr. prof. amb. secretary-general -general "
+    "under-secretary-general".split()
 )
 
 
@@ -602,7 +603,8 @@ def find_persons(
             for t in prefix_tokens
         )
         if len(names) == 1 and prefix_tokens and prefix_tokens[-1].lower() in _SURNAME_TITLES:
-            lone.append((rs, prefix_tokens, name_toks[0]))
+            if work[toks[i - 1][1] : name_toks[0][0]] == " ":  # on one line: not a title ending a heading
+                lone.append((rs, prefix_tokens, name_toks[0]))
             continue
         if len(names) < 2 or not _name_like(names, g, titled):
             continue
@@ -703,7 +705,12 @@ def find_persons(
             pids = [x for x in pids if any(tn.holds_on(date) for tn in g.officials[x].tenures)]
         pid = pids[0] if len(set(pids)) == 1 else None
         role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
-        add(pid or slug(t), pid, t, s, e, role, rank)
+        p = add(pid or slug(t), pid, t, s, e, role, rank)
+        # once 'President Clinton' is named, a bare 'Clinton' elsewhere is the same person
+        for _rs2, _re2, toks2 in runs:
+            for s2, e2, t2 in toks2:
+                if t2 == t and not any(a <= s2 < b for a, b in claimed) and not is_blocked(s2, e2):
+                    add(p.key, p.person_id, t2, s2, e2)
     # a surname alone, known to the reference data, as the subject of a reporting verb ("Lacroix said")
     for m in _SURNAME_SPEAKING.finditer(work):
         s, e = m.start(2), m.end(2)
