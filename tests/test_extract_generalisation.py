@@ -494,3 +494,18 @@ def test_the_secretary_general_title_before_a_lone_name_and_a_heading_before_a_l
     assert [s["speaker"] for s in rec["statements"]][-1] == "Gutres"
     heading = run(gaz, "Report of the Secretary-General\nChallenges remain, the mission said.", "2022-06-20")
     assert heading["persons"] == []
+
+
+def test_thousands_and_clauses_opened_by_after(gaz):  # noqa: F811
+    text = "The commander of the 8,000-strong force in Mali has confirmed that militias crossed the border."
+    (st,) = run(gaz, text, "2000-08-30")["statements"]
+    assert st["speaker"].startswith("commander of")
+    text = (
+        "Nov 24, 2005 (ASMARA) - A day after the Security Council threatened to impose sanctions, "
+        "the mission said on Thursday that troops had entered the zone."
+    )
+    sts = run(gaz, text, "2005-11-24")["statements"]
+    assert [(s["speaker"], s["verb"], s["date"]) for s in sts] == [
+        ("Security Council", "threatened", None),  # placed a day before another act: no date of its own
+        ("mission", "said", "2005-11-24"),
+    ]

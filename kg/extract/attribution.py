@@ -54,6 +54,8 @@ _PREPS = {
     "without",
     "within",
 }
+#: prepositions that also open a clause, whose subject the next noun phrase is
+_SUBORDINATORS = {"after", "before", "since", "until"}
 _DETS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "such"}
 #: adverbs, auxiliaries and date words between a subject and its verb; each is a whole word, so the
 #: end of a name ('Salgado', 'Kelly', 'Italy') is never taken for one
@@ -200,6 +202,7 @@ class Hit:
     participle: bool = False
     opening: bool = False
     coordinated: bool = False
+    subordinate: bool = False  # the subject opens an 'after' / 'before' / 'since' clause
     chunk: Chunk | None = None
     speaker: Speaker | None = None
     addressee: str | None = None
@@ -691,7 +694,9 @@ class Attributor:
         um = re.search(r"(?:\b(?:[Tt]he)\s+)?(?:United Nations|U\.N\.|UN|world body)$", seg)
         if um and not re.search(r"[\w-]$", seg[: um.start()]):
             return Chunk(s0 + um.start(), end, um.group(0), "un")
-        # description: [det] modifiers* HEAD [complement]
+        # description: [det] modifiers* HEAD [complement]; a comma between digits ('the 8,000-strong
+        # force') separates thousands, not phrases
+        seg = re.sub(r"(?<=\d),(?=\d{3})", "0", seg)
         words = list(re.finditer(r"[\w.'\u2019()\-]+", seg))
         if not words:
             return None
@@ -950,7 +955,11 @@ class Attributor:
                 if c0 is not None and c0.kind not in ("pronoun", "rel", "statement"):
                     c = c0
         before = text[s.start : c.start].rstrip().split() if c is not None else []
-        if c is None or (before and before[-1].lower() in _PREPS and c.kind not in ("pronoun", "rel")):
+        # 'after', 'before', 'since' also open clauses: 'A day after the Security Council threatened …'
+        governed = bool(before) and before[-1].lower() in _PREPS and before[-1].lower() not in _SUBORDINATORS
+        if c is not None and before and before[-1].lower() in _SUBORDINATORS:
+            hit.subordinate = True  # an act placed before or after another: it has no date of its own
+        if c is None or (governed and c.kind not in ("pronoun", "rel")):
             # 'NAME, the Special Representative … and head of UNMISS said': an apposition left open
             for m in reversed(self.entity_mentions):
                 if m.kind == "person" and s.start <= m.start and m.end < end:

@@ -23,7 +23,7 @@ _LEAD_DATE = re.compile(
     r"\s*(?:(?:[Oo]n|[Ii]n|[Ll]ate on|[Ee]arly on)\s+)?"
     r"(?:(?:\w+day,?\s+)?\d{1,2}\s+" + dts._MONTH_RE + r"(?:\s+\d{4})?|"
     r"(?:\w+day,?\s+)?" + dts._MONTH_RE + r"\s+\d{1,2}(?:,\s+\d{4})?|" + dts._MONTH_RE + r"(?:\s+\d{4})?|"
-    r"[Ll]ast month|[Ee]arlier this month)\s*,"
+    r"[Ll]ast month|[Ee]arlier this month)\s*,(?!\s*\d)"
 )
 
 
@@ -194,6 +194,10 @@ def assign_dates(
         if st.own_date:
             if st.date:
                 last_date[st.speaker.key] = st.date
+            continue
+        if st.hits and st.hits[0].subordinate:
+            # 'A day after the Council threatened …', '… after Haradinaj announced …': placed by another act
+            st.blocked_date = True
             continue
         if st.nested and st.hits and _PAST_PERFECT.match(st.hits[0].verb):
             # 'she said Ethiopia had expressed concern': the reported act came before the report
