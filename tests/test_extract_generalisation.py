@@ -509,3 +509,12 @@ def test_thousands_and_clauses_opened_by_after(gaz):  # noqa: F811
         ("Security Council", "threatened", None),  # placed a day before another act: no date of its own
         ("mission", "said", "2005-11-24"),
     ]
+
+
+def test_one_person_of_a_group_noun_speaks_as_an_unnamed_person(gaz):  # noqa: F811
+    text = "The assailants came at night, a local resident said. One witness said the town was quiet."
+    sts = run(gaz, text, "2018-04-09")["statements"]
+    assert [(s["speaker"], s["speaker_type"]) for s in sts] == [
+        ("a local resident", "unnamed_person"),
+        ("One witness", "unnamed_person"),
+    ]

@@ -131,6 +131,11 @@ _AGENT_OF = re.compile(
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
 #: head nouns of a noun phrase that speaks for a country's government
 _GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "administration", "junta"}
+#: people who speak as a group in news, and each of whom may speak alone ('a resident', 'a witness')
+_ONE_OF_GROUP = {
+    "residents", "witnesses", "villagers", "refugees", "survivors", "activists", "protesters",
+    "demonstrators", "sources", "lawmakers", "elders", "relatives", "observers", "analysts", "experts",
+}
 #: a quantity of people before a plural head ('hundreds of protesters', 'dozens of residents')
 _QUANTITY_OF = re.compile(
     r"(?<![\w-])(?:(?:[Hh]undreds|[Tt]housands|[Dd]ozens|[Ss]cores|[Tt]ens|[Mm]any|[Ss]ome|[Ss]everal|"
@@ -723,6 +728,8 @@ class Attributor:
             last.group(0).lower().rstrip(".") in _HEAD_NOUNS
             or last.group(0).lower().rstrip("s") in _HEAD_NOUNS
             or last.group(0).lower() in _VARIATION_NOUNS  # singular only: 'the peacekeeper said'
+            # 'a resident said', 'one witness said': one of a group noun
+            or {last.group(0).lower() + "s", last.group(0).lower() + "es"} & _ONE_OF_GROUP
         ):
             cands.append(len(words) - 1)
         if not cands:
@@ -779,6 +786,8 @@ class Attributor:
             and head.lower() not in lx.ORG_SPEAKER_NOUNS
             else "desc"
         )
+        if {head.lower() + "s", head.lower() + "es"} & _ONE_OF_GROUP:
+            kind = "desc"  # 'one witness': a single person of a group noun, whose singular ends in -s
         if head.lower() in ("statement", "report"):
             kind = "statement"
         return Chunk(start, end, ctext, kind)
