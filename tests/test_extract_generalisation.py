@@ -518,3 +518,17 @@ def test_one_person_of_a_group_noun_speaks_as_an_unnamed_person(gaz):  # noqa: F
         ("a local resident", "unnamed_person"),
         ("One witness", "unnamed_person"),
     ]
+
+
+def test_quoted_as_saying_gives_the_words_to_the_one_quoted(gaz):  # noqa: F811
+    text = """
+    Army chief General Raheel Sharif visited the troops.
+
+    "Pakistan is proud of its role," the statement quoted the army chief as saying.
+    """
+    sts = run(gaz, text, "2015-11-27")["statements"]
+    assert [(s["speaker"], s["verb"], s["quote"]) for s in sts] == [
+        ("Raheel Sharif", "quoted", "Pakistan is proud of its role")
+    ]
+    # quoting a text is no speech act of its own
+    assert run(gaz, "The spokesman quoted the report.", "2015-11-27")["statements"] == []

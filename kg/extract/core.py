@@ -160,6 +160,11 @@ def _sentence_statements(
             h.chunk = att.according_to_source(h.end, s.end)
             if h.chunk is None:
                 continue
+        elif h.lemma == "quote":
+            # 'the statement quoted the army chief as saying …': the one quoted speaks, not the quoter
+            h.chunk = att.chunk_starting(h.end, s.end, strict=False, bare=True)
+            if h.chunk is None:
+                continue
         elif h.participle and good:
             h.speaker = good[-1].speaker
             h.chunk = None
