@@ -532,3 +532,12 @@ def test_quoted_as_saying_gives_the_words_to_the_one_quoted(gaz):  # noqa: F811
     ]
     # quoting a text is no speech act of its own
     assert run(gaz, "The spokesman quoted the report.", "2015-11-27")["statements"] == []
+
+
+def test_a_stop_glued_to_the_next_sentence_still_ends_it(gaz):  # noqa: F811
+    text = "Jean-Pierre Lacroix said the attack was a war crime.He called on the parties to keep the truce."
+    sts = run(gaz, text, "2022-06-20")["statements"]
+    assert [s["verb"] for s in sts] == ["said", "called on"]
+    # abbreviations and initials keep their stops: 'U.N.' and 'Y.J. Choi' are no sentence ends
+    one = run(gaz, "UN envoy Y.J. Choi said the U.N.Mission would stay.", "2022-06-20")["statements"]
+    assert len(one) == 1

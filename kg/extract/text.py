@@ -348,7 +348,11 @@ ABBREVIATIONS = {
     "pres",
     "gens",
 }
-_SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9\u00C0-\u00DE])")
+#: a sentence end: stop, closing marks, space, capital; or, in machine-translated and scraped pages, a
+#: stop glued to the next sentence ('… the crime of war.He called on …')
+_SENT_END = re.compile(
+    r"[.!?]+[\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9\u00C0-\u00DE])|(?<=[a-z]{2})\.(?=[A-Z][a-z])"
+)
 
 
 def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:
@@ -368,8 +372,8 @@ def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tupl
         word = re.search(r"([\w.]+)$", text[s : dot + 1] if text[dot] == "." else "")
         if text[dot] == "." and word:
             w = word.group(1).rstrip(".").lower()
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
-                continue
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+                continue  # 'Mr.', an initial, initials written together ('Y.J. Choi')
         if cut > s:
             out.append((s, cut))
         s = cut
