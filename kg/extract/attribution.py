@@ -54,15 +54,27 @@ _PREPS = {
     "without",
     "within",
 }
+#: prepositions that also open a clause, whose subject the next noun phrase is
+_SUBORDINATORS = {"after", "before", "since", "until"}
 _DETS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "these", "those", "such"}
+#: adverbs, auxiliaries and date words between a subject and its verb; each is a whole word, so the
+#: end of a name ('Salgado', 'Kelly', 'Italy') is never taken for one
 _ADVERBIAL = re.compile(
-    r"(?:\s*,?\s*(?:[a-z]+ly|also|further|then|long|again|still|later|earlier|now|once|already|never|"
-    r"however|too|once again|in a statement|in a separate statement|on (?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|(?:late |early )?(?:Monday|Tuesday|"
+    r"(?:\s*,?\s*\b(?:(?-i:[a-z]+ly)|also|further|then|long|again|still|later|earlier|now|once|already|never|"
+    r"however|too|once again|in a statement|in a separate statement|(?:late |early )?on (?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|"
+    # dates between a subject and its verb ('The Secretary-General on 11 March condemned', '… last month')
+    r"on \d{1,2} (?-i:[A-Z][a-z]+)(?: \d{4})?|on (?-i:[A-Z][a-z]+) \d{1,2}(?:, \d{4})?|last (?:month|year)|"
+    r"earlier this (?:week|month)|in (?-i:January|February|March|April|June|July|August|September|October|"
+    r"November|December)(?: \d{4})?|(?:late |early )?(?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday)(?: (?:morning|afternoon|evening|night))?|today|yesterday|"
     r"this (?:morning|afternoon|evening|week)|tonight|last (?:night|week)|has|have|had|'s|did|does|do)"
     r"\s*,?)$",
     re.IGNORECASE,
+)
+#: the same in a title-case headline ('UN Chief Strongly Condemns …'), where adverbs are capitalised
+_ADVERBIAL_TITLE = re.compile(
+    _ADVERBIAL.pattern.replace("(?-i:[a-z]+ly)", "(?-i:[a-z]+ly|[A-Z][a-z]{3,}ly)"), re.IGNORECASE
 )
 _AUX = re.compile(
     r"(?:\b(?:has|have|had)(?:\s+(?:[a-z]+ly|also|long|further|already|since|never|repeatedly))*"
@@ -81,7 +93,14 @@ _NOUN_BEFORE = re.compile(
     r"repeated|recent|latest|several|many|[\w-]+['\u2019]s)\s+)$",
     re.IGNORECASE,
 )
+#: person nouns news uses to vary the name of someone it quotes ('the veteran peacekeeper')
+_VARIATION_NOUNS = {"peacekeeper", "veteran", "politician", "diplomat", "soldier", "statesman", "lawyer"}
 _HEAD_NOUNS = lx.SPEAKER_NOUNS | lx.GROUP_NOUNS | lx.ORG_SPEAKER_NOUNS | {"delegates", "speakers", "speaker"}
+#: lower-case words that end a noun phrase's run of modifiers: conjunctions, verbs, pronouns
+_NOT_ADJECTIVES = {
+    "and", "or", "but", "that", "as", "when", "while", "where", "is", "was", "are", "were", "has", "have",
+    "had", "said", "says", "told", "it", "he", "she", "they", "we", "which", "who", "not",
+}
 _HEAD_NOUN_ALT = "|".join(sorted(_HEAD_NOUNS, key=len, reverse=True))
 _MODIFIER = re.compile(
     r"^(?:[A-Z][\w.'\-]*|U\.N\.|UN|top|senior|chief|peacekeeping|peace|military|police|"
@@ -112,6 +131,18 @@ _AGENT_OF = re.compile(
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
 #: head nouns of a noun phrase that speaks for a country's government
 _GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "administration", "junta"}
+#: people who speak as a group in news, and each of whom may speak alone ('a resident', 'a witness')
+_ONE_OF_GROUP = {
+    "residents", "witnesses", "villagers", "refugees", "survivors", "activists", "protesters",
+    "demonstrators", "sources", "lawmakers", "elders", "relatives", "observers", "analysts", "experts",
+}
+#: a quantity of people before a plural head ('hundreds of protesters', 'dozens of residents')
+_QUANTITY_OF = re.compile(
+    r"(?<![\w-])(?:(?:[Hh]undreds|[Tt]housands|[Dd]ozens|[Ss]cores|[Tt]ens|[Mm]any|[Ss]ome|[Ss]everal|"
+    r"[Mm]ost|[Aa]\s+(?:group|handful|number|crowd))\s+of\s+(?:the\s+)?)"
+)
+#: texts that name their source with 'from' ('a statement from the UN mission')
+_SOURCE_OF_TEXT = {"statement", "communique", "report", "message", "letter", "release"}
 _UN_SPEAKER = re.compile(r"^(?:the\s+)?(?:United Nations|U\.N\.|UN|world body)$", re.IGNORECASE)
 _SC_DESC = re.compile(
     r"\b(?:(?:security )?council members|members of the (?:security )?council|the council|"
@@ -176,6 +207,7 @@ class Hit:
     participle: bool = False
     opening: bool = False
     coordinated: bool = False
+    subordinate: bool = False  # the subject opens an 'after' / 'before' / 'since' clause
     chunk: Chunk | None = None
     speaker: Speaker | None = None
     addressee: str | None = None
@@ -349,8 +381,10 @@ class Resolver:
             if orgs:
                 return self.entity(orgs[-1])
         # '<Country>'s representative' / 'the <Demonym> delegation' / 'Delegate'
-        if gov_head in ("representative", "delegation", "delegate", "speaker") and not re.search(
-            r"special|secretary|unsg|sg\b|un |united nations", f
+        if (
+            gov_head in ("representative", "delegation", "delegate", "speaker")
+            and not re.search(r"special|secretary|unsg|sg\b|un |united nations", f)
+            and not any(m.kind in ("mission", "body") for m in inner)  # 'a Monuc representative'
         ):
             country = next((m for m in inner if m.kind == "country"), None)
             if country:
@@ -374,6 +408,10 @@ class Resolver:
             prior = [m for m in self.mentions if m.kind == "mission" and m.end <= pos]
             if prior:
                 return self.entity(prior[-1])
+        council = next((m for m in self.mentions if m.kind == "body" and m.id == "security-council"), None)
+        if re.search(r"\bpresidential statement$", f) and council is not None and council.start < pos:
+            # UN usage: a presidential statement (S/PRST) is the Security Council's, whoever reads it out
+            return self.entity(council)
         if re.search(r"\b(?:report|statement)$", f):
             for m in inner:
                 if m.kind == "person":
@@ -408,6 +446,17 @@ class Resolver:
             ),
             words[-1] if words else "",
         )
+        if self.indefinite and head in lx.SPEAKER_NOUNS:
+            # 'a Monuc representative said …. "…," said representative Hamadoun Toure': an indefinite
+            # description introduces someone new, who is named next with the same role noun
+            later = [
+                p
+                for p in self.persons
+                if pos < min(m.start for m in p.mentions) < pos + 400
+                and re.search(r"\b" + re.escape(head), " ".join(x for x in (p.role, p.rank) if x), re.I)
+            ]
+            if later:
+                return self.person(min(later, key=lambda p: min(m.start for m in p.mentions)).key)
         if missions:
 
             def on_mission(p: _Person) -> bool:
@@ -421,7 +470,23 @@ class Resolver:
         if head in ("official", "officials", "diplomat", "envoy", "boss") or head in lx.SPEAKER_NOUNS:
             if head.endswith("s") and head not in lx.SPEAKER_NOUNS:
                 return None
-            return self._by_role(_ROLE_SYNONYMS.get(head, re.escape(head)), pos, forward)
+            sp = self._by_role(_ROLE_SYNONYMS.get(head, re.escape(head)), pos, forward)
+            return sp or self._last_person_speaker(f, pos)
+        if head in _VARIATION_NOUNS:
+            return self._last_person_speaker(f, pos)
+        return None
+
+    def _last_person_speaker(self, f: str, pos: int) -> Speaker | None:
+        """'… its chief Robert Mood said. "…," the veteran Norwegian peacekeeper told reporters': news
+        varies its names for the speaker it is quoting, so a definite description whose head noun fits
+        no stated role is the person who spoke last, if that was within the last few paragraphs."""
+        if not f.startswith("the "):
+            return None
+        for at, sp in reversed(self.history):
+            if sp.type == "person" and pos - at < 1200:
+                return sp
+            if sp.type == "person" or pos - at >= 1200:
+                break
         return None
 
     def _by_role(self, pattern: str | re.Pattern[str], pos: int, forward: bool) -> Speaker | None:
@@ -434,6 +499,12 @@ class Resolver:
             return bool(rx.search(text))
 
         return self._persons_compatible(test, pos, forward)
+
+
+def _complement_start_any(words: list[str]) -> int:
+    """Index of the first preposition after the first word ('mission in Tajikistan' -> 1)."""
+    preps = ("of", "for", "in", "to", "at")
+    return next((i for i, w in enumerate(words) if i > 0 and w in preps), len(words))
 
 
 def _complement_start(words: list[str]) -> int:
@@ -592,6 +663,13 @@ class Attributor:
             if before is not None and before.kind not in ("pronoun", "rel"):
                 return Chunk(before.start, end, text[before.start : end].strip(), before.kind, before.ref)
         m = self._mention_ending(end, s0)
+        if m is not None and m.kind in ("country", "org", "body", "mission"):
+            # 'Ambassador Zhang Jun of China', 'Nicolas de Riviere of France': UN meeting coverage names
+            # a delegate by their country after 'of' or 'from'; the person speaks
+            of = re.search(r"\s+(?:of|from)\s+(?:the\s+)?$", text[s0 : m.start])
+            p = self._mention_ending(s0 + of.start(), s0) if of else None
+            if p is not None and p.kind == "person":
+                return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
         if m is not None and m.kind == "person" and _AGENT_OF.search(text[s0 : m.start]):
             m = None  # 'a spokesman for EU foreign policy chief Javier Solana' speaks, not Solana
         if m is not None:
@@ -621,7 +699,9 @@ class Attributor:
         um = re.search(r"(?:\b(?:[Tt]he)\s+)?(?:United Nations|U\.N\.|UN|world body)$", seg)
         if um and not re.search(r"[\w-]$", seg[: um.start()]):
             return Chunk(s0 + um.start(), end, um.group(0), "un")
-        # description: [det] modifiers* HEAD [complement]
+        # description: [det] modifiers* HEAD [complement]; a comma between digits ('the 8,000-strong
+        # force') separates thousands, not phrases
+        seg = re.sub(r"(?<=\d),(?=\d{3})", "0", seg)
         words = list(re.finditer(r"[\w.'\u2019()\-]+", seg))
         if not words:
             return None
@@ -637,14 +717,19 @@ class Attributor:
                 break
             if any(a <= words[i].start() < b for a, b in inside):
                 continue  # 'Force' in 'the UN Interim Force in Lebanon' is part of a name
-            if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS)) and words[i + 1].group(
-                0
-            ).lower() in ("of", "for", "in", "to", "at"):
-                cands.append(i)
-                break
+            nxt = words[i + 1].group(0).lower()
+            if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS)) and (
+                nxt in ("of", "for", "in", "to", "at") or (nxt == "from" and w in _SOURCE_OF_TEXT)
+            ):
+                # 'a statement from the UN mission': a text names its source with 'from'. The leftmost
+                # head wins: 'the head of the U.N. observer mission in Tajikistan' is a head, not a mission
+                cands[:] = [i]
         if not cands and (
             last.group(0).lower().rstrip(".") in _HEAD_NOUNS
             or last.group(0).lower().rstrip("s") in _HEAD_NOUNS
+            or last.group(0).lower() in _VARIATION_NOUNS  # singular only: 'the peacekeeper said'
+            # 'a resident said', 'one witness said': one of a group noun
+            or {last.group(0).lower() + "s", last.group(0).lower() + "es"} & _ONE_OF_GROUP
         ):
             cands.append(len(words) - 1)
         if not cands:
@@ -676,9 +761,22 @@ class Attributor:
             ):
                 lo -= 1
                 continue
+            # 'the veteran Norwegian peacekeeper': plain adjectives between an article and the head
+            k = lo - 1
+            while k >= 0 and lo - k <= 3 and re.fullmatch(r"[a-z]+", words[k].group(0)):
+                w = words[k].group(0)
+                if w in _PREPS or w in _NOT_ADJECTIVES or re.search(r"(?:ed|ing|ly)$", w):
+                    break
+                if k > 0 and words[k - 1].group(0).lower() in ("the", "a", "an"):
+                    lo = k - 1
+                    break
+                k -= 1
             break
         start = s0 + words[lo].start()
         head = words[hi].group(0)
+        qm = _QUANTITY_OF.search(text, s0, start)
+        if qm is not None and qm.end() == start and head.lower() in lx.GROUP_NOUNS:
+            start = qm.start()  # 'hundreds of protesters said': the quantity and its people speak
         ctext = text[start:end].strip()
         kind = (
             "group"
@@ -688,6 +786,8 @@ class Attributor:
             and head.lower() not in lx.ORG_SPEAKER_NOUNS
             else "desc"
         )
+        if {head.lower() + "s", head.lower() + "es"} & _ONE_OF_GROUP:
+            kind = "desc"  # 'one witness': a single person of a group noun, whose singular ends in -s
         if head.lower() in ("statement", "report"):
             kind = "statement"
         return Chunk(start, end, ctext, kind)
@@ -709,8 +809,16 @@ class Attributor:
             p = next((x for x in self.entity_mentions if x.kind == "person" and x.start >= m.end), None)
             if p is not None and re.fullmatch(r"(?:\s+[\w.'\-]+){0,3}\s+", text[m.end : p.start]):
                 return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
+        if m is not None and m.kind != "person":
+            # 'MINUSMA spokesman Olivier Salgado': the organisation names the person's post
+            p = self._titled_person(start, limit)
+            if p is not None:
+                return p
         if m is not None:
             return Chunk(start, m.end, text[start : m.end], m.kind, m.id)
+        p = self._titled_person(start, limit)
+        if p is not None:
+            return p
         pm = re.match(r"(he|she|they|it)\b", seg, re.IGNORECASE)
         if pm:
             return Chunk(start, start + pm.end(), pm.group(1), "pronoun")
@@ -718,8 +826,10 @@ class Attributor:
         if um:
             return Chunk(start, start + um.end(), um.group(0), "un")
         st = re.match(
-            r"(?:a|the|his|her|its)\s+(?:separate\s+|joint\s+|written\s+)?statement\s+(?:issued|released|"
-            r"read(?: out)?|delivered|circulated)\s+by\s+(?:(his|her|its)\s+)?([^,.;]{0,80})",
+            r"(?:a|the|his|her|its)\s+(?:separate\s+|joint\s+|written\s+)?(?:statement|communiqu[eé]|"
+            r"press release|declaration)\s+(?:issued|released|"
+            r"read(?: out)?|delivered|circulated)\s+by\s+(?:(his|her|its)\s+)?"
+            r"((?:U\.N\.|U\.S\.|[^,.;]){0,80})",
             seg,
             re.IGNORECASE,
         )
@@ -744,6 +854,33 @@ class Attributor:
                     return Chunk(m2.start, m2.end, text[m2.start : m2.end], "person", m2.id)
             return Chunk(start, start + dm.end(), dm.group(0), "desc")
         return None
+
+    def _titled_person(self, start: int, limit: int) -> Chunk | None:
+        """'Col. Jim Campbell', 'representative Hamadoun Toure', 'UNMEE spokeswoman Gail …': a person
+        whose name follows nothing but title, rank and role words (and the body, mission or country
+        they serve) is the head of the noun phrase, so the person speaks."""
+        text = self.masked
+        window = min(limit, start + 90)
+        p = next((m for m in self.entity_mentions if m.kind == "person" and start < m.start < window), None)
+        if p is None:
+            return None
+        lead = list(text[start : p.start])
+        for m in self.entity_mentions:  # the names of bodies, missions and countries may stand in it
+            if m.kind != "person" and start <= m.start and m.end <= p.start:
+                lead[m.start - start : m.end - start] = " " * (m.end - m.start)
+        words = "".join(lead).split()
+        if not words or len(words) > 6 or all(w.lower() == "the" for w in words):
+            return None
+        for w in words:
+            low = w.lower()
+            if not (
+                low in lx.TITLE_WORDS
+                or low.lstrip("-") in lx.RANK_WORDS
+                or low in lx.SPEAKER_NOUNS
+                or low in ("un", "u.n.")
+            ):
+                return None
+        return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
 
     def according_to_source(self, start: int, limit: int) -> Chunk | None:
         """The source of 'according to X' (the one place this cue is attributed).
@@ -780,7 +917,7 @@ class Attributor:
         # strip adverbs, auxiliaries and date words between subject and verb
         while True:
             seg = text[s.start : end]
-            m = _ADVERBIAL.search(seg)
+            m = (_ADVERBIAL_TITLE if s.headline else _ADVERBIAL).search(seg)
             if not m or m.start() == len(seg):
                 break
             end = s.start + m.start()
@@ -810,12 +947,28 @@ class Attributor:
             return None
         if re.search(r"[\"\u201d'\u2019]\s*$", seg) or seg.endswith(("~", ":")):
             return None
-        if re.search(r"(?:\band|;)$", seg) and hit.lemma:
+        # '… declined to give specifics but said': 'but' joins verbs of one subject as 'and' does
+        if re.search(r"(?:\band|\bbut|;)$", seg) and hit.lemma:
             hit.coordinated = True
             return None
         c = self.chunk_ending(s.start, end)
+        issued = self.chunk_starting(s.start, end)
+        if issued is not None and issued.kind == "statement" and issued.end >= end - 1:
+            c = issued  # 'A communique issued by the U.N. command said': the text's issuer speaks
+        if c is None:
+            # 'A senior diplomat who spoke on condition of anonymity said': a restrictive relative
+            # clause (no commas) between the subject and its verb
+            rel = re.search(r"\s(?:who|whom)\s[^,;~\"\u201c\u201d]{3,90}$", seg)
+            if rel is not None:
+                c0 = self.chunk_ending(s.start, s.start + rel.start())
+                if c0 is not None and c0.kind not in ("pronoun", "rel", "statement"):
+                    c = c0
         before = text[s.start : c.start].rstrip().split() if c is not None else []
-        if c is None or (before and before[-1].lower() in _PREPS and c.kind not in ("pronoun", "rel")):
+        # 'after', 'before', 'since' also open clauses: 'A day after the Security Council threatened …'
+        governed = bool(before) and before[-1].lower() in _PREPS and before[-1].lower() not in _SUBORDINATORS
+        if c is not None and before and before[-1].lower() in _SUBORDINATORS:
+            hit.subordinate = True  # an act placed before or after another: it has no date of its own
+        if c is None or (governed and c.kind not in ("pronoun", "rel")):
             # 'NAME, the Special Representative … and head of UNMISS said': an apposition left open
             for m in reversed(self.entity_mentions):
                 if m.kind == "person" and s.start <= m.start and m.end < end:
@@ -890,6 +1043,11 @@ class Attributor:
                 return sp
             if inner:
                 return r.entity(inner[-1])
+            by = re.search(r"\bby\s+", self.masked[c.start : c.end])
+            if by is not None:  # '… issued by the U.N. command': the issuer, resolved as a subject
+                issuer = self.chunk_starting(c.start + by.end(), c.end, strict=False)
+                if issuer is not None and issuer.kind != "statement":
+                    return self.resolve(issuer, pos, forward)
             return None
         if c.kind == "desc":
             if _UN_SPEAKER.match(c.text.strip()):
@@ -898,7 +1056,9 @@ class Attributor:
             if sp:
                 return sp
             name = self._unnamed(c)
-            head = fold(name).split()[-1] if name.split() else ""
+            words = fold(name).split()
+            words = words[: _complement_start_any(words)]  # 'mission in Tajikistan': the head is 'mission'
+            head = words[-1] if words else ""
             if head in lx.ORG_SPEAKER_NOUNS and head not in ("statement", "report", "communique"):
                 # 'the military's media wing', 'the interior ministry': an organisation, not a person
                 return Speaker("org:" + fold(name), name, "organization", None, None)

@@ -231,6 +231,8 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
             s += lead.end()
             text = text[lead.end() :]
         words = text.split()
+        if text in g.country_forms:
+            continue  # 'Russian Federation', 'Central African Republic': a country, not an organisation
         if (
             found.inside_blocked(s, e)
             or words[0] in lx.TITLE_WORDS

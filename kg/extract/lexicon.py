@@ -345,6 +345,18 @@ TITLE_WORDS = {
     "ministry",
     "national",
 }
+#: nouns for what a person is or does, which news puts right before or beside a name ('warlord Mohamed
+#: Farah Aidid', 'the town's mayor, Jean-Baptiste Ndong,', 'Nobel laureate Denis Mukwege'): evidence that
+#: the name is a person's, not a speaker lexicon (they do not make a description speak)
+PERSON_ROLE_NOUNS = {
+    "mayor", "warlord", "journalist", "activist", "laureate", "rival", "opponent", "lawyer", "doctor",
+    "priest", "imam", "pastor", "pilot", "farmer", "witness", "victim", "wife", "husband", "son",
+    "daughter", "brother", "sister", "colleague", "predecessor", "successor", "aide", "counterpart",
+    "founder", "candidate", "politician", "businessman", "businesswoman", "author", "writer",
+    "reporter", "correspondent", "photographer", "analyst", "researcher", "strongman", "dictator",
+    "ruler", "chieftain", "militiaman", "fighter", "defector", "hostage", "detainee", "nurse",
+    "peacekeeper", "soldier", "corporal", "sergeant", "private", "lieutenant", "negotiator",
+}
 #: role nouns that make a noun phrase a possible speaker ("the UN diplomat", "top official")
 SPEAKER_NOUNS = {
     "chief",
@@ -461,6 +473,8 @@ ORG_SPEAKER_NOUNS = {
     "militia",
     "group",
     "wing",  # 'the military's media wing', 'its armed wing'
+    "command",  # 'the U.N. command said'
+    "headquarters",  # 'U.N. headquarters announced'
 }
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "i": "1"}
 
@@ -551,7 +565,12 @@ KNOWN_ORGS = [
 ORG_HEADS = (
     r"Army|Forces|Police|Community|Movement|Front|Party|Union|Alliance|League|Coalition|Brigades?|"
     r"Militia|Guard|Navy|Gendarmerie|Corps|Rebels|Government of National Unity|Liberation Army|"
-    r"Movements|Patriots|Force"
+    r"Movements|Patriots|Force|"
+    # non-governmental and intergovernmental bodies name themselves by these heads ('Human Rights
+    # Watch', 'Amnesty International', 'International Crisis Group', 'Inter-Services Public Relations')
+    # (a head, so no capitalised word after it: 'International Security Forces' ends in 'Forces')
+    r"(?:Watch|International|Organi[sz]ation|Institute|Foundation|Association|Federation|Group|Relations)"
+    r"(?!\s+[A-Z])"
 )
 
 #: lower-case particles inside personal names ("dos Santos", "van de Perre", "bin Laden")

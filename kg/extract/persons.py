@@ -20,6 +20,10 @@ from kg.model import Mention, Person
 from kg.namespaces import slug
 
 _TOKEN = re.compile(
+    # an Arabic article or filiation joined to the name ('Omar al-Bashir', 'Ahmedou ould-Abdallah');
+    # initials written together ('Y.J. Choi')
+    r"(?<![\w\-'\u2019])(?:al|el|ad|ash|as|at|az|ar|an|ould|bin|ibn|abu|abd)-[A-Z\u00C0-\u00DE][\w'\-]*\w|"
+    r"(?:[A-Z]\.){2,3}(?=\s)|"
     r"(?:Mr|Ms|Mrs|Dr|Lt|Col|Gen|Maj|Brig|Capt|Sgt|Adm|Cmdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
     r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?<![\w\-'\u2019])(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
     r"al|el|la|le|du|di|y)(?=\s+[A-Z])|-[A-Z][a-z]+"
@@ -275,6 +279,11 @@ _STRONG_TITLES = (
         "ms.",
         "mrs.",
         "dr.",
+        # British and Commonwealth style writes courtesy titles without a full stop ('Mr Jose Ramos Horta')
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
         "sir",
         "dame",
         "king",
@@ -303,6 +312,15 @@ _STRONG_TITLES = (
         "vice",
     }
 ) - {"general"}
+
+
+#: titles that stand only before a person's name, so that one surname after them is a person
+#: ('General' is left out: 'General Assembly'; so are 'Secretary', 'Minister': 'Secretary Office')
+_SURNAME_TITLES = frozenset(
+    "mr. ms. mrs. dr. mr ms mrs dr president ambassador senator sen. gov. king queen pope sheikh "
+    "col. colonel gen. lt. capt. maj. brig. sgt. adm. cmdr. prof. amb. secretary-general -general "
+    "under-secretary-general".split()
+)
 
 
 @dataclass
@@ -358,7 +376,7 @@ _PRESENT_CUE_FORMS = frozenset(
 _PARTICIPIAL_COMPOUND = re.compile(r"-(?:supported|backed|led|based|funded|allied|linked|controlled)$", re.I)
 
 
-def _name_like(tokens: list[str], g: Gazetteer) -> bool:
+def _name_like(tokens: list[str], g: Gazetteer, titled: bool = False) -> bool:
     if not tokens:
         return False
     for n, t in enumerate(tokens):
@@ -376,7 +394,11 @@ def _name_like(tokens: list[str], g: Gazetteer) -> bool:
             return False
         if low in _PRESENT_CUE_FORMS or _PARTICIPIAL_COMPOUND.search(t):
             return False  # a headline verb ('Condemns Killing'), a modifier ('CIA-supported Unita')
-    if tokens[0].lower() in _PARTICLES or tokens[-1].lower() in _PARTICLES:
+    if tokens[-1].lower() in _PARTICLES:
+        return False
+    if tokens[0].lower() in _PARTICLES and not (titled and len(tokens) >= 3):
+        # 'Le' opens a Vietnamese name ('Ambassador Le Luong Minh') but a French title ('Le Monde'):
+        # kept only after a personal title and with two more name tokens
         return False
     return True
 
@@ -423,15 +445,22 @@ _ROLE_AFTER = re.compile(
 )
 _ROLE_BEFORE = re.compile(
     r"((?:the|a|an|The|A|An)\s+(?:[\w.'\u2019()\-]+\s+){0,6}?(?:"
-    + "|".join(sorted(lx.SPEAKER_NOUNS | {"head"}, key=len, reverse=True))
+    + "|".join(sorted(lx.SPEAKER_NOUNS | lx.PERSON_ROLE_NOUNS | {"head"}, key=len, reverse=True))
     + r")(?:\s+(?:of|for|in|to)\s+[^,;]{2,60})?),\s+$",
     re.IGNORECASE,
 )
 _LOWER_TITLE_BEFORE = re.compile(
     r"(?:^|\s)(president|leader|minister|ambassador|spokesman|spokesperson|envoy|"
     r"representative|commander|general|chief|governor|officer|peacekeeper|"
-    r"mr\.|ms\.|mrs\.|dr\.)\s+$",
+    + "|".join(sorted(lx.PERSON_ROLE_NOUNS, key=len, reverse=True))
+    + r"|mr\.|ms\.|mrs\.|dr\.)\s+$",
     re.IGNORECASE,
+)
+#: a person's possessions: 'Joseph Kabila's government', 'Gbagbo's loyalists'
+_PERSON_POSSESSION = re.compile(
+    r"^['\u2019]s\s+(?:government|regime|administration|spokes(?:man|woman|person)|supporters|loyalists|"
+    r"forces|troops|fighters|militia|men|party|wife|husband|son|daughter|family|aides?|lawyers?|camp|"
+    r"predecessor|successor)\b"
 )
 
 
@@ -439,7 +468,8 @@ _LOWER_TITLE_BEFORE = re.compile(
 _PERSON_AFTER = re.compile(r"^,\s+(?:who|whom|whose)\s")
 #: people lead, command and have loyalists: 'led by Thomas Lubanga', 'forces loyal to Laurent Gbagbo'
 _PERSON_BEFORE = re.compile(
-    r"(?:\b(?:led|headed|commanded)\s+by|\bloyal\s+to|\b(?:supporters|followers|loyalists)\s+of)\s+$"
+    r"(?:\b(?:led|headed|commanded)\s+by|\bloyal\s+to|\b(?:supporters|followers|loyalists)\s+of|"
+    r"\b(?:militia|militiamen|fighters|men|forces|troops)\s+of)\s+$"  # 'the militia of Thomas Lubanga'
 )
 #: a possessive role in apposition: "Gbagbo's spokesman, Ahoua Don Mello,"
 _POSSESSIVE_ROLE_BEFORE = re.compile(
@@ -456,6 +486,16 @@ _PLACE_WORDS = {
 _PLACE_PREP = re.compile(
     r"(?:\b(?:of|in|to|from|at|near|across|into|over|around|through|outside)|[,(])\s+$", re.IGNORECASE
 )
+
+
+_OF_PLACE = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2}")
+
+
+def _role_after_place(after: str) -> bool:
+    """'Nicolas de Riviere of France, President of the Security Council': a delegate named with the
+    country they speak for, then their role."""
+    m = _OF_PLACE.match(after)
+    return bool(m and _ROLE_AFTER.match(after[m.end() :]))
 
 
 def _surname_recurs(
@@ -510,6 +550,7 @@ def find_persons(
     def is_blocked(s: int, e: int) -> bool:
         return any(a <= s < b or a < e <= b for a, b in blocked)
 
+    lone: list[tuple[int, list[str], tuple[int, int, str]]] = []  # a surname alone after a title
     for rs, _re, toks in runs:
         texts = [t[2] for t in toks]
         headline = any(a <= rs < b for a, b in headline_spans)
@@ -523,8 +564,14 @@ def find_persons(
             or (texts[i].isupper() and len(texts[i]) > 2 and not texts[i].endswith("."))
             or texts[i].lower() in _PARTICLES
             and i == 0
+            or i == 0
+            and len(texts) >= 3
+            and texts[i].lower() in lx.PERSON_ROLE_NOUNS  # 'Warlord Mohamed Farah Aidid'
         ):
             i += 1
+        # 'Katanga President Moise Tshombe': a place before a personal title, then the name
+        if i == 0 and len(texts) >= 4 and texts[1].lower() in _SURNAME_TITLES and texts[0][1:].islower():
+            i = 2
         # a known official anywhere inside the run (longest first)
         hit = None
         for length in range(min(5, len(toks)), 1, -1):
@@ -549,16 +596,23 @@ def find_persons(
         if len(name_toks) > 4:
             name_toks = name_toks[-4:]
         names = [t[2] for t in name_toks]
-        if len(names) < 2 or not _name_like(names, g):
+        titled = any(
+            t.lower() in _STRONG_TITLES
+            or t.lower().lstrip("-") in lx.RANK_WORDS
+            or t.lower() in lx.PERSON_ROLE_NOUNS
+            for t in prefix_tokens
+        )
+        if len(names) == 1 and prefix_tokens and prefix_tokens[-1].lower() in _SURNAME_TITLES:
+            if work[toks[i - 1][1] : name_toks[0][0]] == " ":  # on one line: not a title ending a heading
+                lone.append((rs, prefix_tokens, name_toks[0]))
+            continue
+        if len(names) < 2 or not _name_like(names, g, titled):
             continue
         s, e = name_toks[0][0], name_toks[-1][1]
         if is_blocked(s, e):
             continue
         before = work[max(0, rs - 120) : rs]
         after = work[e : e + 160]
-        titled = any(
-            t.lower() in _STRONG_TITLES or t.lower().lstrip("-") in lx.RANK_WORDS for t in prefix_tokens
-        )
         if headline and not titled:
             continue
         titled = titled or bool(
@@ -578,6 +632,8 @@ def find_persons(
             or _surname_recurs(names, s, runs, work)
             or bool(_LOWER_TITLE_BEFORE.search(before))
             or bool(_ROLE_AFTER.match(after))
+            or _role_after_place(after)
+            or bool(_PERSON_POSSESSION.match(after))
             or bool(_ROLE_BEFORE.search(before + work[rs:s]))
             or bool(_SPEECH_AFTER.match(after))
         )
@@ -629,6 +685,32 @@ def find_persons(
                 surface = title.group(1) + " " + surface
                 s = s - len(title.group(1)) - 1
             add(p.key, p.person_id, surface, s, e)
+    # 'President Clinton', 'Col. Campbell': a title that only ever stands before a person's name makes
+    # a lone surname a person (after the pass above, so 'Mr. Khare' stays the Atul Khare named before)
+    for rs, prefix_tokens, (s, e, t) in lone:
+        if any(a <= s < b for a, b in claimed) or is_blocked(s, e):
+            continue
+        if len(t) < 3 or not t[1:].islower() or not _name_like([t], g):
+            continue
+        # any part of a name already found ('Mr. Ban' for Ban Ki-moon, 'Mr. Minh' for Le Luong Minh:
+        # surname-first and given-name usage) is that person, not someone new
+        owner = next(
+            (q for q in persons.values() if any(fold(t) in fold(n).split() for n in q.names)), None
+        )
+        if owner is not None:
+            add(owner.key, owner.person_id, t, s, e)
+            continue
+        pids = g.surname_index.get(fold(t), [])
+        if date:
+            pids = [x for x in pids if any(tn.holds_on(date) for tn in g.officials[x].tenures)]
+        pid = pids[0] if len(set(pids)) == 1 else None
+        role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
+        p = add(pid or slug(t), pid, t, s, e, role, rank)
+        # once 'President Clinton' is named, a bare 'Clinton' elsewhere is the same person
+        for _rs2, _re2, toks2 in runs:
+            for s2, e2, t2 in toks2:
+                if t2 == t and not any(a <= s2 < b for a, b in claimed) and not is_blocked(s2, e2):
+                    add(p.key, p.person_id, t2, s2, e2)
     # a surname alone, known to the reference data, as the subject of a reporting verb ("Lacroix said")
     for m in _SURNAME_SPEAKING.finditer(work):
         s, e = m.start(2), m.end(2)

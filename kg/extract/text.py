@@ -40,12 +40,18 @@ _QP_SPACE = re.compile(r"=20(?=\s)")
 _QP_SOFT_BREAK = re.compile(r"(?<=\w)=(?=\n)")
 
 
+_TEX_CLOSE = re.compile(r"(?<=[\w.,!?])''")
+
+
 def normalize(text: str) -> str:
     """Same-length copy used for matching: hyphens, spaces and apostrophes made plain, quoted-printable
-    leftovers ('=20') blanked."""
+    leftovers ('=20') blanked, ``old wire quotes'' made plain."""
     out = text.translate(_TRANS)
     if "=" in out:
         out = _QP_SOFT_BREAK.sub(" ", _QP_SPACE.sub("   ", out))
+    if "``" in out:
+        # wire archives of the 1980s-90s quote ``like this'': a blank and a plain mark, same length
+        out = _TEX_CLOSE.sub('" ', out.replace("``", ' "'))
     return out
 
 
@@ -214,7 +220,10 @@ def _is_opener(text: str, i: int) -> bool:
     if ch == OPEN_DQ:
         return True
     if ch == CLOSE_DQ:
-        return False
+        # Swedish and Finnish typesetting, and pages passed through some CMSs, open with the closing
+        # mark too (' were ”savagely killed”,'): one after a space and before a word opens
+        after_space = not prev.strip() or prev in "([{-\u2014\u2013"
+        return after_space and bool(nxt) and (nxt.isalnum() or nxt in "[(.")
     if ch in "\"'\u2018":
         if ch in "'\u2018" and _LETTER.match(prev or " "):
             return False  # apostrophe inside a word
@@ -249,7 +258,7 @@ def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[
     i = start
     while i < end:
         ch = text[i]
-        if ch not in "\"'\u201c\u2018" or not _is_opener(text, i):
+        if ch not in "\"'\u201c\u201d\u2018" or not _is_opener(text, i):
             i += 1
             continue
         single = ch in "'\u2018"
@@ -339,7 +348,11 @@ ABBREVIATIONS = {
     "pres",
     "gens",
 }
-_SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9\u00C0-\u00DE])")
+#: a sentence end: stop, closing marks, space, capital; or, in machine-translated and scraped pages, a
+#: stop glued to the next sentence ('… the crime of war.He called on …')
+_SENT_END = re.compile(
+    r"[.!?]+[\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9\u00C0-\u00DE])|(?<=[a-z]{2})\.(?=[A-Z][a-z])"
+)
 
 
 def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tuple[int, int]]:
@@ -352,13 +365,15 @@ def sentences(text: str, start: int, end: int, quotes: list[Quote]) -> list[tupl
     for m in _SENT_END.finditer(text, start, end):
         cut = m.end()
         dot = m.start()
-        if any(a < dot < b for a, b in inside):
+        # American style puts the full stop inside the closing mark ('… what he called "the murder of
+        # the soldier." He said …'): the last character of a quotation still ends the sentence
+        if any(a < dot < b and dot < b - 1 for a, b in inside):
             continue
         word = re.search(r"([\w.]+)$", text[s : dot + 1] if text[dot] == "." else "")
         if text[dot] == "." and word:
             w = word.group(1).rstrip(".").lower()
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
-                continue
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+                continue  # 'Mr.', an initial, initials written together ('Y.J. Choi')
         if cut > s:
             out.append((s, cut))
         s = cut
