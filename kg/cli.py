@@ -360,7 +360,7 @@ def queries_command(name: str | None) -> None:
                    "stopped (503) when every slot is taken and it has computed --slow-after of CPU time.")
 @click.option("--slow-after", type=click.FloatRange(0.05), default=0.5, show_default=True, metavar="SECONDS",
               help="When a running query counts as long.")
-@click.option("--slow-nice", type=click.IntRange(0, 19), default=19, show_default=True, metavar="N",
+@click.option("--slow-nice", type=click.IntRange(0, 19), default=0, show_default=True, metavar="N",
               help="CPU priority (nice) of long queries: 19 lets cheap ones run first; 0 gives long ones "
                    "more throughput on a machine shared with other work.")
 @click.option("--queue-wait", type=click.FloatRange(0), default=30.0, show_default=True, metavar="SECONDS",
