@@ -842,7 +842,8 @@ class PoolLimits:
     its worker: waiting for a core on a busy machine does not count). A request
     waits at most ``queue_wait`` seconds for a fresh slot (and at most ``max_waiting`` requests wait),
     else 503 with ``Retry-After``: admission control rather than an endless queue. Each worker's data
-    segment is capped at ``memory_mb``.
+    segment is capped at ``memory_mb``. One client may have at most :attr:`client_limit` requests in
+    progress (the server counts them by address).
     """
 
     workers: int = 4
@@ -862,6 +863,17 @@ class PoolLimits:
     #: processes are what let a cheap query pass them. 19 starves long queries whenever anything else
     #: on the machine runs (measured: BENCHMARKS.md)
     slow_nice: int = 0
+    #: requests one client (one address) may have in progress at once, running or waiting; more get a
+    #: 503. None: half of what the service admits (``workers + slow_workers + max_waiting``), so that
+    #: one client can never take every place; 0: no bound. Enforced by the server (:mod:`kg.server`)
+    per_client: int | None = None
+
+    @property
+    def client_limit(self) -> int:
+        """Requests one client may have in progress (0: no bound)."""
+        if self.per_client is not None:
+            return self.per_client
+        return max(1, (self.workers + self.slow_workers + self.max_waiting) // 2)
 
     @property
     def spares(self) -> int:
