@@ -912,7 +912,9 @@ class WorkerPool:
         self.generation = self._live()
         self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
         with self._cond:
-            self._starting = max(0, min(limits.spares, self.size) - 1)
+            # every spare before the first request (in parallel): once queries compute, a process start
+            # competes with them for the CPU and takes seconds
+            self._starting = max(0, min(limits.spares, self.size + limits.slow_workers) - 1)
         starters = [threading.Thread(target=self._start_idle, args=(self.generation,), daemon=True)
                     for _ in range(self._starting)]
         for t in starters:
