@@ -151,7 +151,8 @@ def run(levels: list[int], seconds: float, max_requests: int, workers: int,
 def markdown(report: dict) -> str:
     lines = [
         f"`kg serve` (uvicorn, {report['workers']} workers) and `oxigraph serve` on the same data (the "
-        f"bundled graph, {report['quads']:,} quads), the same client (threads with keep-alive connections) "
+        f"bundled graph, `exports/{DATA.name}`: {report['quads']:,} quads, each server holding all of "
+        f"them), the same client (threads with keep-alive connections) "
         f"and the same mix of the {report['queries']} saved queries, {report['seconds']:g} s per level, the "
         f"servers taking turns. Errors are any answer but 200 and failed connections.",
         "",
