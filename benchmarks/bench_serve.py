@@ -1,10 +1,11 @@
 """`kg serve` and `oxigraph serve` under load, side by side: same data, same client, same query mix.
 
-Both servers hold the bundled graph (``exports/peacekeeping.nq``); the client is one process of
-threads, each with its own keep-alive connection, sending the saved queries (default parameters, the
-prefixes spelled out so that Oxigraph reads them too) in turn, each thread starting at another query.
-Each level of concurrency runs for ``--seconds`` (or ``--max-requests``), after one warm-up pass of the
-mix on each server; the servers take turns at each level so that neither gets a cooler machine.
+Both servers hold the bundled graph (``exports/peacekeeping.trig``, the committed dump with its named
+graphs); the client is one process of threads, each with its own keep-alive connection, sending the
+saved queries (default parameters, the prefixes spelled out so that Oxigraph reads them too) in turn,
+each thread starting at another query. Each level of concurrency runs for ``--seconds`` (or ``--max-
+requests``), after one warm-up pass of the mix on each server; the servers take turns at each level so
+that neither gets a cooler machine.
 Reported: requests per second, median and 99th-percentile latency, and errors (any status but 200 or
 a failed connection).
 
@@ -35,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench_queries import _start_oxigraph, update_section  # noqa: E402
 
 SECTION = "## The endpoint under load (kg serve beside oxigraph serve)"
-DATA = ROOT / "exports" / "peacekeeping.nq"
+DATA = ROOT / "exports" / "peacekeeping.trig"
 
 
 def mix() -> list[tuple[str, str, str]]:
@@ -117,11 +118,11 @@ def run(levels: list[int], seconds: float, max_requests: int, workers: int,
     with tempfile.TemporaryDirectory() as tmp:
         location = str(Path(tmp) / "kg")
         with open_store(location) as store:
-            store.native.bulk_load(path=str(DATA), format=pyoxigraph.RdfFormat.N_QUADS)
+            store.native.bulk_load(path=str(DATA), format=pyoxigraph.RdfFormat.TRIG)
             quads = store.count()
         oxi_dir = Path(tmp) / "oxigraph"
         store = pyoxigraph.Store(str(oxi_dir))
-        store.bulk_load(path=str(DATA), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(DATA), format=pyoxigraph.RdfFormat.TRIG)
         del store
         kg_proc, kg_url = start_kg(location, workers, Path(tmp) / "kg-serve.log", *options)
         ox_proc, ox_url = _start_oxigraph(oxi_dir)
@@ -150,7 +151,8 @@ def run(levels: list[int], seconds: float, max_requests: int, workers: int,
 def markdown(report: dict) -> str:
     lines = [
         f"`kg serve` (uvicorn, {report['workers']} workers) and `oxigraph serve` on the same data (the "
-        f"bundled graph, {report['quads']:,} quads), the same client (threads with keep-alive connections) "
+        f"bundled graph, `exports/{DATA.name}`: {report['quads']:,} quads, each server holding all of "
+        f"them), the same client (threads with keep-alive connections) "
         f"and the same mix of the {report['queries']} saved queries, {report['seconds']:g} s per level, the "
         f"servers taking turns. Errors are any answer but 200 and failed connections.",
         "",

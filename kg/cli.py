@@ -360,13 +360,17 @@ def queries_command(name: str | None) -> None:
                    "stopped (503) when every slot is taken and it has computed --slow-after of CPU time.")
 @click.option("--slow-after", type=click.FloatRange(0.05), default=0.5, show_default=True, metavar="SECONDS",
               help="When a running query counts as long.")
-@click.option("--slow-nice", type=click.IntRange(0, 19), default=19, show_default=True, metavar="N",
-              help="CPU priority (nice) of long queries: 19 lets cheap ones run first; 0 gives long ones "
-                   "more throughput on a machine shared with other work.")
+@click.option("--slow-nice", type=click.IntRange(0, 19), default=0, show_default=True, metavar="N",
+              help="CPU priority (nice) of long queries: 0 gives them the CPU when nothing else waits; "
+                   "19 starves them whenever anything else runs on the machine.")
 @click.option("--queue-wait", type=click.FloatRange(0), default=30.0, show_default=True, metavar="SECONDS",
               help="How long a request waits for a free worker before a 503 with Retry-After.")
 @click.option("--max-waiting", type=click.IntRange(0), default=128, show_default=True,
               help="Requests that may wait for a worker at once; more get a 503 at once.")
+@click.option("--client-limit", type=click.IntRange(0), default=None, metavar="N",
+              help="Requests one client address may have in progress at once (running or waiting); more "
+                   "get a 503 with Retry-After. Default: half of --workers + --slow-workers + "
+                   "--max-waiting (68), so one client never takes every place; 0: no bound.")
 @click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
               help="Memory cap of each worker (its data segment, RLIMIT_DATA; 0: none): a query that needs "
                    "more is stopped (503).")
@@ -386,8 +390,8 @@ def queries_command(name: str | None) -> None:
 @handle_errors
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
                   workers: int, slow_workers: int, slow_after: float, slow_nice: int, queue_wait: float,
-                  max_waiting: int, worker_memory: int, header_timeout: float, body_timeout: float,
-                  unknown_graphs: str, allow_hosts: tuple[str, ...], no_sandbox: bool,
+                  max_waiting: int, client_limit: int | None, worker_memory: int, header_timeout: float,
+                  body_timeout: float, unknown_graphs: str, allow_hosts: tuple[str, ...], no_sandbox: bool,
                   store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
 
@@ -402,7 +406,8 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
     settings = settings_from(store, query_timeout=timeout, sandbox=False if no_sandbox else None)
     limits = PoolLimits(workers=workers, slow_workers=slow_workers, slow_after=slow_after,
                         slow_nice=slow_nice, queue_wait=queue_wait, max_waiting=max_waiting,
-                        memory_mb=worker_memory or None, unknown_graphs=unknown_graphs)
+                        memory_mb=worker_memory or None, unknown_graphs=unknown_graphs,
+                        per_client=client_limit)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
           limits=limits, allowed_hosts=allow_hosts, header_timeout=header_timeout,
           body_timeout=body_timeout, say=lambda line: click.echo(line, err=True))

@@ -133,8 +133,17 @@ def prepare(text: str, *, base: str = BASE) -> PreparedQuery:
     return _prepare(normalize_line_ends(text), base)
 
 
-@lru_cache(maxsize=512)
+#: one parse at a time: the server's threads share rdflib's parser (pyparsing keeps global state)
+_PARSE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1024)
 def _prepare(text: str, base: str) -> PreparedQuery:
+    with _PARSE_LOCK:
+        return _check(text, base)
+
+
+def _check(text: str, base: str) -> PreparedQuery:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import algebra, parser
 
@@ -521,10 +530,13 @@ def choose_format(kind: str, wanted: list[str] | tuple[str, ...], *, strict: boo
     return suits[0]
 
 
-def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = ("json",),
+def execute(store: Store, text: str | PreparedQuery, *, formats: list[str] | tuple[str, ...] = ("json",),
             strict: bool = False, max_rows: int | None = None, base: str = BASE,
             dataset: Dataset | None = None, unknown_graphs: str = "refuse") -> Answer:
     """Prepare and run a query in this process (no time limit): the core of every way in.
+
+    ``text`` may be a query already prepared (a worker receives the :class:`PreparedQuery` its parent
+    checked, so that the checking parser runs once per query string in the server, not once per worker).
 
     The store runs :attr:`PreparedQuery.full`, the very string that was checked, and streams the
     answer, stopping at ``max_rows`` (rows, or triples for a graph). ``dataset`` (the protocol's
@@ -533,7 +545,7 @@ def execute(store: Store, text: str, *, formats: list[str] | tuple[str, ...] = (
     unless ``unknown_graphs`` is ``"empty"``: then such a graph is an empty graph, as in SPARQL's own
     dataset semantics (what the W3C protocol tests expect).
     """
-    prepared = prepare(text, base=base)
+    prepared = text if isinstance(text, PreparedQuery) else prepare(text, base=base)
     fmt = choose_format(prepared.kind, formats, strict=strict)
     dataset = dataset if dataset is not None else prepared.dataset
     if dataset is not None and unknown_graphs != "empty":
@@ -592,8 +604,8 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool, 
             store = OxigraphStore(Path(location) / generation, read_only=True, location=location)
         else:
             store = open_store(location, read_only=True)
-        prepare("ASK {}")  # load the checking parser now, not during the first query
-        conn.send(("ready",))
+        _watch_parent()
+        conn.send(("ready",))  # no checking parser here: the parent sends queries it has prepared
     except KGError as e:
         conn.send(("error", type(e).__name__, str(e)))
         return
@@ -607,9 +619,9 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool, 
             return
         if request is None:
             return
-        text, formats, strict, max_rows, base, dataset, unknown_graphs = request
+        prepared, formats, strict, max_rows, dataset, unknown_graphs = request
         try:
-            answer = execute(store, text, formats=formats, strict=strict, max_rows=max_rows, base=base,
+            answer = execute(store, prepared, formats=formats, strict=strict, max_rows=max_rows,
                              dataset=dataset, unknown_graphs=unknown_graphs)
             conn.send(("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows))
         except KGError as e:
@@ -619,6 +631,20 @@ def _worker_main(conn: Any, location: str, nquads: bytes | None, sandbox: bool, 
             return  # the process may be in a bad state: the parent starts a fresh one
         except Exception as e:  # noqa: BLE001
             conn.send(("error", "QueryError", f"query failed: {type(e).__name__}: {e}"))
+
+
+def _watch_parent() -> None:
+    """End this worker when its parent is gone (killed, say), rather than compute a heavy query for
+    nobody: a thread that checks the parent once a second (pyoxigraph releases the GIL while it runs)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="kg-watch-parent", daemon=True).start()
 
 
 _ERROR_CLASSES: dict[str, type[KGError]] = {
@@ -675,12 +701,17 @@ class QueryWorker:
         """The worker's process id."""
         return self._process.pid
 
-    def submit(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
-               max_rows: int | None = None, base: str = BASE, dataset: Dataset | None = None,
-               unknown_graphs: str = "refuse") -> None:
-        """Hand one query to the worker; :meth:`ready` and :meth:`answer` collect it."""
+    def submit(self, text: str | PreparedQuery, *, formats: list[str] | tuple[str, ...] = ("json",),
+               strict: bool = False, max_rows: int | None = None, base: str = BASE,
+               dataset: Dataset | None = None, unknown_graphs: str = "refuse") -> None:
+        """Hand one query to the worker; :meth:`ready` and :meth:`answer` collect it.
+
+        The query is checked here (:func:`prepare`, cached by text), in the calling process: a bad
+        query is refused before it reaches the worker, and the worker runs the very string checked.
+        """
+        prepared = text if isinstance(text, PreparedQuery) else prepare(text, base=base)
         try:
-            self._conn.send((text, list(formats), strict, max_rows, base, dataset, unknown_graphs))
+            self._conn.send((prepared, list(formats), strict, max_rows, dataset, unknown_graphs))
         except (OSError, ValueError) as e:
             self.kill()
             raise QueryError(f"the query worker is gone ({e}); run the query again") from e
@@ -816,7 +847,8 @@ class PoolLimits:
     its worker: waiting for a core on a busy machine does not count). A request
     waits at most ``queue_wait`` seconds for a fresh slot (and at most ``max_waiting`` requests wait),
     else 503 with ``Retry-After``: admission control rather than an endless queue. Each worker's data
-    segment is capped at ``memory_mb``.
+    segment is capped at ``memory_mb``. One client may have at most :attr:`client_limit` requests in
+    progress (the server counts them by address).
     """
 
     workers: int = 4
@@ -825,19 +857,33 @@ class PoolLimits:
     queue_wait: float = 30.0
     max_waiting: int = 128
     memory_mb: int | None = DEFAULT_WORKER_MEMORY_MB
-    #: idle workers kept started, so that a query never waits for a process to start (None: ``workers``)
+    #: idle workers kept started, so that a query never waits for a process to start (None: ``workers
+    #: + slow_workers``: when every slow slot is taken, the fresh slots still have started processes,
+    #: since a process start costs seconds on a busy machine)
     warm: int | None = None
     #: a dataset naming a graph the store lacks: "refuse" (403) or "empty" (SPARQL's semantics)
     unknown_graphs: str = "refuse"
-    #: CPU priority (nice) of queries in slow slots: 19 lets cheap queries run first (what keeps ASK {}
-    #: under a second beside four heavy queries on a loaded machine), at a cost in throughput of long
-    #: ones on a machine shared with other work (measured: BENCHMARKS.md); 0 leaves them alone
-    slow_nice: int = 19
+    #: CPU priority (nice) of queries in slow slots. 0 (the default): long queries get the CPU the
+    #: machine gives any process, and the fresh slots (never held by a long query) with started
+    #: processes are what let a cheap query pass them. 19 starves long queries whenever anything else
+    #: on the machine runs (measured: BENCHMARKS.md)
+    slow_nice: int = 0
+    #: requests one client (one address) may have in progress at once, running or waiting; more get a
+    #: 503. None: half of what the service admits (``workers + slow_workers + max_waiting``), so that
+    #: one client can never take every place; 0: no bound. Enforced by the server (:mod:`kg.server`)
+    per_client: int | None = None
+
+    @property
+    def client_limit(self) -> int:
+        """Requests one client may have in progress (0: no bound)."""
+        if self.per_client is not None:
+            return self.per_client
+        return max(1, (self.workers + self.slow_workers + self.max_waiting) // 2)
 
     @property
     def spares(self) -> int:
         """How many idle workers the pool keeps started."""
-        return self.workers if self.warm is None else self.warm
+        return self.workers + self.slow_workers if self.warm is None else self.warm
 
 
 class WorkerPool:
@@ -861,6 +907,7 @@ class WorkerPool:
         self.base = base
         self.size = max(1, limits.workers)
         self._idle: list[QueryWorker] = []
+        self._busy: set[QueryWorker] = set()  # running a query: stopped too when the pool closes
         self._fresh = 0  # queries in their first slow_after seconds
         self._slow = 0  # queries past slow_after
         self._waiting = 0
@@ -870,7 +917,9 @@ class WorkerPool:
         self.generation = self._live()
         self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
         with self._cond:
-            self._starting = max(0, min(limits.spares, self.size) - 1)
+            # every spare before the first request (in parallel): once queries compute, a process start
+            # competes with them for the CPU and takes seconds
+            self._starting = max(0, min(limits.spares, self.size + limits.slow_workers) - 1)
         starters = [threading.Thread(target=self._start_idle, args=(self.generation,), daemon=True)
                     for _ in range(self._starting)]
         for t in starters:
@@ -889,12 +938,17 @@ class WorkerPool:
 
     def run(self, text: str, *, formats: list[str] | tuple[str, ...], max_rows: int | None,
             timeout: float, dataset: Dataset | None = None) -> Answer:
-        """Run on a free worker within the limits; QueryOverloaded (503) when the service is full."""
+        """Run on a free worker within the limits; QueryOverloaded (503) when the service is full.
+
+        The query is checked first, in this process and cached by text, so that a bad query takes no
+        worker and a query asked again is not parsed again by any worker.
+        """
+        prepared = prepare(text, base=self.base)
         worker = self._acquire()
         slow = False
         started = time.monotonic()
         try:
-            worker.submit(text, formats=formats, max_rows=max_rows, base=self.base, dataset=dataset,
+            worker.submit(prepared, formats=formats, max_rows=max_rows, dataset=dataset,
                           unknown_graphs=self.limits.unknown_graphs)
             cpu_start = worker.cpu_seconds()
             step = self.limits.slow_after
@@ -958,6 +1012,8 @@ class WorkerPool:
                     self._fresh -= 1
                     self._cond.notify()
                 raise
+        with self._cond:
+            self._busy.add(worker)
         self._top_up()
         return worker
 
@@ -984,6 +1040,7 @@ class WorkerPool:
         if slow and worker.alive and not worker.set_priority(0):
             worker.kill()  # without the right to raise its priority again it would stay slow: retire it
         with self._cond:
+            self._busy.discard(worker)
             if slow:
                 self._slow -= 1
             else:
@@ -1029,13 +1086,17 @@ class WorkerPool:
                 worker.kill()
 
     def close(self) -> None:
-        """Stop every idle worker; busy ones are stopped as their queries end."""
+        """Stop every worker: idle ones politely, busy ones at once (a heavy query left running would
+        outlive the server, computing for nobody)."""
         with self._cond:
             self._closed = True
             idle, self._idle = self._idle, []
+            busy = list(self._busy)
             self._cond.notify_all()
         for w in idle:
             w.close()
+        for w in busy:
+            w.kill()
 
 
 # ---- presenting: the terminal table and files ------------------------------------------------------

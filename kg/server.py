@@ -15,7 +15,9 @@ the HTTP parser refuses); 403 a well-formed request the service refuses to run (
 no such page or resource; 405 a method other than GET/HEAD/POST/OPTIONS; 408 headers or body not sent
 within their deadline; 411 a POST without Content-Length; 413 a request larger than the limit; 415 a
 POST body type that is not a query; 503 (with ``Retry-After``) the query ran past the time limit or
-its memory limit, or the service is full (:class:`kg.query.PoolLimits`). Results past the row limit
+its memory limit, or the service is full (:class:`kg.query.PoolLimits`), or the client already has
+``--client-limit`` requests in progress (a client is an address: behind a proxy, every request comes
+from the proxy's). Results past the row limit
 are cut, and the response says so in the headers ``X-KG-Truncated: true`` and ``X-KG-Row-Limit``.
 
 Routes are one table (:func:`routes`); a module that adds pages writes a plain function
@@ -145,6 +147,28 @@ class App:
         self.executor = ThreadPoolExecutor(limits.workers + limits.slow_workers + limits.max_waiting + 4,
                                            thread_name_prefix="kg-query")
         self.asgi = _asgi_app(self)
+        self._per_client: dict[str, int] = {}  # client address -> requests in progress
+
+    def admit(self, client: str) -> None:
+        """Count a request of ``client`` in; past the per-client bound, a 503 (HTTPProblem) instead.
+
+        Runs on the event loop (one thread), so the counts need no lock; :meth:`leave` counts it out.
+        """
+        limit = self.config.limits.client_limit
+        held = self._per_client.get(client, 0)
+        if limit and held >= limit:
+            raise HTTPProblem(503, f"this client ({client}) already has {held} requests in progress, the "
+                                   f"most one client may have (--client-limit {limit}); wait for their "
+                                   f"answers or try again in a few seconds", {"Retry-After": "2"})
+        self._per_client[client] = held + 1
+
+    def leave(self, client: str) -> None:
+        """Count a request of ``client`` out (see :meth:`admit`)."""
+        held = self._per_client.get(client, 0) - 1
+        if held > 0:
+            self._per_client[client] = held
+        else:
+            self._per_client.pop(client, None)
 
     def close(self) -> None:
         """Stop the workers and the waiting threads."""
@@ -420,12 +444,20 @@ class Pages:
         self.app = app
 
     async def _guard(self, request: Any, action: Callable[[], Any]) -> Any:
+        """Run a handler that may query, within the client's bound, every error one line for the client."""
+        client = request.client.host if request.client else "unknown"
+        admitted = False
         try:
+            self.app.admit(client)
+            admitted = True
             reply = await action()
         except Exception as e:  # noqa: BLE001 — never a traceback to the client
             if not isinstance(e, (KGError, HTTPProblem)):
                 self.app.note(f"internal error: {type(e).__name__}: {e}")
             reply = problem_reply(e)
+        finally:
+            if admitted:
+                self.app.leave(client)
         return _response(reply, head=request.method == "HEAD")
 
     # -- static pages

@@ -145,3 +145,46 @@ def test_a_long_query_past_every_slot_is_stopped_with_503(fixture_store, tmp_pat
         assert results[0][0] == 503 and results[0][2].startswith("the query ran longer than 8 s")
     finally:
         stop(proc)
+
+
+def get_from(source: str, base: str, query: str, timeout: float = 60) -> tuple[int, Any, str]:
+    """GET a query over a connection bound to the loopback address ``source``: another client."""
+    import http.client
+
+    netloc = urllib.parse.urlsplit(base).netloc
+    host, port = netloc.rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout, source_address=(source, 0))
+    try:
+        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+        response = conn.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        conn.close()
+
+
+def test_one_client_past_its_bound_gets_503_while_another_is_served(fixture_store, tmp_path):
+    proc, base = serve(fixture_store, tmp_path, "--workers", "2", "--slow-workers", "2", "--timeout", "8",
+                       "--client-limit", "2")
+    try:
+        results: list = []
+        heavy = [threading.Thread(target=lambda: results.append(get_from("127.0.0.1", base, HEAVY)),
+                                  daemon=True) for _ in range(2)]
+        for t in heavy:
+            t.start()
+        time.sleep(1.5)  # both are in progress: 127.0.0.1 is at its bound
+        started = time.monotonic()
+        status, headers, body = get_from("127.0.0.1", base, "ASK {}")
+        assert time.monotonic() - started < 1.0
+        assert (status, headers["Retry-After"]) == (503, "2")
+        assert body == ("this client (127.0.0.1) already has 2 requests in progress, the most one client may "
+                        "have (--client-limit 2); wait for their answers or try again in a few seconds\n")
+        status, _, body = get_from("127.0.0.2", base, "ASK {}")  # another client is served
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+        assert all(t.is_alive() for t in heavy) and results == []
+        for t in heavy:
+            t.join(30)
+        assert [r[0] for r in results] == [503, 503]  # past --timeout
+        status, _, body = get_from("127.0.0.1", base, "ASK {}")  # its requests are done: served again
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+    finally:
+        stop(proc)
