@@ -6,10 +6,15 @@ Resolution of resource IRIs that are not canonical: an acronym written in anothe
 (``/id/mission/unamsil``) or an IRI of an earlier release that the graph links with ``owl:sameAs``
 to the IRI that replaced it answers ``301 Moved Permanently`` with the canonical IRI's page in
 ``Location``. A redirect is given only when exactly one resource fits, never a guess between two.
+
+Rows of source tables had IRIs ``dataset:{key}/row/{line}`` in the current release (not a legal
+prefixed name); they are now ``record:{key}--{line}`` like every other record, and the old IRIs
+redirect by that rule (:func:`renamed_iri`), without a triple per row in the dumps.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,6 +61,30 @@ def canonical_iri_query(iri: str) -> str | None:
     )
 
 
+#: a row IRI of the current release: ``{ID}dataset/{key}/row/{line}``
+_OLD_ROW = re.compile(r"dataset/([A-Za-z0-9._~-]+)/row/([0-9]+)")
+
+
+def renamed_iri(iri: str) -> str | None:
+    """The IRI that replaced a row IRI of the current release, by rule; None for any other IRI.
+
+    >>> renamed_iri(ID + "dataset/geo-pko-v2.3-frontmap/row/12") == ID + "record/geo-pko-v2.3-frontmap--12"
+    True
+    >>> renamed_iri(ID + "dataset/un-contributions-country-by-year/row/3").rsplit("/", 1)[1]
+    'un-contributions--3'
+    >>> renamed_iri(ID + "mission/UNAMSIL") is None
+    True
+    """
+    from kg.deployments import RENAMED_DATASETS
+
+    if not iri.startswith(ID):
+        return None
+    m = _OLD_ROW.fullmatch(iri[len(ID):])
+    if m is None:
+        return None
+    return f"{ID}record/{RENAMED_DATASETS.get(m[1], m[1])}--{m[2]}"
+
+
 def redirect(iri: str, candidates: list[str], *, query_string: str = "") -> Response | None:
     """A redirect from a resource page to the one canonical IRI among ``candidates`` (the rows of
     :func:`canonical_iri_query`), keeping the query string; None when there is not exactly one.
@@ -82,6 +111,9 @@ def resolve_moved(iri: str, select: Callable[[str], list[str]], *, query_string:
     ``select`` runs a SELECT and returns the values of its one variable (the server passes its
     worker pool; tests pass a store).
     """
+    renamed = renamed_iri(iri)
+    if renamed is not None:
+        return redirect(iri, [renamed], query_string=query_string)
     query = canonical_iri_query(iri)
     if query is None:
         return None

@@ -570,8 +570,10 @@ class Pages:
     async def _moved_or_404(self, iri: str, request: Any) -> Reply:
         """A redirect to the canonical IRI (an acronym in another case, a release-0.1 IRI), else 404."""
         query = publish.canonical_iri_query(iri)
+        renamed = publish.renamed_iri(iri)
         if query is not None:
-            values = [v["value"] for row in await self._rows(query) for v in row.values()]
+            values = [renamed] if renamed else [
+                v["value"] for row in await self._rows(query) for v in row.values()]
             asked = request.scope["query_string"].decode("latin-1")
             moved = publish.redirect(iri, values, query_string=asked)
             if moved is not None:
