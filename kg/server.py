@@ -33,6 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import publish, web
@@ -131,8 +132,10 @@ _EXTRA_ROUTES: list[tuple[str, PlainHandler]] = []
 def add_route(path: str, handler: PlainHandler) -> None:
     """Serve ``path`` (Starlette syntax: ``/void/{rest:path}``) with a plain function, for GET and HEAD.
 
-    Pages get the HTML security headers when they answer ``text/html``.
+    Pages get the HTML security headers when they answer ``text/html``. Adding a path again replaces
+    its handler (each :func:`create_app` registers the publishing routes of its settings).
     """
+    _EXTRA_ROUTES[:] = [(p, h) for p, h in _EXTRA_ROUTES if p != path]
     _EXTRA_ROUTES.append((path, handler))
 
 
@@ -179,6 +182,7 @@ def create_app(store_location: str, settings: Settings, *, max_rows: int = DEFAU
     the workers off the network).
     """
     limits = limits or PoolLimits()
+    publish.register_routes(Path(settings.exports_dir), settings.public_base)
     config = ServerConfig(store=store_location, timeout=settings.query_timeout, max_rows=max_rows,
                           max_request_bytes=max_request_bytes, limits=limits, body_timeout=body_timeout,
                           allowed_hosts=tuple(dict.fromkeys((*LOOPBACK_HOSTS, *allowed_hosts))))

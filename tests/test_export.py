@@ -205,16 +205,17 @@ def test_unknown_format_lists_the_valid_ones(store: Store, tmp_path: Path) -> No
         export.write(store, "rdfxml", tmp_path / "x.rdf")
     assert str(e.value) == (
         "unknown export format 'rdfxml'; use one of: turtle, ntriples, nquads, trig, jsonld, "
-        "jsonld-context, void, ontology-html, graphml, gexf")
+        "jsonld-context, void, ontology, ontology-html, graphml, gexf")
     assert e.value.exit_code == 2
     assert not (tmp_path / "x.rdf").exists()
 
 
 def test_format_is_guessed_from_the_file_name() -> None:
     assert [export.guess_format(n) for n in ("a.ttl", "b.nt.gz", "c.NQ", "d.trig", "e.jsonld", "void.ttl",
-                                             "context.jsonld", "o.html", "g.graphml", "g.gexf")] == [
+                                             "context.jsonld", "o.html", "g.graphml", "g.gexf",
+                                             "ontology.ttl")] == [
         "turtle", "ntriples", "nquads", "trig", "jsonld", "void", "jsonld-context", "ontology-html",
-        "graphml", "gexf"]
+        "graphml", "gexf", "ontology"]
     with pytest.raises(UsageError) as e:
         export.guess_format("dump.rdf")
     assert str(e.value).startswith("cannot tell the export format from the file name 'dump.rdf'; "
@@ -626,7 +627,7 @@ def test_cli_unknown_format_exits_2_with_the_list(disk_store: str, tmp_path: Pat
                                        "-o", str(tmp_path / "x.xml")])
     assert result.exit_code == 2
     assert result.stderr == ("Error: unknown export format 'xml'; use one of: turtle, ntriples, nquads, "
-                             "trig, jsonld, jsonld-context, void, ontology-html, graphml, gexf\n")
+                             "trig, jsonld, jsonld-context, void, ontology, ontology-html, graphml, gexf\n")
     assert not (tmp_path / "x.xml").exists()
 
 
