@@ -178,3 +178,16 @@ def test_exports_dir_is_the_documented_source(written):
     finally:
         (exports / "void.ttl").write_bytes(original)
     assert isinstance(exports, Path)
+
+
+def test_a_row_iri_of_the_release_redirects_over_http(published):
+    import http.client
+
+    url, _, _ = published
+    host, port = urlsplit(url).hostname, urlsplit(url).port
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/id/dataset/geo-pko-v2.3-tccmap/row/7", headers={"Accept": "text/turtle"})
+    response = conn.getresponse()
+    assert response.status == 301
+    assert response.getheader("Location") == "/id/record/geo-pko-v2.3-tccmap--7"
+    conn.close()
