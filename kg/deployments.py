@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, OWL
 
 from kg.namespaces import PREFIXES, key, resource
-from kg.reference import PK, Row, _country, _mission_ref, date_literal
+from kg.reference import PK, Row, _country, _mission_ref, date_literal, record_iri
 from kg.schemes import Concept, add_scheme
 
 GEO = Namespace(PREFIXES["geo"])
@@ -45,12 +45,16 @@ GEO_PKO_URL = "https://github.com/geopko/Geo-PKO-Shiny-Dashboard"
 
 @dataclass(frozen=True)
 class Dataset:
-    """A public table whose rows facts derive from (``pkr:dataset/{key}``, rows ``…/row/{n}``)."""
+    """A public table whose rows facts derive from (``dataset:{key}``, rows ``record:{key}--{line}``).
+
+    ``title`` None: the data set is described in ``datasets.csv`` (one ``dcat:Dataset`` per source
+    file, described once).
+    """
 
     key: str
-    title: str
-    citation: str
-    url: str
+    title: str | None = None
+    citation: str | None = None
+    url: str | None = None
 
 
 #: source file (as the CSVs' ``source`` column names it) -> its dataset
@@ -68,13 +72,12 @@ DATASETS: dict[str, Dataset] = {
         "Bara, C. & Hultman, L. (2020). Just Different Hats? Comparing UN and Non-UN Peacekeeping. "
         "International Peacekeeping 27(3): 341-368. UN monthly figures: IPI Peacekeeping Database.",
         "https://github.com/treywood10/Mandate_Contribute"),
-    "raw/un-contributions-corinnee/CountryByYear.csv": Dataset(
-        "un-contributions-country-by-year",
-        "UN uniformed-personnel contributions, yearly averages by country and mission (2010-2021)",
-        "UN Peacekeeping open data on contributions, averaged per year by corinnee/UN_Peacekeeping_Analytics "
-        "(MIT).",
-        "https://github.com/corinnee/UN_Peacekeeping_Analytics"),
+    # the same file as contributions.csv's records: one data set, described in datasets.csv
+    "raw/un-contributions-corinnee/CountryByYear.csv": Dataset("un-contributions"),
 }
+#: data set keys of the current release that were merged into another (old key -> key): the old IRI is
+#: kept as ``owl:sameAs`` the new one, so that it keeps resolving
+RENAMED_DATASETS: dict[str, str] = {"un-contributions-country-by-year": "un-contributions"}
 ESTIMATE = "deployment-map-estimate"
 
 
@@ -94,8 +97,9 @@ def deployment_iri(mission: str, site: str, year: str) -> URIRef:
 
 
 def row_iri(source: str, line: str) -> URIRef:
-    """The IRI of one row of a Geo-PKO table (its line in the file, header = line 1)."""
-    return URIRef(f"{dataset_iri(source)}/row/{line}")
+    """The IRI of one row of a source table (its line in the file, header = line 1):
+    ``record:geo-pko-v2.3-frontmap--12``, the scheme of every record (:func:`kg.reference.record_iri`)."""
+    return record_iri(DATASETS[source].key, line)
 
 
 def dataset_iri(source: str) -> URIRef:
@@ -126,12 +130,16 @@ def _schemes(g: Graph) -> None:
                    "Numbers estimated by Geo-PKO from UN deployment maps, using standard unit sizes (a "
                    "company about 150, a battalion about 650); not official counts.")})
     for source, dataset in DATASETS.items():
+        if dataset.title is None:  # described in datasets.csv
+            continue
         d = dataset_iri(source)
         g.add((d, RDF.type, DCAT.Dataset))
         g.add((d, DCTERMS.title, Literal(dataset.title, lang="en")))
         g.add((d, DCTERMS.bibliographicCitation, Literal(dataset.citation)))
         g.add((d, DCAT.landingPage, URIRef(dataset.url)))
         g.add((d, DCTERMS.identifier, Literal(source.rsplit("/", 1)[-1])))  # the file, not a local path
+    for old, new in RENAMED_DATASETS.items():
+        g.add((URIRef(resource("dataset", old)), OWL.sameAs, URIRef(resource("dataset", new))))
 
 
 def deployment_graph(

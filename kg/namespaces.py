@@ -83,6 +83,7 @@ PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "geo": "http://www.opengis.net/ont/geosparql#",
+    "wd": "http://www.wikidata.org/entity/",
 }
 
 

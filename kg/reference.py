@@ -114,6 +114,11 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
     "conversion_report.csv": ["source", "line", "value", "problem", "decision"],
 }
 
+#: tables of links to other graphs, written by scripts/convert_wikidata.py (not by convert_reference.py)
+LINK_COLUMNS: dict[str, list[str]] = {"wikidata.csv": ["kind", "key", "wikidata", "name", "source"]}
+#: Wikidata's entity namespace (``wd:`` in kg.namespaces)
+WIKIDATA = "http://www.wikidata.org/entity/"
+
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 RESOLUTION_RE = re.compile(r"\b([SA])/RES/(\d+) \(([^)]+)\)")
 MISSION_KINDS = {"peacekeeping": PK.PeacekeepingMission, "political": PK.PoliticalMission}
@@ -139,11 +144,10 @@ class Row:
 
 def read_table(path: Path) -> list[Row]:
     """Rows of one reference CSV; a missing file or column is an InputError naming it."""
+    script = "convert_wikidata.py" if path.name in LINK_COLUMNS else "convert_reference.py"
     if not path.exists():
-        raise InputError(
-            "reference file is missing; regenerate it with scripts/convert_reference.py", path=str(path)
-        )
-    required = REQUIRED_COLUMNS.get(path.name, [])
+        raise InputError(f"reference file is missing; regenerate it with scripts/{script}", path=str(path))
+    required = REQUIRED_COLUMNS.get(path.name) or LINK_COLUMNS.get(path.name, [])
     try:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
@@ -342,6 +346,7 @@ def reference_graph(reference_dir: Path) -> Graph:
     _frameworks(g, read_table(reference_dir / "frameworks.csv"), body_ids)
     _officials(g, read_table(reference_dir / "officials.csv"), countries, acronyms, body_ids)
     _contributions(g, read_table(reference_dir / "contributions.csv"), countries, acronyms)
+    _wikidata(g, read_table(reference_dir / "wikidata.csv"), countries, acronyms)
     from kg.deployments import deployment_graph  # these modules import this one
 
     tables = (read_table(reference_dir / f) for f in ("sites.csv", "deployments.csv", "contingents.csv"))
@@ -404,6 +409,24 @@ def _countries(g: Graph, rows: list[Row]) -> set[str]:
             g.add((c, PK.historic, Literal(True)))
         add_sources(g, c, r)
     return codes
+
+
+def _wikidata(g: Graph, rows: list[Row], countries: set[str], acronyms: set[str]) -> None:
+    """``owl:sameAs`` the Wikidata item, for each entity a source gives one for (wikidata.csv: countries
+    from Natural Earth's WIKIDATAID column, missions from the curated table); never guessed, so an
+    entity without a row has no link. The row's source is cited like any other fact's."""
+    for r in rows:
+        if not re.fullmatch(r"Q[1-9][0-9]*", r["wikidata"]):
+            raise r.error("wikidata", f"{r['wikidata']!r} is no Wikidata item id (Q and digits); regenerate "
+                                      f"the file with scripts/convert_wikidata.py")
+        if r["kind"] == "country":
+            subject = _country(r, "key", r["key"], countries)
+        elif r["kind"] == "mission":
+            subject = _mission_ref(r, "key", r["key"], acronyms)
+        else:
+            raise r.error("kind", f"unknown kind {r['kind']!r}; use country or mission")
+        g.add((subject, OWL.sameAs, URIRef(WIKIDATA + r["wikidata"])))
+        add_sources(g, subject, r)
 
 
 def _country(r: Row, column: str, code: str, countries: set[str]) -> URIRef:

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import publish, web
@@ -133,8 +134,10 @@ _EXTRA_ROUTES: list[tuple[str, PlainHandler]] = []
 def add_route(path: str, handler: PlainHandler) -> None:
     """Serve ``path`` (Starlette syntax: ``/void/{rest:path}``) with a plain function, for GET and HEAD.
 
-    Pages get the HTML security headers when they answer ``text/html``.
+    Pages get the HTML security headers when they answer ``text/html``. Adding a path again replaces
+    its handler (each :func:`create_app` registers the publishing routes of its settings).
     """
+    _EXTRA_ROUTES[:] = [(p, h) for p, h in _EXTRA_ROUTES if p != path]
     _EXTRA_ROUTES.append((path, handler))
 
 
@@ -203,6 +206,7 @@ def create_app(store_location: str, settings: Settings, *, max_rows: int = DEFAU
     the workers off the network).
     """
     limits = limits or PoolLimits()
+    publish.register_routes(Path(settings.exports_dir), settings.public_base)
     config = ServerConfig(store=store_location, timeout=settings.query_timeout, max_rows=max_rows,
                           max_request_bytes=max_request_bytes, limits=limits, body_timeout=body_timeout,
                           allowed_hosts=tuple(dict.fromkeys((*LOOPBACK_HOSTS, *allowed_hosts))))
@@ -602,8 +606,10 @@ class Pages:
     async def _moved_or_404(self, iri: str, request: Any) -> Reply:
         """A redirect to the canonical IRI (an acronym in another case, a release-0.1 IRI), else 404."""
         query = publish.canonical_iri_query(iri)
+        renamed = publish.renamed_iri(iri)
         if query is not None:
-            values = [v["value"] for row in await self._rows(query) for v in row.values()]
+            values = [renamed] if renamed else [
+                v["value"] for row in await self._rows(query) for v in row.values()]
             asked = request.scope["query_string"].decode("latin-1")
             moved = publish.redirect(iri, values, query_string=asked)
             if moved is not None:

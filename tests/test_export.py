@@ -205,16 +205,17 @@ def test_unknown_format_lists_the_valid_ones(store: Store, tmp_path: Path) -> No
         export.write(store, "rdfxml", tmp_path / "x.rdf")
     assert str(e.value) == (
         "unknown export format 'rdfxml'; use one of: turtle, ntriples, nquads, trig, jsonld, "
-        "jsonld-context, void, ontology-html, graphml, gexf")
+        "jsonld-context, void, ontology, ontology-html, graphml, gexf")
     assert e.value.exit_code == 2
     assert not (tmp_path / "x.rdf").exists()
 
 
 def test_format_is_guessed_from_the_file_name() -> None:
     assert [export.guess_format(n) for n in ("a.ttl", "b.nt.gz", "c.NQ", "d.trig", "e.jsonld", "void.ttl",
-                                             "context.jsonld", "o.html", "g.graphml", "g.gexf")] == [
+                                             "context.jsonld", "o.html", "g.graphml", "g.gexf",
+                                             "ontology.ttl")] == [
         "turtle", "ntriples", "nquads", "trig", "jsonld", "void", "jsonld-context", "ontology-html",
-        "graphml", "gexf"]
+        "graphml", "gexf", "ontology"]
     with pytest.raises(UsageError) as e:
         export.guess_format("dump.rdf")
     assert str(e.value).startswith("cannot tell the export format from the file name 'dump.rdf'; "
@@ -410,10 +411,17 @@ def test_jsonld_context_is_published_and_expands_offline(store: Store, tmp_path:
     dump = json.loads(export.write(store, "jsonld", tmp_path / "d.jsonld", include_texts=True).read_bytes())
     published = json.loads(export.write(store, "jsonld-context", tmp_path / "context.jsonld").read_bytes())
     assert dump["@context"] == published["@context"]
-    assert {k: v for k, v in published["@context"].items()} == PREFIXES
+    ctx = published["@context"]
+    assert {k: ctx[k] for k in PREFIXES} == PREFIXES
+    # short keys: the local names of the terms, except where a prefix has the name (pk:country)
+    assert ctx["acronym"] == PK + "acronym" and ctx["hostCountry"] == PK + "hostCountry"
+    assert ctx["PeacekeepingMission"] == PK + "PeacekeepingMission"
+    assert "country" in PREFIXES and ctx["country"] == PREFIXES["country"]
     node = next(n for n in dump["@graph"] if n["@id"] == "mission:UNAMSIL")
-    assert node["@type"] == "pk:PeacekeepingMission"
-    assert node["pk:hostCountry"] == {"@id": "country:SLE"}
+    assert node["@type"] == "PeacekeepingMission"
+    assert node["acronym"] == "UNAMSIL"
+    assert node["hostCountry"] == {"@id": "country:SLE"}
+    assert {k for k in node if ":" in k} == {"dcterms:source"}  # "source" is a prefix: the rule keeps it
 
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("the JSON-LD parser tried to use the network")
@@ -422,6 +430,40 @@ def test_jsonld_context_is_published_and_expands_offline(store: Store, tmp_path:
     monkeypatch.setattr(socket, "create_connection", no_network)
     expanded = Graph().parse(data=json.dumps(dump), format="json-ld")
     assert_isomorphic(union_graph(store), expanded, "JSON-LD expanded offline")
+
+
+def test_jsonld_short_keys_expand_with_pyld_to_the_turtle_dump(store: Store, tmp_path: Path) -> None:
+    """A JSON-LD processor other than ours (pyld, JSON-LD 1.1) reads the compacted dump back as the
+    graph of the Turtle dump."""
+    pyld = pytest.importorskip("pyld.jsonld", reason="pyld is a test extra: pip install -e '.[test]'")
+    dump = json.loads(export.write(store, "jsonld", tmp_path / "d.jsonld").read_bytes())
+    nquads = pyld.to_rdf(dump, {"format": "application/n-quads"})
+    turtle = Graph().parse(export.write(store, "turtle", tmp_path / "d.ttl"), format="turtle")
+    assert_isomorphic(turtle, Graph().parse(data=nquads, format="nt"), "JSON-LD expanded by pyld")
+    compacted = pyld.compact(pyld.expand(dump), dump["@context"])  # pyld's own compaction: the same keys
+    mission = next(n for n in compacted["@graph"] if n["@id"] == "mission:UNAMSIL")
+    assert mission["acronym"] == "UNAMSIL" and mission["@type"] == "PeacekeepingMission"
+
+
+def test_jsonld_short_key_collisions_follow_the_rule(built_store: Store) -> None:
+    """On the full graph: every vocabulary term has a short key unless its local name is a prefix
+    or an earlier vocabulary's term; no key is a prefix name; the keys are the local names."""
+    from kg.export.jsonld import context, store_terms
+
+    ctx = context(built_store)["@context"]
+    terms = {k: v for k, v in ctx.items() if k not in PREFIXES}
+    assert {k: ctx[k] for k in PREFIXES} == PREFIXES
+    for name, iri in terms.items():
+        assert iri.endswith(name), (name, iri)
+    assert "mission" not in terms and "source" not in terms  # pk:mission, dcterms:source keep a prefix
+    assert terms["name"] == PREFIXES["schema"] + "name"  # schema comes before foaf in PREFIXES
+    assert PREFIXES["foaf"] + "name" not in terms.values()
+    vocab = {p for p in PREFIXES if not PREFIXES[p].startswith(kg.namespaces.ID)}
+    missing = {t for t in store_terms(built_store) if kg.namespaces.split_iri(t)
+               and kg.namespaces.split_iri(t)[0] in vocab and t not in terms.values()
+               and kg.namespaces.split_iri(t)[1] not in PREFIXES and t != PREFIXES["rdf"] + "type"}
+    names = {kg.namespaces.split_iri(t)[1] for t in missing}
+    assert all(terms.get(n) not in (None,) for n in names), missing  # each lost to an earlier vocabulary
 
 
 # ---- VoID ---------------------------------------------------------------------------------------
@@ -585,7 +627,7 @@ def test_cli_unknown_format_exits_2_with_the_list(disk_store: str, tmp_path: Pat
                                        "-o", str(tmp_path / "x.xml")])
     assert result.exit_code == 2
     assert result.stderr == ("Error: unknown export format 'xml'; use one of: turtle, ntriples, nquads, "
-                             "trig, jsonld, jsonld-context, void, ontology-html, graphml, gexf\n")
+                             "trig, jsonld, jsonld-context, void, ontology, ontology-html, graphml, gexf\n")
     assert not (tmp_path / "x.xml").exists()
 
 

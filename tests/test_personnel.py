@@ -139,7 +139,7 @@ def test_flags_are_queryable_in_the_graph(built_store):
         SELECT ?troops ?total ?from WHERE {{ <{month}> pk:troops ?troops ; pk:personnelTotal ?total ;
                                               prov:wasDerivedFrom ?from }}""").rows
     assert (str(row["troops"]), str(row["total"])) == ("4197", "4429")
-    rows_of_bara = resource("dataset", "bara-hultman-un-non-un-peacekeeping-v2-2019/row/")
+    rows_of_bara = resource("record", "bara-hultman-un-non-un-peacekeeping-v2-2019--")
     assert str(row["from"]).startswith(rows_of_bara)
 
 

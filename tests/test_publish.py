@@ -78,3 +78,33 @@ def test_void_names_the_configured_public_endpoint_flag_and_setting(tmp_path, mo
     monkeypatch.delenv("KG_PUBLIC_URL")
     result = CliRunner().invoke(main, ["export", "--store", store, "--format", "void", "-o", str(out)])
     assert _void_endpoint(out)[0] == "http://127.0.0.1:8000/sparql"  # the local server by default
+
+
+# ---- one record scheme ---------------------------------------------------------------------------------
+def test_row_iris_of_the_release_redirect_to_records_that_exist(built_store):
+    """``dataset:{key}/row/{line}`` (release 0.1) -> ``record:{key}--{line}``, which the graph holds; the
+    second data set of the contributions file is owl:sameAs the one that stays."""
+    import csv
+
+    from conftest import ROOT
+
+    with (ROOT / "data" / "reference" / "deployments.csv").open(encoding="utf-8", newline="") as f:
+        line = next(csv.DictReader(f))["source_rows"].split(";")[0]
+    old = ID + f"dataset/geo-pko-v2.3-frontmap/row/{line}"
+    moved = publish.resolve_moved(old, _select(built_store))
+    assert moved is not None and moved.status == 301
+    assert moved.headers["Location"] == f"/id/record/geo-pko-v2.3-frontmap--{line}"
+    target = ID + f"record/geo-pko-v2.3-frontmap--{line}"
+    dataset = f"<{ID}dataset/geo-pko-v2.3-frontmap>"
+    assert built_store.query(f"ASK {{ <{target}> a <{PREFIXES['pk']}SourceRow> ; "
+                             f"<{PREFIXES['dcterms']}isPartOf> {dataset} }}").boolean
+    moved = publish.resolve_moved(ID + "dataset/un-contributions-country-by-year", _select(built_store))
+    assert moved is not None and moved.headers["Location"] == "/id/dataset/un-contributions"
+    # no IRI of the old scheme is left in the graph, and one dcat:Dataset per source file
+    left = built_store.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { ?x ?y ?s } "
+                             f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{ID}dataset/') "
+                             "&& CONTAINS(STR(?s), '/row/')) }").records()
+    assert left[0]["n"] == "0"
+    titles = built_store.query(f"SELECT ?t WHERE {{ <{ID}dataset/un-contributions> "
+                               f"<{PREFIXES['dcterms']}title> ?t }}").records()
+    assert len(titles) == 1

@@ -79,6 +79,8 @@ WRITERS: dict[str, Writer] = {w.name: w for w in (
     Writer("void", ".ttl", "text/turtle", "kg.export.void:write_void",
            "VoID/DCAT description: sources, licence, counts per graph, class and property",
            rdf_syntax="turtle", uses_public_url=True),
+    Writer("ontology", ".ttl", "text/turtle", "kg.export.rdf:write_ontology",
+           "the ontology graph (ontology and CAMEO scheme) as Turtle, served at the ontology IRI"),
     Writer("ontology-html", ".html", "text/html", "kg.export.ontology_doc:write_ontology_html",
            "the ontology documented for humans: classes, properties, labels, definitions"),
     Writer("graphml", ".graphml", "application/graphml+xml", "kg.export.gephi:write_graphml",
@@ -96,6 +98,7 @@ BUILD_EXPORTS: tuple[tuple[str, str], ...] = (
     ("jsonld", "peacekeeping.jsonld"),
     ("jsonld-context", "context.jsonld"),
     ("void", "void.ttl"),
+    ("ontology", "ontology.ttl"),
     ("ontology-html", "ontology.html"),
     ("graphml", "peacekeeping.graphml"),
     ("gexf", "peacekeeping.gexf"),
@@ -117,6 +120,8 @@ def guess_format(path: str | Path) -> str:
     name = Path(path).name.lower().removesuffix(".gz")
     if name == "void.ttl":
         return "void"
+    if name == "ontology.ttl":
+        return "ontology"
     if name == "context.jsonld":
         return "jsonld-context"
     for w in WRITERS.values():  # the first writer of an extension is its plain dump

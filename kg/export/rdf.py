@@ -254,6 +254,13 @@ def write_turtle(store: Store, out: BinaryIO, *, graph: str | None = None, inclu
     write_turtle_lines(union_lines(graph_lines(store, graph, include_texts=include_texts)), out, style=style)
 
 
+def write_ontology(store: Store, out: BinaryIO, *, graph: str | None = None) -> None:
+    """``ontology.ttl``: the ontology graph alone as Turtle (the RDF forms of the ontology IRI)."""
+    from kg.namespaces import GRAPH_ONTOLOGY
+
+    write_turtle(store, out, graph=GRAPH_ONTOLOGY)
+
+
 def write_turtle_lines(lines: Iterable[bytes], out: BinaryIO, *, style: TurtleStyle | None = None) -> None:
     """Turtle from sorted N-Triples lines (used for the dumps and for void.ttl)."""
     style = style or TurtleStyle()
