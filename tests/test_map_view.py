@@ -5,6 +5,7 @@ Chromium from file:// with every other request aborted: 1,200 sites drawn, filte
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM_ARGS, ROOT, require_program
@@ -82,28 +83,41 @@ def test_map_data_reads_the_deployment_shape(store):
 
 
 @pytest.fixture(scope="module")
-def page(store, tmp_path_factory):
+def browser():
+    """One headless Chromium for the module: Playwright's sync API runs one instance per thread."""
     chromium = require_program("chromium", "the map view is tested in headless Chromium")
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_offline(browser, path: Path, blocked: list[str], errors: list[str], timeout: int = 30000):
+    """A tab on ``path`` with every request but file: and data: blocked (and listed in ``blocked``)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:"))
+                  else (blocked.append(r.request.url), r.abort()))
+    tab = context.new_page()
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("dialog", lambda d: (errors.append("dialog " + d.message), d.dismiss()))
+    tab.goto(path.as_uri())
+    tab.wait_for_selector("body[data-ready='true']", state="attached", timeout=timeout)
+    return tab
+
+
+@pytest.fixture(scope="module")
+def page(store, browser, tmp_path_factory):
     path = write_map(store, tmp_path_factory.mktemp("map") / "map.html",
                      reference_dir=ROOT / "data" / "reference")
     blocked: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:"))
-                      else (blocked.append(r.request.url), r.abort()))
-        tab = context.new_page()
-        tab.on("pageerror", lambda e: errors.append(str(e)))
-        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        tab.on("dialog", lambda d: (errors.append("dialog " + d.message), d.dismiss()))
-        tab.goto(path.as_uri())
-        tab.wait_for_selector("body[data-ready='true']", state="attached", timeout=30000)
-        yield tab
-        assert blocked == [] and errors == []
-        browser.close()
+    tab = open_offline(browser, path, blocked, errors)
+    yield tab
+    assert blocked == [] and errors == []
+    tab.context.close()
 
 
 @pytest.mark.browser
@@ -146,30 +160,19 @@ def test_a_click_on_a_site_shows_mission_units_and_sources_as_text(page):
 
 
 @pytest.mark.browser
-def test_the_bundled_graph_draws_over_a_thousand_deployment_sites(built_store, tmp_path):
+def test_the_bundled_graph_draws_over_a_thousand_deployment_sites(built_store, browser, tmp_path):
     """The bar of issue 13 on the real graph: the Geo-PKO sites of the reference data, every one drawn."""
-    chromium = require_program("chromium", "the map view is tested in headless Chromium")
-    from playwright.sync_api import sync_playwright
-
     path = write_map(built_store, tmp_path / "map.html", reference_dir=ROOT / "data" / "reference")
     sites = len(map_data(built_store, reference_dir=ROOT / "data" / "reference")["sites"])
     assert sites >= 1000
     blocked: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:"))
-                          else (blocked.append(r.request.url), r.abort()))
-            tab = context.new_page()
-            tab.on("pageerror", lambda e: errors.append(str(e)))
-            tab.goto(path.as_uri())
-            tab.wait_for_selector("body[data-ready='true']", state="attached", timeout=60000)
-            assert tab.evaluate("kgMap.drawn()") == sites
-            assert tab.locator(".leaflet-tile").count() == 0
-            tab.select_option("#kg-mission", "MONUSCO")
-            assert 0 < tab.evaluate("kgMap.drawn()") < sites
-        finally:
-            browser.close()
+    tab = open_offline(browser, path, blocked, errors, timeout=60000)
+    try:
+        assert tab.evaluate("kgMap.drawn()") == sites
+        assert tab.locator(".leaflet-tile").count() == 0
+        tab.select_option("#kg-mission", "MONUSCO")
+        assert 0 < tab.evaluate("kgMap.drawn()") < sites
+    finally:
+        tab.context.close()
     assert blocked == [] and errors == []
