@@ -136,7 +136,7 @@ def _cut_select(doc: dict[str, Any], max_rows: int | None) -> tuple[dict[str, An
 
 def _results_bytes(doc: dict[str, Any], fmt: str) -> tuple[bytes, int | None]:
     """Serialize a SPARQL JSON results document in a results format; also the row count (None for ASK)."""
-    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")  # as Oxigraph writes it
     if fmt != "json":
         parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         data = parsed.serialize(format=RESULT_FORMATS[fmt][0])
@@ -165,6 +165,44 @@ def _triples_bytes(source: Any, fmt: str, max_rows: int | None,
         text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         extra["prefixes"] = {p: ns for p, ns in prefixes.items() if f"<{ns}" in text}
     return ox.serialize(triples, format=RDF_FORMATS[fmt][0], **extra), truncated, len(triples)
+
+
+class _RowCap:
+    """A binary writer for a TSV results stream that stops the engine once ``max_rows`` rows are in.
+
+    SPARQL TSV writes the variables on one line and each solution on one line (line breaks in literals
+    are escaped), so counting line ends counts rows. The engine serializes natively (no Python object per
+    term) and the writer raises :class:`Full` past the limit, so a huge answer is never computed in full.
+    """
+
+    class Full(Exception):
+        """More than ``max_rows`` rows have been written."""
+
+    def __init__(self, max_rows: int | None) -> None:
+        self.max_rows = max_rows
+        self.parts: list[bytes] = []
+        self.lines = 0
+
+    def write(self, chunk: bytes) -> int:
+        self.parts.append(bytes(chunk))
+        self.lines += chunk.count(b"\n")
+        if self.max_rows is not None and self.lines > self.max_rows + 1:  # the header, then the rows
+            raise self.Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts are kept in memory."""
+
+    def answer(self) -> tuple[bytes, bool, int]:
+        """The TSV bytes cut at ``max_rows`` rows, whether rows were cut, and how many rows were kept."""
+        data = b"".join(self.parts)
+        rows = self.lines - 1
+        if self.max_rows is None or rows <= self.max_rows:
+            return data, False, rows
+        end = -1
+        for _ in range(self.max_rows + 1):
+            end = data.index(b"\n", end + 1)
+        return data[:end + 1], True, self.max_rows
 
 
 #: a query's dataset: the graphs that form its default graph, and the named graphs it may use
@@ -363,18 +401,17 @@ class OxigraphStore(Store):
         if isinstance(result, ox.QueryBoolean):
             data, rows = _results_bytes(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON)), fmt)
             return data, False, rows
-        variables = [v.value for v in result.variables]
-        bindings: list[dict[str, dict[str, str]]] = []
-        truncated = False
+        writer = _RowCap(max_rows)
         try:
-            for solution in result:
-                if len(bindings) == max_rows:
-                    truncated = True
-                    break
-                bindings.append({v: _ox_json(solution[v]) for v in variables if solution[v] is not None})
+            result.serialize(writer, format=ox.QueryResultsFormat.TSV)
+        except _RowCap.Full:
+            pass
         except (OSError, ValueError, RuntimeError) as e:
             raise QueryError(f"query failed: {e}") from e
-        data, rows = _results_bytes({"head": {"vars": variables}, "results": {"bindings": bindings}}, fmt)
+        data, truncated, rows = writer.answer()
+        if fmt != "tsv":
+            parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+            data = parsed.serialize(format=RESULT_FORMATS[fmt][0])
         return data, truncated, rows
 
     def construct(self, sparql: str, fmt: str = "ntriples", *, max_rows: int | None = None,

@@ -506,6 +506,33 @@ def test_row_limit_is_the_same_on_the_streaming_and_the_generic_store_path(fx):
     assert str(err.value) == "select() runs SELECT and ASK queries; use construct() for CONSTRUCT/DESCRIBE"
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_every_kind_of_term_survives_the_native_results_stream(fmt):
+    """Oxigraph writes SELECT answers natively (through SPARQL TSV, cut by line); every term comes out
+    as the generic path (Python objects, then the same serializer) writes it: line breaks and tabs in
+    literals, languages, datatypes, blank nodes, unbound variables, an answer cut mid-stream."""
+    store = open_store("memory")
+    store.load((
+        '<https://e.org/a> <https://e.org/p> "two\\nlines\\tand a tab \\"quoted\\" é" .\n'
+        '_:b1 <https://e.org/p> "mot"@fr .\n'
+        '<https://e.org/c> <https://e.org/p> "2.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+        '<https://e.org/d> <https://e.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<https://e.org/e> <https://e.org/p> "x"^^<https://e.org/type> .\n').encode(),
+        graph="https://e.org/g")
+    text = "SELECT ?s ?o ?none WHERE { ?s ?p ?o } ORDER BY STR(?o)"
+    native = store.select(text, fmt)
+    assert native == Store.select(store, text, fmt) and native[1:] == (False, 5)
+    cut = store.select(text, fmt, max_rows=2)
+    assert cut == Store.select(store, text, fmt, max_rows=2) and cut[1:] == (True, 2)
+    if fmt == "json":
+        rows = json.loads(native[0])["results"]["bindings"]
+        objects = [r["o"] for r in rows]
+        assert {"type": "literal", "value": 'two\nlines\tand a tab "quoted" é'} in objects
+        assert {"type": "literal", "value": "mot", "xml:lang": "fr"} in objects
+        assert "bnode" in [r["s"]["type"] for r in rows]
+        assert all("none" not in r for r in rows)
+
+
 # ---- worker processes: time limit ---------------------------------------------------------------------
 
 
