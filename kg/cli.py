@@ -372,8 +372,13 @@ def queries_command(name: str | None) -> None:
                    "get a 503 with Retry-After. Default: half of --workers + --slow-workers + "
                    "--max-waiting (68), so one client never takes every place; 0: no bound.")
 @click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
-              help="Memory cap of each worker (its data segment, RLIMIT_DATA; 0: none): a query that needs "
-                   "more is stopped (503).")
+              help="Memory a query may add to its worker, beyond the graph the worker holds (RLIMIT_DATA; "
+                   "0: no cap): a query that needs more is stopped (503).")
+@click.option("--worker-store", type=click.Choice(["auto", "memory", "disk"]), default="auto",
+              show_default=True,
+              help="Where each worker reads the graph: memory (a copy loaded at start; heavy queries run "
+                   "several times faster), disk (the store, read-only), or auto: memory when every "
+                   "worker's copy fits in half the memory available.")
 @click.option("--header-timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
               metavar="SECONDS", help="Deadline for a request's line and headers (408 past it).")
 @click.option("--body-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
@@ -390,7 +395,8 @@ def queries_command(name: str | None) -> None:
 @handle_errors
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
                   workers: int, slow_workers: int, slow_after: float, slow_nice: int, queue_wait: float,
-                  max_waiting: int, client_limit: int | None, worker_memory: int, header_timeout: float,
+                  max_waiting: int, client_limit: int | None, worker_memory: int, worker_store: str,
+                  header_timeout: float,
                   body_timeout: float, unknown_graphs: str, allow_hosts: tuple[str, ...], no_sandbox: bool,
                   store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
@@ -407,7 +413,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
     limits = PoolLimits(workers=workers, slow_workers=slow_workers, slow_after=slow_after,
                         slow_nice=slow_nice, queue_wait=queue_wait, max_waiting=max_waiting,
                         memory_mb=worker_memory or None, unknown_graphs=unknown_graphs,
-                        per_client=client_limit)
+                        per_client=client_limit, worker_store=worker_store)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
           limits=limits, allowed_hosts=allow_hosts, header_timeout=header_timeout,
           body_timeout=body_timeout, say=lambda line: click.echo(line, err=True))

@@ -256,6 +256,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, max_
             f"use --host 127.0.0.1 to keep it local")
     say(f"SPARQL endpoint {url}/sparql, query page {url}/ (store {settings.store}; "
         f"timeout {settings.query_timeout:g} s, at most {max_rows} rows); Ctrl-C stops it")
+    if app.pool.store_note:
+        say(app.pool.store_note)
     config = uvicorn.Config(app.asgi, http=DeadlineProtocol, backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE,
                             lifespan="off", access_log=log is not None, log_level="warning",
                             server_header=False, date_header=True, ws="none", timeout_graceful_shutdown=5)

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -356,10 +357,16 @@ class OxigraphStore(Store):
             ) from e
 
     @classmethod
-    def from_dump(cls, nquads: bytes) -> OxigraphStore:
-        """An in-memory store holding an N-Quads dump, every graph as it was (the default graph too)."""
+    def from_dump(cls, nquads: bytes | Path, graphs: Iterable[str] = ()) -> OxigraphStore:
+        """An in-memory store holding an N-Quads dump (bytes or a file), every graph as it was (the
+        default graph too); ``graphs`` names graphs to hold even when empty, which N-Quads cannot say."""
         store = cls(None)
-        store._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        if isinstance(nquads, Path):
+            store._store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        else:
+            store._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        for graph in graphs:
+            store._store.add_graph(ox.NamedNode(graph))
         return store
 
     @property

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from query_helpers import ROOT, fixture_store_at, start_kg_serve, stop
@@ -25,10 +27,15 @@ def answer(base: str, query: str) -> dict:
         return json.loads(resp.read())
 
 
-def test_the_next_request_after_a_publish_sees_the_new_generation(tmp_path):
+@pytest.mark.parametrize("worker_store", ["memory", "disk"])
+def test_the_next_request_after_a_publish_sees_the_new_generation(tmp_path, monkeypatch, worker_store):
     location = fixture_store_at(tmp_path / "store")
     first = live_generation(location)
-    proc, base = start_kg_serve(location, tmp_path / "serve.log", "--workers", "2")
+    temporary = tmp_path / "tmp"  # where a memory server's snapshot of the generation lives, unnamed
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    proc, base = start_kg_serve(location, tmp_path / "serve.log", "--workers", "2",
+                                "--worker-store", worker_store)
     try:
         before = int(answer(base, COUNT)["results"]["bindings"][0]["n"]["value"])
         assert answer(base, MARK)["boolean"] is False
@@ -44,6 +51,15 @@ def test_the_next_request_after_a_publish_sees_the_new_generation(tmp_path):
         assert answer(base, MARK)["boolean"] is True
         assert int(answer(base, COUNT)["results"]["bindings"][0]["n"]["value"]) == 1
         assert before > 1
+        log = (tmp_path / "serve.log").read_text()
+        if worker_store == "memory":
+            assert "workers hold the graph in memory" in log
+            snapshots = [os.readlink(f) for f in Path(f"/proc/{proc.pid}/fd").iterdir()
+                         if os.readlink(f).startswith(str(temporary))]
+            assert len(snapshots) == 1 and snapshots[0].endswith(" (deleted)")  # one generation's, no name
+        else:
+            assert "workers read the graph from disk (--worker-store disk)" in log
+        assert list(temporary.iterdir()) == []  # nothing to clean up, however the server ends
     finally:
         stop(proc)
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from query_helpers import ROOT, fixture_store_at, start_kg_serve, stop
 
+from kg.query import BYTES_PER_QUAD, choose_worker_store
 from kg.store import open_store
 
 pytestmark = pytest.mark.server
@@ -63,8 +64,11 @@ def in_background(base: str, query: str, results: list) -> threading.Thread:
     return thread
 
 
-def test_a_query_over_the_memory_cap_is_stopped_with_503(bundled_store, tmp_path):
-    proc, base = serve(bundled_store, tmp_path, "--worker-memory", "400", "--timeout", "60")
+@pytest.mark.parametrize("worker_store", ["memory", "disk"])
+def test_a_query_over_the_memory_cap_is_stopped_with_503(bundled_store, tmp_path, worker_store):
+    # in memory the cap is what a query may add to the graph the worker holds, so it bites the same way
+    proc, base = serve(bundled_store, tmp_path, "--worker-memory", "400", "--timeout", "60",
+                       "--worker-store", worker_store)
     try:
         started = time.monotonic()
         status, headers, body = get(base, HUNGRY)
@@ -188,3 +192,30 @@ def test_one_client_past_its_bound_gets_503_while_another_is_served(fixture_stor
         assert (status, json.loads(body)["boolean"]) == (200, True)
     finally:
         stop(proc)
+
+
+GB = 2**30
+
+
+@pytest.mark.parametrize(("setting", "quads", "processes", "available", "memory"), [
+    ("auto", 300_000, 8, 4 * GB, True),           # 8 x 114 MB in 2 GB: fits
+    ("auto", 300_000, 8, 1 * GB, False),          # 8 x 114 MB > 512 MB
+    ("auto", 10_000_000, 4, 16 * GB, False),      # 4 x 3.7 GB > 8 GB
+    ("auto", 300_000, 8, None, False),            # memory unknown: stay on disk
+    ("memory", 10_000_000, 4, 1 * GB, True),      # the operator insists
+    ("disk", 1, 1, 64 * GB, False),
+])
+def test_workers_hold_the_graph_in_memory_only_when_every_copy_fits(setting, quads, processes, available,
+                                                                   memory):
+    chosen, note = choose_worker_store(setting, quads, processes, available)
+    assert chosen is memory
+    expected = "workers hold the graph in memory" if memory else "workers read the graph from disk"
+    assert note.startswith(expected)
+
+
+def test_auto_worker_store_boundary_is_half_the_available_memory():
+    processes, quads = 4, 1_000_000
+    needed = processes * quads * BYTES_PER_QUAD
+    assert choose_worker_store("auto", quads, processes, 2 * needed)[0] is True
+    assert choose_worker_store("auto", quads, processes, 2 * needed - 2)[0] is False
+
