@@ -1182,8 +1182,10 @@ class WorkerPool:
                 self._slow -= 1
             else:
                 self._fresh -= 1
+            # as many idle as the pool keeps started (and at least the fresh slots): retiring one past
+            # that only to start another in _top_up cost a process start per query, under load too
             keep = (worker.alive and not self._closed and worker.generation == self.generation
-                    and len(self._idle) < self.size)
+                    and len(self._idle) < max(self.size, self.limits.spares))
             if keep:
                 self._idle.append(worker)
             self._cond.notify()

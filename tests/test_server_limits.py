@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,3 +220,31 @@ def test_auto_worker_store_boundary_is_half_the_available_memory():
     assert choose_worker_store("auto", quads, processes, 2 * needed)[0] is True
     assert choose_worker_store("auto", quads, processes, 2 * needed - 2)[0] is False
 
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (the server's workers and multiprocessing's tracker)."""
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.add(int(entry.name))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def test_queries_one_after_another_reuse_the_started_workers(fixture_store, tmp_path):
+    proc, base = serve(fixture_store, tmp_path, "--workers", "2", "--slow-workers", "2")
+    try:
+        deadline = time.monotonic() + 60
+        while len(_children(proc.pid)) < 5 and time.monotonic() < deadline:  # 4 workers, 1 tracker
+            time.sleep(0.2)
+        before = _children(proc.pid)
+        assert len(before) == 5
+        for n in range(60):
+            status, _, body = get(base, f"ASK {{ ?s ?p {n} }}")
+            assert status == 200, body
+        assert _children(proc.pid) == before  # no worker was retired and replaced
+    finally:
+        stop(proc)
