@@ -284,7 +284,8 @@ _QUERY_FORMATS = ("table", "plain-tsv", "json", "xml", "csv", "tsv", "turtle", "
 @click.option("-f", "--file", "file", default=None, metavar="FILE", help="Read the query from a .rq file.")
 @click.option("--saved", default=None, metavar="NAME", help="Run a saved query (`kg queries` lists them).")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of the saved query or file, bound as an RDF term (repeatable).")
+              help="A parameter of the saved query or file, bound as an RDF term (repeatable); a "
+                   "mission, country, person … by its key or by one of its names (country=Mali).")
 @click.option("--format", "fmt", type=click.Choice(_QUERY_FORMATS), default="table", show_default=True,
               help="table (terminal), plain-tsv (for spreadsheets), json/xml/csv/tsv (SPARQL's own) for "
                    "SELECT and ASK, turtle/ntriples/jsonld/rdfxml for CONSTRUCT and DESCRIBE.")

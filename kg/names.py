@@ -49,21 +49,23 @@ def suggest(wanted: str, candidates: Iterable[str], *, limit: int = 5) -> list[s
 _NAME_PROPERTIES = "foaf:name skos:prefLabel skos:altLabel pk:acronym skos:notation dcterms:identifier"
 
 
-def known_names(store: Store, kind: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The names of the resources of one kind (``person``, ``mission`` …): name -> the key to pass,
-    and each key's display label (its ``foaf:name`` or ``skos:prefLabel``)."""
+def known_names(store: Store, kind: str) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The names of the resources of one kind (``person``, ``mission`` …): name -> the keys to pass
+    (more than one when resources share a name), and each key's display label (its ``foaf:name`` or
+    ``skos:prefLabel``)."""
     prefix = f"{ID}{kind}/"
     q = sparql_prologue() + (
         f"SELECT DISTINCT ?s ?p ?name WHERE {{ VALUES ?p {{ {_NAME_PROPERTIES} }} ?s ?p ?name "
         f'FILTER(STRSTARTS(STR(?s), "{prefix}")) }} ORDER BY ?s ?p ?name')
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
     for row in store.query(q).records():
         key = row["s"][len(prefix):]
         if "/" in key or "#" in key:
             continue
-        names.setdefault(key, key)
-        names.setdefault(row["name"], key)
+        for name in (key, row["name"]):
+            if key not in names.setdefault(name, []):
+                names[name].append(key)
         if row["p"].endswith(("/name", "#prefLabel")):
             labels.setdefault(key, row["name"])
     return names, labels
@@ -74,11 +76,13 @@ def _describe(label: str, key: str) -> str:
     return key if normalize(label) == normalize(key) or len(label) > 32 else f"{key} ({label})"
 
 
-def check_params(store: Store, query: SavedQuery, values: dict[str, str]) -> None:
-    """NotFound (exit 1) for the first ``iri:KIND`` parameter whose value names nothing in the graph,
-    with the nearest keys the graph holds; a value that names something passes."""
+def resolve_params(store: Store, query: SavedQuery, values: dict[str, str]) -> dict[str, str]:
+    """``values`` with each ``iri:KIND`` parameter given by name ("Mali", "Jean-Pierre Lacroix") replaced
+    by its key; NotFound (exit 1) for the first that names nothing, or several things, in the graph, with
+    the nearest keys the graph holds. A value that already names a resource is kept as it is."""
     from kg.query import term_for
 
+    resolved = dict(values)
     for param in query.params:
         base, _, kind = param.type.partition(":")
         value = values.get(param.name)
@@ -88,7 +92,17 @@ def check_params(store: Store, query: SavedQuery, values: dict[str, str]) -> Non
         if store.query(f"ASK {{ {{ {iri} ?p ?o }} UNION {{ ?s ?p {iri} }} }}").boolean:
             continue
         names, labels = known_names(store, kind)
-        keys = list(dict.fromkeys(names[c] for c in suggest(value, names)))
+        wanted = normalize(value)
+        exact = sorted({k for name, keys in names.items() if normalize(name) == wanted for k in keys})
+        if len(exact) == 1:
+            resolved[param.name] = exact[0]
+            continue
+        if exact:
+            several = ", ".join(_describe(labels.get(k, k), k) for k in exact)
+            raise NotFound(f"--param {param.name}={value!r} names several {kind}s: {several}; "
+                           f"give one of these keys")
+        keys = list(dict.fromkeys(k for c in suggest(value, names) for k in names[c]))
         near = [_describe(labels.get(k, k), k) for k in keys]
         hint = f"; nearest: {', '.join(near)}" if near else f"; the graph has no {kind} like it"
         raise NotFound(f"--param {param.name}={value!r} names no {kind} in the graph{hint}")
+    return resolved

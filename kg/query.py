@@ -1338,11 +1338,14 @@ def query_command(location: str, *, text: str | None = None, file: Path | None =
         declared = get_saved(saved) if saved else load_query_file(Path(file))  # type: ignore[arg-type]
         query_text = declared.bind(params)
         if params and any(p.type.startswith("iri:") for p in declared.params):
-            from kg.names import check_params
+            from kg.names import resolve_params
             from kg.store import open_store
 
             with open_store(location, read_only=True) as store:
-                check_params(store, declared, params)  # a name that names nothing: exit 1, nearest names
+                # a name ("Mali") becomes its key; one that names nothing: exit 1, with the nearest names
+                resolved = resolve_params(store, declared, params)
+            if resolved != params:
+                query_text = declared.bind(resolved)
     else:
         if params:
             raise UsageError("--param needs a query with declared parameters: use --saved NAME or -f FILE "

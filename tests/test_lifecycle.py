@@ -224,6 +224,37 @@ def test_a_param_naming_something_still_runs(ingested):
     assert len(result.stdout.splitlines()) >= 2 and KEY_B in result.stdout
 
 
+@pytest.mark.parametrize("saved, by_key, by_name", [
+    ("statements-about-country", "country=MLI", "country=mali"),
+    ("statements-about-country", "country=SSD", "country=South Sudan"),
+    ("mission-profile", "mission=UNMISS", "mission=United Nations Mission in the Republic of South Sudan"),
+])
+def test_a_param_given_by_its_name_is_read_as_its_key(ingested, saved, by_key, by_name):
+    keyed = kg("query", "--saved", saved, "--param", by_key, "--format", "csv", "--store", str(ingested[0]))
+    named = kg("query", "--saved", saved, "--param", by_name, "--format", "csv", "--store", str(ingested[0]))
+    assert keyed.exit_code == 0 and named.exit_code == 0, named.output
+    assert named.stdout == keyed.stdout
+
+
+def test_a_param_whose_name_is_shared_exits_1_listing_the_keys():
+    from kg.errors import NotFound
+    from kg.names import resolve_params
+    from kg.namespaces import resource
+    from kg.query import get_saved
+    from kg.store import OxigraphStore
+
+    store = OxigraphStore(None)
+    data = "".join(f'<{resource("person", key)}> <http://xmlns.com/foaf/0.1/name> "Ali Said" .\n'
+                   for key in ("ali-said-1", "ali-said-2"))
+    store.load(data.encode(), format="ntriples", graph="http://example.org/g")
+    query = get_saved("statements-by-person")
+    assert resolve_params(store, query, {"person": "ali-said-2"}) == {"person": "ali-said-2"}  # a key stays
+    with pytest.raises(NotFound) as refused:
+        resolve_params(store, query, {"person": "ALI SAID "})
+    assert str(refused.value) == ("--param person='ALI SAID ' names several persons: ali-said-1 (Ali Said), "
+                                  "ali-said-2 (Ali Said); give one of these keys")
+
+
 def test_export_graph_naming_nothing_exits_1_with_the_nearest_names(ingested, tmp_path):
     result = kg("export", "--graph", "refrence", "-o", str(tmp_path / "x.nt"), "--store", str(ingested[0]))
     assert result.exit_code == 1
