@@ -597,7 +597,7 @@ def _worker_main(conn: Any, location: str, nquads: bytes | str | None, graphs: t
             isolate_network()
         from kg.store import OxigraphStore, open_store
 
-        if nquads == _PASSED_FILE:  # sent over the pipe as a descriptor: the file may have no name
+        if isinstance(nquads, str):  # _PASSED_FILE: sent over the pipe as a descriptor, maybe unnamed
             from multiprocessing.reduction import recv_handle
 
             fd = recv_handle(conn)
@@ -972,8 +972,8 @@ class WorkerPool:
     changed, idle workers are retired and new ones open the new generation, while running queries finish
     on the one they started on. Workers hold a generation in memory or read it from disk
     (:attr:`PoolLimits.worker_store`, :func:`choose_worker_store`); for memory the pool writes the
-    generation once as an N-Quads snapshot (in a private temporary directory, removed on close) that
-    every worker of that generation loads.
+    generation once as an N-Quads snapshot (an unnamed temporary file, gone with the last process that
+    holds it) that every worker of that generation loads.
     """
 
     def __init__(self, location: str, *, size: int | None = None, warm: int | None = None,
