@@ -647,15 +647,21 @@ def _worker_main(conn: Any, location: str, nquads: bytes | str | None, graphs: t
             conn.send(("error", "QueryError", f"query failed: {type(e).__name__}: {e}"))
 
 
-def _data_segment_bytes() -> int:
-    """This process's data segment now (``VmData``), which ``RLIMIT_DATA`` limits; 0 if unknown."""
+def _proc_bytes(path: str, field: str) -> int | None:
+    """One ``Field:  N kB`` line of a /proc file (``/proc/self/status``, ``/proc/meminfo``), in bytes;
+    None if unknown."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmData:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return 0
+    return None
+
+
+def _data_segment_bytes() -> int:
+    """This process's data segment now (``VmData``), which ``RLIMIT_DATA`` limits; 0 if unknown."""
+    return _proc_bytes("/proc/self/status", "VmData") or 0
 
 
 def _watch_parent() -> None:
@@ -936,13 +942,7 @@ BYTES_PER_QUAD = 400
 
 def _memory_available() -> int | None:
     """The memory the kernel could give processes now (``MemAvailable``), in bytes; None if unknown."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
+    return _proc_bytes("/proc/meminfo", "MemAvailable")
 
 
 def choose_worker_store(setting: str, quads: int, processes: int, available: int | None) -> tuple[bool, str]:
@@ -1040,6 +1040,10 @@ class WorkerPool:
                 return self._snapshot[1], self._snapshot[2]
             directory = self._directory(generation)
             if directory is None:  # in memory already, or remote: nothing to copy
+                return None, ()
+            if self.limits.worker_store == "disk":  # no copy wanted: no need to open the store here
+                self._snapshot = (generation, None, ())
+                self.store_note = choose_worker_store("disk", 0, 0, None)[1]
                 return None, ()
             import pyoxigraph as ox
 
