@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract_text, record
+from kg.extract.dates import DATE_EXPR, Anchor, parse_iso, resolve
 from kg.extract.gazetteer import load_gazetteer
+from kg.extract.text import find_quotes, sentences
 
 COUNTRIES = """iso3,iso2,name,official_name,aliases,demonyms,continent,historic
 MLI,ML,Mali,Republic of Mali,,Malian,Africa,
@@ -690,3 +692,66 @@ def test_dateline_of_a_news_story_does_not_date_the_reactions(gaz):
     )
     dates = [s["date"] for s in run(gaz, text, "2008-06-13")["statements"]]
     assert dates == ["2008-06-12", None]
+
+
+# ---- the splitter and the date resolver alone (issue 9: stages testable without the pipeline) ----------
+# Each case below is one that spaCy's sentencizer or dateparser, tried as drop-ins, got wrong
+# (benchmarks/libs_issue9.py, tests/dev2/README.md "Libraries tried").
+
+
+def _split(text: str) -> list[str]:
+    qs = find_quotes(text, 0, len(text), last=True)
+    return [text[a:b] for a, b in sentences(text, 0, len(text), qs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an opening mark after the stop starts the next sentence (spaCy keeps it with the one before)
+        (
+            'Clinton told a news conference. "That is the job," he said.',
+            ["Clinton told a news conference.", '"That is the job," he said.'],
+        ),
+        ("He left Juba. (AP Photo/Bullen Chol)", ["He left Juba.", "(AP Photo/Bullen Chol)"]),
+        # abbreviations spaCy's English exceptions do not know
+        ("Lt. Gen. Santos Cruz said No. 5 would stay.", ["Lt. Gen. Santos Cruz said No. 5 would stay."]),
+        # a stop inside a quotation ends no sentence; nor does one followed by a small letter
+        (
+            '"We are here. We stay," he said. Then he left.',
+            ['"We are here. We stay," he said.', "Then he left."],
+        ),
+        ('He said "Go!" and left.', ['He said "Go!" and left.']),
+        ("was caught. - Photo: The Hindu", ["was caught. - Photo: The Hindu"]),
+    ],
+)
+def test_sentence_splitter_alone(text, expected):
+    assert _split(text) == expected
+
+
+def _resolve(expr: str, anchor: str) -> tuple[str | None, bool]:
+    day, precision = parse_iso(anchor)
+    m = DATE_EXPR.search(expr)
+    assert m is not None and m.group(0) == expr
+    res = resolve(m, Anchor(day, precision))
+    return res.value, res.blocking
+
+
+@pytest.mark.parametrize(
+    ("expr", "anchor", "expected"),
+    [
+        ("Thursday", "2020-03-26", ("2020-03-26", False)),  # the anchor's own weekday is the anchor day
+        ("Friday", "2020-03-26", ("2020-03-20", False)),
+        ("March 27", "2020-03-26", ("2020-03-27", False)),  # one day ahead: the wire's time-zone lag
+        ("April 6", "2020-03-26", ("2019-04-06", False)),
+        ("Tuesday, March 25", "2020-03-26", ("2020-03", False)),  # weekday and day disagree: month only
+        ("earlier this month", "2020-03-26", ("2020-03", False)),
+        ("last March", "2020-03-26", ("2019-03", False)),
+        ("early March", "2020-03-26", ("2020-03", False)),
+        ("yesterday", "2020-03", ("2020-03", False)),  # a month-dated page gives no day
+        ("last week", "2020-03-26", (None, True)),  # no day invented, and not the inherited date either
+        ("May 95", "2020-03-26", (None, True)),  # no such day (dateparser reads a year)
+        ("3 March 2008", "2020", ("2008-03-03", False)),
+    ],
+)
+def test_date_resolver_alone(expr, anchor, expected):
+    assert _resolve(expr, anchor) == expected
