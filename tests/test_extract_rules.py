@@ -751,6 +751,10 @@ def _resolve(expr: str, anchor: str) -> tuple[str | None, bool]:
         ("last week", "2020-03-26", (None, True)),  # no day invented, and not the inherited date either
         ("May 95", "2020-03-26", (None, True)),  # no such day (dateparser reads a year)
         ("3 March 2008", "2020", ("2008-03-03", False)),
+        # a page reports what was said before it: a named day after a month-dated page is last year's
+        ("June 15", "2020-03", ("2019-06-15", False)),
+        ("March 15", "2020-03", ("2020-03-15", False)),  # within the page's month: that month
+        ("February 29", "2021-01", (None, True)),  # last year's would be a day that does not exist
     ],
 )
 def test_date_resolver_alone(expr, anchor, expected):

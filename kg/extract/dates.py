@@ -284,8 +284,14 @@ def resolve(m: re.Match[str], anchor: Anchor) -> Resolved:
             d = dt.date(y, month, day)
         except ValueError:
             return out(None, True)
-        if not year and d > a + dt.timedelta(days=1) and day_prec:
-            d = d.replace(year=y - 1)
+        # a page reports what was said before it: a day after the page's date (one day's time-zone lag
+        # aside; after its month, for a page dated to a month) was said the year before
+        latest = a + dt.timedelta(days=1) if day_prec else _shift_month(a, 1)
+        if not year and d > latest:
+            try:
+                d = d.replace(year=y - 1)
+            except ValueError:  # 29 February
+                return out(None, True)
         if m.group("wd_full") and WEEKDAYS[m.group("wd_full").lower()] != d.weekday():
             return out(month_only(d))
         return out(d.isoformat())
