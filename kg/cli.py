@@ -380,6 +380,11 @@ def queries_command(name: str | None) -> None:
               help="Where each worker reads the graph: memory (a copy loaded at start; heavy queries run "
                    "several times faster), disk (the store, read-only), or auto: memory when every "
                    "worker's copy fits in half the memory available.")
+@click.option("--shared-threads", type=click.IntRange(0), default=None, metavar="N",
+              help="Queries known to be cheap (answered within --slow-after before, same text, same graph) "
+                   "run N at a time on threads of one shared worker, one copy of the graph for all: less "
+                   "CPU per query than a worker each. Default: --workers; 0: every query on a worker of "
+                   "its own.")
 @click.option("--header-timeout", type=click.FloatRange(0.1), default=10.0, show_default=True,
               metavar="SECONDS", help="Deadline for a request's line and headers (408 past it).")
 @click.option("--body-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
@@ -397,7 +402,7 @@ def queries_command(name: str | None) -> None:
 def serve_command(host: str, port: int, timeout: float | None, max_rows: int, max_request_bytes: int,
                   workers: int, slow_workers: int, slow_after: float, slow_nice: int, queue_wait: float,
                   max_waiting: int, client_limit: int | None, worker_memory: int, worker_store: str,
-                  header_timeout: float,
+                  shared_threads: int | None, header_timeout: float,
                   body_timeout: float, unknown_graphs: str, allow_hosts: tuple[str, ...], no_sandbox: bool,
                   store: str | None) -> None:
     """Serve a read-only SPARQL endpoint, a query page and a page per resource.
@@ -414,7 +419,7 @@ def serve_command(host: str, port: int, timeout: float | None, max_rows: int, ma
     limits = PoolLimits(workers=workers, slow_workers=slow_workers, slow_after=slow_after,
                         slow_nice=slow_nice, queue_wait=queue_wait, max_waiting=max_waiting,
                         memory_mb=worker_memory or None, unknown_graphs=unknown_graphs,
-                        per_client=client_limit, worker_store=worker_store)
+                        per_client=client_limit, worker_store=worker_store, shared_threads=shared_threads)
     serve(settings, host=host, port=port, max_rows=max_rows, max_request_bytes=max_request_bytes,
           limits=limits, allowed_hosts=allow_hosts, header_timeout=header_timeout,
           body_timeout=body_timeout, say=lambda line: click.echo(line, err=True))

@@ -582,11 +582,12 @@ _PASSED_FILE = "passed file"
 
 
 def _worker_main(conn: Any, location: str, nquads: bytes | str | None, graphs: tuple[str, ...],
-                 sandbox: bool, generation: str | None, memory_mb: int | None) -> None:
+                 sandbox: bool, generation: str | None, memory_mb: int | None, threads: int = 0) -> None:
     """Body of a worker process: leave the network, open the store read-only once (or load its N-Quads
     snapshot into memory), cap the memory a query may add, then answer requests until told to stop. A
     remote store is the one location that keeps the network: the engine is elsewhere and this process
-    only forwards the checked query to it."""
+    only forwards the checked query to it. With ``threads``, requests carry an id and up to that many
+    run at once on threads sharing the one store (:class:`SharedLane`)."""
     import os
 
     os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure at the memory cap: one line in the log
@@ -626,6 +627,9 @@ def _worker_main(conn: Any, location: str, nquads: bytes | str | None, graphs: t
     except Exception as e:  # noqa: BLE001 — report anything as one line to the parent
         conn.send(("error", "StoreError", f"cannot open the store at {location}: {e}"))
         return
+    if threads:
+        _answer_concurrently(conn, store, threads, memory_mb)
+        return
     while True:
         try:
             request = conn.recv()
@@ -633,18 +637,57 @@ def _worker_main(conn: Any, location: str, nquads: bytes | str | None, graphs: t
             return
         if request is None:
             return
-        prepared, formats, strict, max_rows, dataset, unknown_graphs = request
-        try:
-            answer = execute(store, prepared, formats=formats, strict=strict, max_rows=max_rows,
-                             dataset=dataset, unknown_graphs=unknown_graphs)
-            conn.send(("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows))
-        except KGError as e:
-            conn.send(("error", type(e).__name__, str(e)))
-        except MemoryError:
-            conn.send(("error", "QueryOverloaded", _memory_message(memory_mb or 0)))
+        message, fatal = _answer_one(store, request, memory_mb)
+        conn.send(message)
+        if fatal:
             return  # the process may be in a bad state: the parent starts a fresh one
-        except Exception as e:  # noqa: BLE001
-            conn.send(("error", "QueryError", f"query failed: {type(e).__name__}: {e}"))
+
+
+def _answer_one(store: Any, request: tuple[Any, ...], memory_mb: int | None) -> tuple[tuple[Any, ...], bool]:
+    """A worker's answer to one request, as the message for its parent, and whether the process should
+    end after sending it (a MemoryError may leave it in a bad state)."""
+    prepared, formats, strict, max_rows, dataset, unknown_graphs = request
+    try:
+        answer = execute(store, prepared, formats=formats, strict=strict, max_rows=max_rows,
+                         dataset=dataset, unknown_graphs=unknown_graphs)
+        return ("ok", answer.kind, answer.format, answer.data, answer.truncated, answer.rows), False
+    except KGError as e:
+        return ("error", type(e).__name__, str(e)), False
+    except MemoryError:
+        return ("error", "QueryOverloaded", _memory_message(memory_mb or 0)), True
+    except Exception as e:  # noqa: BLE001
+        return ("error", "QueryError", f"query failed: {type(e).__name__}: {e}"), False
+
+
+def _answer_concurrently(conn: Any, store: Any, threads: int, memory_mb: int | None) -> None:
+    """The shared worker's loop: ``(id, request)`` messages in, ``(id, message)`` out, up to ``threads``
+    queries at once (pyoxigraph releases the GIL while it evaluates, so they use every core on one copy
+    of the graph). Ends with the pipe; a MemoryError ends the process after its answer is sent, and the
+    parent runs the queries it had in flight again elsewhere."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    send_lock = threading.Lock()
+
+    def one(rid: int, request: tuple[Any, ...]) -> None:
+        message, fatal = _answer_one(store, request, memory_mb)
+        with send_lock:
+            try:
+                conn.send((rid, message))
+            except (OSError, ValueError):
+                os._exit(0)  # the parent is gone
+        if fatal:
+            os._exit(1)
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="kg-shared") as pool:
+        while True:
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                return
+            if request is None:
+                return
+            rid, body = request
+            pool.submit(one, rid, body)
 
 
 def _proc_bytes(path: str, field: str) -> int | None:
@@ -706,16 +749,18 @@ class QueryWorker:
 
     def __init__(self, location: str, *, nquads: bytes | BinaryIO | None = None, graphs: tuple[str, ...] = (),
                  start_timeout: float = 120.0, sandbox: bool | None = None, generation: str | None = None,
-                 memory_mb: int | None = None) -> None:
+                 memory_mb: int | None = None, threads: int = 0) -> None:
         self.location = location
         self.generation = generation
         self.memory_mb = memory_mb
+        #: queries this worker runs at once (0: one, through :meth:`submit`; more: :meth:`post`)
+        self.threads = threads
         self.sandbox = _sandbox_default() if sandbox is None else sandbox
         self._killed = False
         parent, child = self._ctx.Pipe()
         self._conn = parent
         passed = nquads if isinstance(nquads, bytes | None) else _PASSED_FILE
-        args = (child, location, passed, graphs, self.sandbox, generation, memory_mb)
+        args = (child, location, passed, graphs, self.sandbox, generation, memory_mb, threads)
         self._process = self._ctx.Process(target=_worker_main, args=args, daemon=True)
         self._process.start()
         child.close()
@@ -760,17 +805,28 @@ class QueryWorker:
             self.kill()
             raise QueryError(f"the query worker is gone ({e}); run the query again") from e
 
+    def post(self, rid: int, prepared: PreparedQuery, *, formats: list[str] | tuple[str, ...],
+             max_rows: int | None, dataset: Dataset | None, unknown_graphs: str) -> None:
+        """Hand a query tagged ``rid`` to a worker started with ``threads``; its answer comes back as
+        ``(rid, message)`` on :attr:`connection` (:func:`answer_from` reads the message)."""
+        try:
+            self._conn.send((rid, (prepared, list(formats), False, max_rows, dataset, unknown_graphs)))
+        except (OSError, ValueError) as e:
+            self.kill()
+            raise QueryError(f"the query worker is gone ({e}); run the query again") from e
+
+    @property
+    def connection(self) -> Any:
+        """The parent's end of the worker's pipe (``fileno()``, ``poll()``, ``recv()``)."""
+        return self._conn
+
     def ready(self, seconds: float | None) -> bool:
         """Wait up to ``seconds`` (None: for ever) for the answer; whether it (or the worker's end) came."""
         return self._conn.poll(seconds)
 
     def answer(self) -> Answer:
         """The answer to the submitted query, or its error raised."""
-        message = self._receive()
-        if message[0] == "ok":
-            _, kind, fmt, data, truncated, rows = message
-            return Answer(kind, fmt, data, truncated, rows)
-        raise _error_from(message)
+        return answer_from(self._receive())
 
     def run(self, text: str, *, formats: list[str] | tuple[str, ...] = ("json",), strict: bool = False,
             max_rows: int | None = None, timeout: float | None = None, base: str = BASE) -> Answer:
@@ -832,6 +888,14 @@ class QueryWorker:
 def _timeout_message(timeout: float) -> str:
     return (f"the query ran longer than {timeout:g} s and was stopped; narrow it (more specific patterns, "
             f"LIMIT) or allow more time with --timeout")
+
+
+def answer_from(message: tuple[Any, ...]) -> Answer:
+    """The :class:`Answer` a worker's message carries, or the error it reports raised."""
+    if message[0] == "ok":
+        _, kind, fmt, data, truncated, rows = message
+        return Answer(kind, fmt, data, truncated, rows)
+    raise _error_from(message)
 
 
 def _error_from(message: tuple[Any, ...]) -> KGError:
@@ -921,6 +985,15 @@ class PoolLimits:
     #: times faster on heavy queries than RocksDB), "disk" (each opens the generation read-only), or
     #: "auto" (the default): memory when every worker's copy fits in half the memory available
     worker_store: str = "auto"
+    #: threads of the shared worker, one process that runs queries known to be cheap (each answered
+    #: within ``slow_after`` on a worker of their own before) on one copy of the graph (None: as many as
+    #: ``workers``; 0: no shared worker, every query on a worker of its own). See :class:`SharedLane`
+    shared_threads: int | None = None
+
+    @property
+    def threads(self) -> int:
+        """Threads of the shared worker (0: none)."""
+        return self.workers if self.shared_threads is None else self.shared_threads
 
     @property
     def client_limit(self) -> int:
@@ -934,6 +1007,9 @@ class PoolLimits:
         """How many idle workers the pool keeps started."""
         return self.workers + self.slow_workers if self.warm is None else self.warm
 
+
+#: queries the pool remembers as cheap, at most (the oldest is forgotten first)
+_FAST_QUERIES = 4096
 
 #: memory an in-memory worker store takes per quad (measured: the bundled graph, 309,492 quads, adds
 #: 113 MB to a worker: 365 bytes a quad), with a margin
@@ -1001,6 +1077,10 @@ class WorkerPool:
         self._snapshot: tuple[str | None, BinaryIO | None, tuple[str, ...]] | None = None
         #: how the workers hold the graph, one line (see :func:`choose_worker_store`)
         self.store_note = ""
+        #: (query text, dataset) -> its prepared query, for queries a worker of their own answered within
+        #: ``slow_after`` on the live generation: what the shared worker may run (:class:`SharedLane`)
+        self._fast: dict[tuple[str, Dataset | None], PreparedQuery] = {}
+        self._shared: QueryWorker | None = None  # started with the spares, until the lane takes it
         self.generation = self._live()
         self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
         with self._cond:
@@ -1009,23 +1089,56 @@ class WorkerPool:
             self._starting = max(0, min(limits.spares, self.size + limits.slow_workers) - 1)
         starters = [threading.Thread(target=self._start_idle, args=(self.generation,), daemon=True)
                     for _ in range(self._starting)]
+        if limits.threads:
+            starters.append(threading.Thread(target=self._start_shared_first, daemon=True))
         for t in starters:
             t.start()
         for t in starters:
             t.join()
+
+    def _start_shared_first(self) -> None:
+        try:
+            self._shared = self.start_shared(self.generation)
+        except KGError:
+            pass  # the lane starts one when it is first needed, and reports nothing: queries fall back
+
+    def start_shared(self, generation: str | None) -> QueryWorker:
+        """A shared worker for ``generation``: one process, :attr:`PoolLimits.threads` queries at once."""
+        return self._start(generation, threads=self.limits.threads)
+
+    def take_shared(self) -> QueryWorker | None:
+        """The shared worker started with the pool, once (the lane owns it from then on)."""
+        worker, self._shared = self._shared, None
+        return worker
+
+    def fast_query(self, text: str, dataset: Dataset | None) -> PreparedQuery | None:
+        """The prepared query when ``text`` (with ``dataset``) is known to answer within ``slow_after``."""
+        return self._fast.get((text, dataset))
+
+    def forget(self, text: str, dataset: Dataset | None) -> None:
+        """No longer count this query as cheap (it ran long, or its worker died under it)."""
+        self._fast.pop((text, dataset), None)
+
+    def _remember(self, text: str, dataset: Dataset | None, prepared: PreparedQuery,
+                  generation: str | None) -> None:
+        if generation != self.generation:
+            return
+        if len(self._fast) >= _FAST_QUERIES:
+            self._fast.pop(next(iter(self._fast)), None)  # the oldest
+        self._fast[(text, dataset)] = prepared
 
     def _live(self) -> str | None:
         from kg.store import live_generation
 
         return live_generation(self.location)  # one readlink; None for memory, a URL, a plain store
 
-    def _start(self, generation: str | None) -> QueryWorker:
+    def _start(self, generation: str | None, threads: int = 0) -> QueryWorker:
         snapshot, graphs = self._snapshot_of(generation)
         if snapshot is not None:
             return QueryWorker(self.location, nquads=snapshot, graphs=graphs, sandbox=self.sandbox,
-                               generation=generation, memory_mb=self.limits.memory_mb)
+                               generation=generation, memory_mb=self.limits.memory_mb, threads=threads)
         return QueryWorker(self.location, sandbox=self.sandbox, generation=generation,
-                           memory_mb=self.limits.memory_mb)
+                           memory_mb=self.limits.memory_mb, threads=threads)
 
     def _snapshot_of(self, generation: str | None) -> tuple[BinaryIO | None, tuple[str, ...]]:
         """The N-Quads snapshot workers of ``generation`` load, written on first need (None: read from
@@ -1051,7 +1164,7 @@ class WorkerPool:
                 source = ox.Store.read_only(str(directory))
             except (OSError, RuntimeError):
                 return None, ()  # the worker opens it itself and reports the problem in one line
-            processes = self.size + self.limits.slow_workers
+            processes = self.size + self.limits.slow_workers + (1 if self.limits.threads else 0)
             memory, note = choose_worker_store(self.limits.worker_store, len(source), processes,
                                                _memory_available())
             snapshot, graphs = None, ()
@@ -1096,7 +1209,10 @@ class WorkerPool:
             while not slow:
                 left = timeout - (time.monotonic() - started)
                 if worker.ready(max(0.0, min(step, left))):
-                    return worker.answer()
+                    answer = worker.answer()
+                    if time.monotonic() - started < step:
+                        self._remember(text, dataset, prepared, worker.generation)
+                    return answer
                 if left <= step:
                     worker.kill()
                     raise QueryTimeout(_timeout_message(timeout))
@@ -1125,6 +1241,7 @@ class WorkerPool:
                 raise StoreError("the server is shutting down")
             if generation != self.generation:
                 self.generation = generation
+                self._fast = {}  # what was cheap is measured again on the new graph
                 retired = [w for w in self._idle if w.generation != generation]
                 self._idle = [w for w in self._idle if w.generation == generation]
             if self._fresh >= self.size and self._waiting >= limits.max_waiting:
@@ -1240,8 +1357,197 @@ class WorkerPool:
             w.close()
         for w in busy:
             w.kill()
+        shared = self.take_shared()
+        if shared is not None:
+            shared.close()
         with self._snapshot_lock:
             self._snapshot = None  # its file closes with the last reference
+
+
+class _WorkerLost(Exception):
+    """The shared worker ended with this query in flight (another query's deadline or memory cap)."""
+
+
+class SharedLane:
+    """Queries known to be cheap, run on threads of one shared worker process, from the event loop.
+
+    A worker of one's own per query keeps the pool's promises (a query past its deadline or memory cap
+    is killed alone), but each process holds its own copy of the graph, and copies compete for the
+    processor's caches: measured on the bundled graph, four threads on one store answered the saved
+    queries' mix with 20% less CPU than four processes with a store each (BENCHMARKS.md). So a query that
+    a worker of its own has answered within ``slow_after`` (:meth:`WorkerPool.fast_query`: same text,
+    same dataset, same generation) runs here next time, and any other query as before. The shared worker
+    is sandboxed and capped like every worker; if it ends (a query here ran past its deadline, or the
+    process past its memory cap), the queries it had in flight run once more on workers of their own,
+    where only the guilty one fails, and none of them counts as cheap any more.
+
+    Runs on the server's event loop, so its state needs no lock: answers arrive through ``add_reader`` on
+    the worker's pipe, not through a thread per query.
+    """
+
+    def __init__(self, pool: WorkerPool) -> None:
+        import asyncio
+
+        self.pool = pool
+        self.limits = pool.limits
+        self._loop = asyncio.get_running_loop()
+        self._slots = asyncio.Semaphore(max(1, self.limits.threads))
+        self._waiting = 0
+        self._worker: QueryWorker | None = None
+        self._starting: Any = None  # a future while a shared worker starts
+        self._start_failed_at = -1e9
+        self._retiring: set[QueryWorker] = set()
+        self._inflight: dict[int, tuple[QueryWorker, Any]] = {}  # id -> (worker, future)
+        self._ids = 0
+        self._closed = False
+        first = pool.take_shared()
+        if first is not None:
+            self._adopt(first)
+
+    async def run(self, text: str, *, formats: list[str], max_rows: int | None, timeout: float,
+                  dataset: Dataset | None = None) -> Answer | None:
+        """The answer, or None when this lane does not take the query (unknown or long query, no shared
+        worker for the live generation yet, or its worker died under it): run it on the pool then."""
+        import asyncio
+
+        prepared = self.pool.fast_query(text, dataset)
+        if prepared is None or self._closed:
+            return None
+        worker = self._current()
+        if worker is None:
+            return None
+        if self._slots.locked():
+            if self._waiting >= self.limits.max_waiting:
+                raise errors.QueryOverloaded(self._busy_message())
+            self._waiting += 1
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self.limits.queue_wait)
+            except TimeoutError:
+                raise errors.QueryOverloaded(self._busy_message()) from None
+            finally:
+                self._waiting -= 1
+        else:
+            await self._slots.acquire()
+        try:
+            if worker is not self._worker or not worker.alive:
+                return None  # replaced while this query waited
+            self._ids += 1
+            rid = self._ids
+            future = self._loop.create_future()
+            self._inflight[rid] = (worker, future)
+            try:
+                worker.post(rid, prepared, formats=formats, max_rows=max_rows, dataset=dataset,
+                            unknown_graphs=self.limits.unknown_graphs)
+            except QueryError:
+                self._inflight.pop(rid, None)
+                self._lost(worker)
+                return None
+            started = time.monotonic()
+            try:
+                message = await asyncio.wait_for(future, timeout)
+            except TimeoutError:
+                self._inflight.pop(rid, None)
+                self.pool.forget(text, dataset)
+                self._lost(worker)  # the only way to stop a query: the others run again elsewhere
+                raise QueryTimeout(_timeout_message(timeout)) from None
+            except _WorkerLost:
+                self.pool.forget(text, dataset)
+                return None
+            if time.monotonic() - started > self.limits.slow_after:
+                self.pool.forget(text, dataset)
+            return answer_from(message)
+        finally:
+            self._slots.release()
+
+    def _busy_message(self) -> str:
+        return (f"the server is busy: {len(self._inflight)} queries are running on the shared worker and "
+                f"{self._waiting} are waiting; try again in a few seconds")
+
+    def _current(self) -> QueryWorker | None:
+        """The shared worker of the live generation, or None while one starts (started here if need be)."""
+        generation = self.pool._live()
+        worker = self._worker
+        if worker is not None and worker.generation == generation and worker.alive:
+            return worker
+        if worker is not None:
+            self._worker = None
+            if worker.alive:
+                self._retire(worker)  # its queries finish on the graph they started on
+            else:
+                self._lost(worker)
+        if self._starting is None and time.monotonic() - self._start_failed_at > 5.0:
+            self._starting = self._loop.run_in_executor(None, self.pool.start_shared, generation)
+            self._starting.add_done_callback(self._started)
+        return None
+
+    def _started(self, future: Any) -> None:
+        self._starting = None
+        try:
+            worker = future.result()
+        except Exception:  # noqa: BLE001 — queries keep running on the pool; try again later
+            self._start_failed_at = time.monotonic()
+            return
+        if self._closed or worker.generation != self.pool._live():
+            worker.close()
+            return
+        self._adopt(worker)
+
+    def _adopt(self, worker: QueryWorker) -> None:
+        self._worker = worker
+        self._loop.add_reader(worker.connection.fileno(), self._readable, worker)
+
+    def _readable(self, worker: QueryWorker) -> None:
+        conn = worker.connection
+        try:
+            while conn.poll():
+                rid, message = conn.recv()
+                _, future = self._inflight.pop(rid, (None, None))
+                if future is not None and not future.done():
+                    future.set_result(message)
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        if worker in self._retiring and not any(w is worker for w, _ in self._inflight.values()):
+            self._retiring.discard(worker)
+            self._unwatch(worker)
+            worker.kill()
+
+    def _retire(self, worker: QueryWorker) -> None:
+        if any(w is worker for w, _ in self._inflight.values()):
+            self._retiring.add(worker)
+        else:
+            self._unwatch(worker)
+            worker.kill()  # idle: nothing is lost, and a polite close could keep the loop waiting
+
+    def _unwatch(self, worker: QueryWorker) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            self._loop.remove_reader(worker.connection.fileno())
+        except (OSError, ValueError):
+            pass  # closed already
+
+    def _lost(self, worker: QueryWorker) -> None:
+        """Stop ``worker`` and send the queries it had in flight back to the pool."""
+        self._unwatch(worker)
+        worker.kill()
+        self._retiring.discard(worker)
+        for rid, (w, future) in list(self._inflight.items()):
+            if w is worker:
+                del self._inflight[rid]
+                if not future.done():
+                    future.set_exception(_WorkerLost())
+        if worker is self._worker:
+            self._worker = None
+
+    def close(self) -> None:
+        """Stop the shared workers (at once: the server is going away)."""
+        self._closed = True
+        for worker in [w for w in (self._worker, *self._retiring) if w is not None]:
+            self._unwatch(worker)
+            worker.kill()
+        self._worker = None
+        self._retiring.clear()
 
 
 # ---- presenting: the terminal table and files ------------------------------------------------------

@@ -6,7 +6,8 @@ parser: duplicate ``Content-Length`` and other malformed requests are a 400) wit
 that answers other origins, and it changes nothing). uvicorn has no deadline for a request's headers,
 so :class:`DeadlineProtocol` adds one (408), and the app gives the body its own (408). Queries run on
 :class:`kg.query.WorkerPool`: worker processes without network, killed at their deadline and memory
-cap, within :class:`kg.query.PoolLimits`.
+cap, within :class:`kg.query.PoolLimits`; a query known to be cheap runs on a thread of the shared worker
+instead (:class:`kg.query.SharedLane`), straight from the event loop.
 
 Status codes: 200 answer; 204 CORS preflight or OPTIONS; 400 a malformed request or query (syntax
 error, unknown prefix, no query, bad encoding, bad parameter, a bad or unknown Host header, a request
@@ -48,6 +49,7 @@ from kg.query import (
     RESULT_FORMAT_NAMES,
     Answer,
     PoolLimits,
+    SharedLane,
     WorkerPool,
     saved_queries,
 )
@@ -151,6 +153,7 @@ class App:
                                            thread_name_prefix="kg-query")
         self.asgi = _asgi_app(self)
         self._per_client: dict[str, int] = {}  # client address -> requests in progress
+        self._lane: SharedLane | None = None  # made on the event loop, at the first query
 
     def admit(self, client: str) -> None:
         """Count a request of ``client`` in; past the per-client bound, a 503 (HTTPProblem) instead.
@@ -175,6 +178,8 @@ class App:
 
     def close(self) -> None:
         """Stop the workers and the waiting threads."""
+        if self._lane is not None:
+            self._lane.close()
         self.pool.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
@@ -184,14 +189,25 @@ class App:
 
     async def run(self, query: str, formats: list[str], max_rows: int | None = None,
                   dataset: Dataset | None = None) -> Answer:
-        """Run a query on the pool from a thread of our own, so the event loop keeps serving."""
+        """Run a query on the shared worker when it is known to be cheap (:class:`SharedLane`), else on
+        the pool from a thread of our own, so the event loop keeps serving."""
         config = self.config
         started = time.monotonic()
-        loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(
-            self.executor, lambda: self.pool.run(query, formats=formats, max_rows=max_rows or config.max_rows,
-                                                 timeout=config.timeout, dataset=dataset))
-        self.note(f"query answered in {time.monotonic() - started:.3f} s ({answer.rows} rows)")
+        if self._lane is None and self.config.limits.threads:
+            self._lane = SharedLane(self.pool)
+        answer = None
+        if self._lane is not None:
+            answer = await self._lane.run(query, formats=formats, max_rows=max_rows or config.max_rows,
+                                          timeout=config.timeout, dataset=dataset)
+        where = "shared worker"
+        if answer is None:
+            where = "worker of its own"
+            loop = asyncio.get_running_loop()
+            answer = await loop.run_in_executor(
+                self.executor, lambda: self.pool.run(query, formats=formats,
+                                                     max_rows=max_rows or config.max_rows,
+                                                     timeout=config.timeout, dataset=dataset))
+        self.note(f"query answered in {time.monotonic() - started:.3f} s ({answer.rows} rows, {where})")
         return answer
 
 
