@@ -105,10 +105,42 @@ def load(clients: int, base: str, path: str, queries: list, seconds: float, max_
     for t in threads:
         t.join()
     wall = time.monotonic() - started
-    ordered = sorted(latencies)
-    return {"requests": len(ordered), "rps": len(ordered) / wall, "errors": errors[0],
-            "p50": statistics.median(ordered) if ordered else 0.0,
-            "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0}
+    return summary([{"latencies": latencies, "wall": wall, "errors": errors[0], "cpu": 0.0}])
+
+
+def summary(parts: list[dict]) -> dict:
+    """Requests per second, median and 99th-percentile latency, errors and server CPU milliseconds per
+    request over one or more slices of load on one server."""
+    latencies = sorted(x for part in parts for x in part["latencies"])
+    wall = sum(part["wall"] for part in parts)
+    n = len(latencies)
+    return {"latencies": latencies, "wall": wall, "requests": n, "rps": n / wall if wall else 0.0,
+            "errors": sum(part["errors"] for part in parts), "cpu": sum(part["cpu"] for part in parts),
+            "cpu_ms": 1000 * sum(part["cpu"] for part in parts) / n if n else 0.0,
+            "p50": statistics.median(latencies) if latencies else 0.0,
+            "p99": latencies[min(n - 1, int(n * 0.99))] if latencies else 0.0}
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and every process below it (a server and its workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                children.setdefault(int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]),
+                                    []).append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+        todo += children.get(current, [])
+    return total
 
 
 def one_at_a_time(base: str, path: str, queries: list, runs: int) -> float:
@@ -154,9 +186,44 @@ def in_process(queries: list, runs: int) -> float:
     return total
 
 
+def engine_load(store: object, queries: list, seconds: float, threads: int) -> dict:
+    """The mix on ``threads`` threads of this process over one pyoxigraph store, no HTTP and no kg: the
+    most the wheel kg runs on can do on this machine (pyoxigraph releases the GIL while it evaluates)."""
+    import pyoxigraph as ox
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker(offset: int) -> None:
+        i = offset
+        while time.monotonic() < stop_at:
+            _, text, _accept = queries[i % len(queries)]
+            i += 1
+            started = time.perf_counter()
+            result = store.query(text, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryTriples):
+                result.serialize(format=ox.RdfFormat.TURTLE)
+            else:
+                result.serialize(format=ox.QueryResultsFormat.JSON)
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    cpu = time.process_time()
+    started = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(n * 7,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return {"latencies": latencies, "wall": time.monotonic() - started, "errors": 0,
+            "cpu": time.process_time() - cpu}
+
+
 #: the servers compared, in the order they take turns
 KG, OX_DISK, OX_MEMORY = "kg serve", "oxigraph serve (RocksDB)", "oxigraph serve (in memory)"
 IN_PROCESS = "pyoxigraph in this process (no HTTP, no kg)"
+ENGINE = "pyoxigraph, threads in this process (no HTTP, no kg)"
 
 
 def _start_oxigraph_in_memory() -> tuple[subprocess.Popen, str]:
@@ -189,7 +256,7 @@ def _start_oxigraph_in_memory() -> tuple[subprocess.Popen, str]:
 
 
 def run(levels: list[int], seconds: float, max_requests: int, workers: int,
-        options: tuple[str, ...] = ()) -> dict:
+        options: tuple[str, ...] = (), rounds: int = 4) -> dict:
     import pyoxigraph
 
     from kg.store import open_store
@@ -210,6 +277,9 @@ def run(levels: list[int], seconds: float, max_requests: int, workers: int,
         memory_proc, memory_url = _start_oxigraph_in_memory()
         servers = {KG: (kg_url, "/sparql"), OX_DISK: (disk_url, "/query?union-default-graph"),
                    OX_MEMORY: (memory_url, "/query?union-default-graph")}
+        pids = {KG: kg_proc.pid, OX_DISK: disk_proc.pid, OX_MEMORY: memory_proc.pid}
+        engine = pyoxigraph.Store()
+        engine.bulk_load(path=str(DATA), format=pyoxigraph.RdfFormat.TRIG)
         try:
             for url, path in servers.values():
                 load(1, url, path, queries, 600, len(queries))  # warm-up: one pass of the mix
@@ -217,10 +287,16 @@ def run(levels: list[int], seconds: float, max_requests: int, workers: int,
             sequential[IN_PROCESS] = in_process(queries, 5)
             rows = []
             for clients in levels:
-                row = {"clients": clients}
-                for name, (url, path) in servers.items():
-                    row[name] = load(clients, url, path, queries, seconds, max_requests)
-                rows.append(row)
+                parts: dict[str, list[dict]] = {name: [] for name in servers}
+                for _ in range(rounds):  # short turns, many times: a busy spell of the machine hits all
+                    for name, (url, path) in servers.items():
+                        cpu = tree_cpu(pids[name])
+                        part = load(clients, url, path, queries, seconds / rounds, max_requests // rounds)
+                        part["cpu"] = tree_cpu(pids[name]) - cpu
+                        parts[name].append(part)
+                    part = engine_load(engine, queries, seconds / rounds, workers)
+                    parts.setdefault(ENGINE, []).append(part)
+                rows.append({"clients": clients, **{name: summary(p) for name, p in parts.items()}})
         finally:
             for proc in (kg_proc, disk_proc, memory_proc):
                 proc.terminate()
@@ -229,8 +305,11 @@ def run(levels: list[int], seconds: float, max_requests: int, workers: int,
     import pyoxigraph as ox
     import uvicorn
 
+    for row in rows:
+        for name in (*servers, ENGINE):
+            del row[name]["latencies"]  # the report keeps the figures only
     return {"rows": rows, "sequential": sequential, "quads": quads, "queries": len(queries),
-            "seconds": seconds,
+            "seconds": seconds, "rounds": rounds,
             "workers": workers, "store_note": store_note,
             "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, pyoxigraph "
                        f"{ox.__version__}, uvicorn {uvicorn.__version__}"}
@@ -242,23 +321,31 @@ def markdown(report: dict) -> str:
         f"`oxigraph serve` on RocksDB and in memory, on the same data (the bundled graph, "
         f"`exports/{DATA.name}`: {report['quads']:,} quads, each server holding all of them), the same "
         f"client (threads with keep-alive connections) and the same mix of the {report['queries']} saved "
-        f"queries, {report['seconds']:g} s per level and server, the servers taking turns. Errors are any "
-        f"answer but 200 and failed connections. The ratios are kg's requests per second over Oxigraph's.",
+        f"queries, {report['seconds']:g} s per level and server, the servers taking {report['rounds']} "
+        f"turns each of {report['seconds'] / report['rounds']:g} s, so that a busy spell of the machine "
+        f"falls on all of them. Errors are any answer but 200 and failed connections. The ratios are kg's "
+        f"requests per second over Oxigraph's. CPU is the milliseconds of processor time the server (its "
+        f"process and every process below it: kg's workers) used per answer: unlike requests per second it "
+        f"does not depend on what else the machine runs, so its ratio (Oxigraph's over kg's) is the steadier "
+        f"measure of kg's own cost. The last row of each level is no server: the same mix on "
+        f"{report['workers']} threads over one pyoxigraph store in the benchmark's own process, the engine "
+        f"kg runs on with nothing of kg around it (its latency is a query's own time, with no wait).",
         "",
         "    .venv/bin/python benchmarks/bench_serve.py --update BENCHMARKS.md",
         "",
         f"Machine: {report['machine']}.",
         "",
-        "| clients | server | req/s | kg's ratio | p50 | p99 | errors |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| clients | server | req/s | kg's ratio | CPU per answer | kg's CPU ratio | p50 | p99 | errors |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in report["rows"]:
         kg = row[KG]
-        for name in (KG, OX_DISK, OX_MEMORY):
+        for name in (KG, OX_DISK, OX_MEMORY, ENGINE):
             r = row[name]
             ratio = "" if name == KG else f"{kg['rps'] / r['rps']:.2f}×"
-            lines.append(f"| {row['clients']} | {name} | {r['rps']:.1f} | {ratio} | "
-                         f"{r['p50'] * 1000:.0f} ms | {r['p99'] * 1000:.0f} ms | "
+            cpu_ratio = "" if name == KG else f"{r['cpu_ms'] / kg['cpu_ms']:.2f}×"
+            lines.append(f"| {row['clients']} | {name} | {r['rps']:.1f} | {ratio} | {r['cpu_ms']:.1f} ms | "
+                         f"{cpu_ratio} | {r['p50'] * 1000:.0f} ms | {r['p99'] * 1000:.0f} ms | "
                          f"{r['errors']} of {r['requests']} |")
     lines += ["", "One query at a time, before the load (each saved query's median of 5 runs, summed; the "
               "ratio is kg's time over the other's):", "",
@@ -273,7 +360,8 @@ def markdown(report: dict) -> str:
 
 #: how to read the table (printed under it)
 NOTE = ("Latency includes the wait for a slot: `kg serve` runs at most `--workers` queries in their first "
-        "half second (and `--slow-workers` long ones) and makes the others wait, where Oxigraph starts "
+        "half second (and `--slow-workers` long ones), and a query known to be cheap on one of "
+        "`--shared-threads` threads of its shared worker, and makes the others wait, where Oxigraph starts "
         "every request at once. Requests per second are bounded by the two cores. The comparison that "
         "measures kg's own cost (HTTP layer, checking, worker processes) is the one with Oxigraph in "
         "memory, the storage kg's workers use here; the one with Oxigraph on RocksDB is the engine as it "
@@ -292,11 +380,15 @@ def main() -> None:
                         help="requests per level and server, at most")
     parser.add_argument("--workers", type=int, default=4, help="kg serve --workers")
     parser.add_argument("--slow-nice", type=int, default=None, help="kg serve --slow-nice (default: its own)")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="turns each server takes at each level (each --seconds / --rounds long)")
+    parser.add_argument("--kg-option", action="append", default=[], metavar="OPTION",
+                        help="one more `kg serve` option (repeatable), e.g. --kg-option=--shared-threads=0")
     parser.add_argument("--update", type=Path, default=None, help="rewrite the section in this Markdown file")
     args = parser.parse_args()
     options = ("--slow-nice", str(args.slow_nice)) if args.slow_nice is not None else ()
     report = run([int(c) for c in args.clients.split(",")], args.seconds, args.max_requests, args.workers,
-                 options)
+                 (*options, *args.kg_option), args.rounds)
     body = markdown(report)
     print(body)
     if args.update:

@@ -1374,7 +1374,7 @@ class SharedLane:
     A worker of one's own per query keeps the pool's promises (a query past its deadline or memory cap
     is killed alone), but each process holds its own copy of the graph, and copies compete for the
     processor's caches: measured on the bundled graph, four threads on one store answered the saved
-    queries' mix with 20% less CPU than four processes with a store each (BENCHMARKS.md). So a query that
+    queries' mix 1.24x as fast as four processes with a store each (BENCHMARKS.md). So a query that
     a worker of its own has answered within ``slow_after`` (:meth:`WorkerPool.fast_query`: same text,
     same dataset, same generation) runs here next time, and any other query as before. The shared worker
     is sandboxed and capped like every worker; if it ends (a query here ran past its deadline, or the
