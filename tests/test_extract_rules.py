@@ -759,3 +759,21 @@ def _resolve(expr: str, anchor: str) -> tuple[str | None, bool]:
 )
 def test_date_resolver_alone(expr, anchor, expected):
     assert _resolve(expr, anchor) == expected
+
+
+# ---- surface variants found by the metamorphic runs (tests/metamorphic.py, issue 9) -------------------
+@pytest.mark.parametrize("date_line", ["15 March 2011", "March 15, 2011", "Tuesday, March 15, 2011"])
+def test_a_date_only_line_is_page_chrome_whichever_order_the_date_is_written_in(gaz, date_line):
+    rec = run(
+        gaz,
+        f"""
+        {date_line}
+
+        Council hears appeal for troops
+
+        GENEVA, 14 March (UN Information Service) -- Mali's representative told the Council this afternoon
+        that more troops were needed.
+    """,
+        "2011-03-15",
+    )
+    assert [(s["speaker"], s["date"]) for s in rec["statements"]] == [("Mali's representative", "2011-03-14")]

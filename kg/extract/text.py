@@ -87,7 +87,9 @@ _JUNK_LINE = re.compile(
         |(?:the\ )?associated\ press|agence\ france-presse|reuters|afp|xinhua|ap|un\ news(?:\ service)?
         |[A-Z][A-Z .'-]+\ (?:WRITER|CORRESPONDENT|REPORTER)|by\ [A-Z][\w.'-]+(?:\ [A-Z][\w.'-]+){0,3}
         |\d{1,2}:\d{2}|[-–—•|]+|\(?(?:file\ )?photos?\b.*|.*\|\s*\w+\s+\d{1,2},\s+\d{4}
-        |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\ )?\d{1,2}\ [A-Z][a-z]+\ \d{4}
+        |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?\d{1,2}\ [A-Z][a-z]+\ \d{4}
+        |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?
+            (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\ \d{1,2},?\ \d{4}
         |[A-Z]{1,6}/[A-Z]{1,6}/\d+
         |(?:[\w&'-]+(?:\ [\w&'-]+){0,2}\s*[|»›]\s*){2,}[\w&'-]+(?:\ [\w&'-]+){0,2}
     )\s*$""",
