@@ -777,3 +777,24 @@ def test_a_date_only_line_is_page_chrome_whichever_order_the_date_is_written_in(
         "2011-03-15",
     )
     assert [(s["speaker"], s["date"]) for s in rec["statements"]] == [("Mali's representative", "2011-03-14")]
+
+
+@pytest.mark.parametrize("tail", [", says UN", ", says U.N.", ": U.N."])
+def test_a_headline_ending_with_a_dotted_abbreviation_is_still_a_headline(gaz, tail):
+    rec = run(
+        gaz,
+        f"""
+        Rebels withdraw from the buffer zone{tail}
+
+        Rebel fighters left the buffer zone in Mali overnight, after weeks of clashes with the army near the
+        border, a spokesman for the mission told reporters in Bamako on Monday.
+    """,
+        "2014-05-06",
+    )
+    first = rec["statements"][0]
+    assert first["in_headline"] is True and first["speaker"] == "United Nations"
+
+
+def test_the_dotted_un_closing_a_sentence_is_the_speaker(gaz):
+    rec = run(gaz, "The troops in Mali will stay until the elections, said the U.N.\n")
+    assert [(s["speaker"], s["verb"]) for s in rec["statements"]] == [("United Nations", "said")]

@@ -822,7 +822,8 @@ class Attributor:
         pm = re.match(r"(he|she|they|it)\b", seg, re.IGNORECASE)
         if pm:
             return Chunk(start, start + pm.end(), pm.group(1), "pronoun")
-        um = re.match(r"(?:the\s+)?(?:United Nations|U\.N\.|UN)\b(?!\s+[A-Za-z]+(?:\s|$))", seg)
+        # (?!\w), not \b: after the stop of 'U.N.' a word boundary needs a letter next, never a blank
+        um = re.match(r"(?:the\s+)?(?:United Nations|U\.N\.|UN)(?!\w)(?!\s+[A-Za-z]+(?:\s|$))", seg)
         if um:
             return Chunk(start, start + um.end(), um.group(0), "un")
         st = re.match(

@@ -101,10 +101,15 @@ _END_PUNCT = re.compile(r"""[.!?:;"'\u201d\u2019)\]]\s*$""")
 _CAPTION_CREDIT = re.compile(r"\b(?:Photo|Credit|Image)\s*[:/]", re.IGNORECASE)
 
 
+#: a dotted abbreviation closing a line ('..., says U.N.'): its stop is part of the word, not an end
+_DOTTED_LAST_WORD = re.compile(r"(?<=\s)(?:[A-Z]\.){2,}$")
+
+
 def _is_short_title(line: str) -> bool:
     words = line.split()
     # a closing quotation mark ends a headline like "Attacks 'unacceptable'" without ending a sentence
-    return 0 < len(words) <= 22 and not _END_PUNCT.search(line.rstrip(" -").rstrip("\"'\u201d\u2019"))
+    tail = _DOTTED_LAST_WORD.sub("UN", line.rstrip(" -").rstrip("\"'\u201d\u2019"))
+    return 0 < len(words) <= 22 and not _END_PUNCT.search(tail)
 
 
 def _body_like(line: str) -> bool:
