@@ -363,11 +363,15 @@ dateline_date_above.__doc__ = (
 
 # ---- whitespace and typography ----------------------------------------------------------------------
 def _wrap_edits(text: str, width: int = 70) -> list[Edit]:
-    """Every line longer than ``width`` broken at blanks, then set off from the next line by a blank line
-    (it was a paragraph); lines already short (copy that is wrapped already) are left alone."""
+    """Every line longer than ``width`` broken at blanks, and paragraphs (lines) set apart by blank lines,
+    as wrapped copy marks them. A text already wrapped (most lines short) is left alone."""
+    lines = text.split("\n")
+    full = [ln for ln in lines if ln.strip()]
+    if not any(len(ln) > width for ln in full) or sum(len(ln) > width + 10 for ln in full) < len(full) / 4:
+        return []
     out: list[Edit] = []
     start = 0
-    for line in text.split("\n"):
+    for line in lines:
         end = start + len(line)
         if len(line) > width:
             col_start = 0
@@ -379,8 +383,10 @@ def _wrap_edits(text: str, width: int = 70) -> list[Edit]:
                     out.append((start + last_space, start + last_space + 1, "\n"))
                     col_start = last_space + 1
                     last_space = None
-            if end < len(text) and text[end + 1 : end + 2] not in ("\n", ""):
-                out.append((end, end + 1, "\n\n"))
+        nxt = text[end + 1 : end + 2]
+        # a line that goes on in lower case is the same paragraph, broken mid-sentence in the source
+        if line.strip() and end < len(text) and nxt not in ("\n", "") and not nxt.islower():
+            out.append((end, end + 1, "\n\n"))
         start = end + 1
     return out
 
