@@ -798,3 +798,22 @@ def test_a_headline_ending_with_a_dotted_abbreviation_is_still_a_headline(gaz, t
 def test_the_dotted_un_closing_a_sentence_is_the_speaker(gaz):
     rec = run(gaz, "The troops in Mali will stay until the elections, said the U.N.\n")
     assert [(s["speaker"], s["verb"]) for s in rec["statements"]] == [("United Nations", "said")]
+
+
+def test_a_line_break_inside_a_paragraph_is_a_blank_to_every_rule(gaz):
+    """Wrapped copy breaks lines anywhere: inside a verb phrase, a name, a date."""
+    one_line = (
+        "On June 19, Secretary-General Jean-Pierre Lacroix issued a statement on the attack in Mali. "
+        "He called on the authorities to find those responsible."
+    )
+    wrapped = (
+        "On June 19, Secretary-General Jean-Pierre Lacroix issued a\nstatement on the attack in Mali. "
+        "He called\non the authorities to find those responsible."
+    )
+    want = [(s["speaker"], s["verb"], s["date"]) for s in run(gaz, one_line, "2022-06-20")["statements"]]
+    got = [(s["speaker"], s["verb"], s["date"]) for s in run(gaz, wrapped, "2022-06-20")["statements"]]
+    assert want == [
+        ("Jean-Pierre Lacroix", "issued a statement", "2022-06-19"),
+        ("Jean-Pierre Lacroix", "called on", "2022-06-19"),
+    ]
+    assert got == want

@@ -206,13 +206,18 @@ def paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
-def blank(text: str, spans: list[tuple[int, int]], fill: str = " ") -> str:
-    """Replace the given spans by ``fill`` (newlines kept), so offsets stay valid."""
+def blank(text: str, spans: list[tuple[int, int]], fill: str = " ", *, keep_newlines: bool = True) -> str:
+    """Replace the given spans by ``fill`` (newlines kept), so offsets stay valid.
+
+    ``keep_newlines=False`` does the opposite: only the newlines inside the spans become blanks.
+    """
     chars = list(text)
     for s, e in spans:
         for i in range(s, e):
-            if chars[i] != "\n":
+            if keep_newlines and chars[i] != "\n":
                 chars[i] = fill
+            elif not keep_newlines and chars[i] == "\n":
+                chars[i] = " "
     return "".join(chars)
 
 
