@@ -817,3 +817,11 @@ def test_a_line_break_inside_a_paragraph_is_a_blank_to_every_rule(gaz):
         ("Jean-Pierre Lacroix", "called on", "2022-06-19"),
     ]
     assert got == want
+
+
+@pytest.mark.parametrize("rank", ["Lt. Gen.", "Lt Gen", "Lieut. Gen.", "Lieut Gen", "Maj Gen", "Sgt", "Cpl."])
+def test_rank_abbreviations_with_or_without_their_stops_introduce_a_name(gaz, rank):
+    rec = run(gaz, f"{rank} Tavita Ruvalcaba said on Monday that the patrols would resume.\n", "2014-05-06")
+    assert [p["name"] for p in rec["persons"]] == ["Tavita Ruvalcaba"]
+    assert [s["speaker"] for s in rec["statements"]] == ["Tavita Ruvalcaba"]
+

@@ -24,7 +24,7 @@ _TOKEN = re.compile(
     # initials written together ('Y.J. Choi')
     r"(?<![\w\-'\u2019])(?:al|el|ad|ash|as|at|az|ar|an|ould|bin|ibn|abu|abd)-[A-Z\u00C0-\u00DE][\w'\-]*\w|"
     r"(?:[A-Z]\.){2,3}(?=\s)|"
-    r"(?:Mr|Ms|Mrs|Dr|Lt|Col|Gen|Maj|Brig|Capt|Sgt|Adm|Cmdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
+    r"(?:Mr|Ms|Mrs|Dr|Lt|Lieut|Col|Gen|Maj|Brig|Capt|Sgt|Cpl|Adm|Cmdr|Cdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
     r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?<![\w\-'\u2019])(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
     r"al|el|la|le|du|di|y)(?=\s+[A-Z])|-[A-Z][a-z]+"
 )
