@@ -825,3 +825,7 @@ def test_rank_abbreviations_with_or_without_their_stops_introduce_a_name(gaz, ra
     assert [p["name"] for p in rec["persons"]] == ["Tavita Ruvalcaba"]
     assert [s["speaker"] for s in rec["statements"]] == ["Tavita Ruvalcaba"]
 
+
+def test_a_country_ending_in_s_before_a_title_and_name_is_not_part_of_the_name(gaz):
+    rec = run(gaz, "Cyprus Foreign Minister Tavita Ruvalcaba said on Monday that talks resume.", "2014-05-06")
+    assert [p["name"] for p in rec["persons"]] == ["Tavita Ruvalcaba"]

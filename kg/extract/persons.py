@@ -558,7 +558,8 @@ def find_persons(
         i = 0
         while i < len(texts) and (
             _is_title_token(texts[i])
-            or texts[i].rstrip("'s") in g.country_forms
+            # the possessive removed, not every final 's' ('Cyprus', 'Comoros' end in one)
+            or re.sub(r"['\u2019]s$", "", texts[i]) in g.country_forms
             and not (i + 1 < len(texts) and texts[i + 1] in _PARTICLES)
             or texts[i] in g.demonym_forms
             or (texts[i].isupper() and len(texts[i]) > 2 and not texts[i].endswith("."))
