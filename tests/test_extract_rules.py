@@ -826,6 +826,20 @@ def test_rank_abbreviations_with_or_without_their_stops_introduce_a_name(gaz, ra
     assert [s["speaker"] for s in rec["statements"]] == ["Tavita Ruvalcaba"]
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Special Representative of the Secretary-General",
+        "Special Representative of the Secretary-General in Cyprus",
+        "Under-Secretary-General for Peace Operations",
+    ],
+)
+def test_a_title_with_its_complement_introduces_an_unknown_name_who_speaks(gaz, title):
+    rec = run(gaz, f"{title} Tavita Ruvalcaba said on Monday that the patrols would resume.\n", "2014-05-06")
+    assert [p["name"] for p in rec["persons"]] == ["Tavita Ruvalcaba"]
+    assert [s["speaker"] for s in rec["statements"]] == ["Tavita Ruvalcaba"]
+
+
 def test_a_country_ending_in_s_before_a_title_and_name_is_not_part_of_the_name(gaz):
     rec = run(gaz, "Cyprus Foreign Minister Tavita Ruvalcaba said on Monday that talks resume.", "2014-05-06")
     assert [p["name"] for p in rec["persons"]] == ["Tavita Ruvalcaba"]

@@ -127,6 +127,13 @@ _AGENT_OF = re.compile(
     r"officials?)\s+(?:for|of|to|close to)\s+(?:[\w.'\u2019-]+\s+){0,5}$",
     re.IGNORECASE,
 )
+#: a formal title whose complement is a whole noun phrase ('Special Representative of the Secretary-General
+#: [in Cyprus] Jane Doe'): the name after it is the title holder, not a principal as in 'a spokesman for
+#: EU foreign policy chief Javier Solana' (capitalised title, and the complement opens with 'the')
+_FORMAL_TITLE_OF = re.compile(
+    r"\b(?:Representative|Adviser|Advisor|Envoy|Coordinator)s?\s+(?:for|of|to)\s+the\s+"
+    r"(?:[A-Z][\w.'\u2019-]*\s+(?:(?:in|for|of|on)\s+(?:the\s+)?)?){1,4}$"
+)
 #: compass adjectives before a place name ('in southern Lebanon', 'in north-eastern Syria')
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
 #: head nouns of a noun phrase that speaks for a country's government
@@ -670,7 +677,12 @@ class Attributor:
             p = self._mention_ending(s0 + of.start(), s0) if of else None
             if p is not None and p.kind == "person":
                 return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
-        if m is not None and m.kind == "person" and _AGENT_OF.search(text[s0 : m.start]):
+        if (
+            m is not None
+            and m.kind == "person"
+            and _AGENT_OF.search(text[s0 : m.start])
+            and not _FORMAL_TITLE_OF.search(text[s0 : m.start])
+        ):
             m = None  # 'a spokesman for EU foreign policy chief Javier Solana' speaks, not Solana
         if m is not None:
             pw = text[s0 : m.start].rstrip().split()
