@@ -342,11 +342,19 @@ class Resolver:
             return self.person(best.key)
         return None
 
-    def _ref_holder(self, post: re.Pattern[str], pos: int, forward: bool) -> Speaker | None:
+    def _ref_holder(
+        self, post: re.Pattern[str], pos: int, forward: bool, title: re.Pattern[str] | None = None
+    ) -> Speaker | None:
         pids = self.g.holders(post, self.date)
         sp = self._persons_compatible(lambda p: p.person_id in pids, pos, True)
         if sp:
             return sp
+        if title is not None:
+            # the person the text itself gives the title ('UN peacekeeping chief Jane Doe') comes before
+            # the holder the reference data knows for the date, who is only the fallback
+            sp = self._persons_compatible(lambda p: bool(p.role and title.search(fold(p.role))), pos, forward)
+            if sp:
+                return sp
         if self.date and len(pids) == 1:
             o = self.g.officials[pids[0]]
             return Speaker(pids[0], o.name, "person", "person", pids[0])
@@ -434,9 +442,11 @@ class Resolver:
                         return sp
             return None
         if _PK_CHIEF.search(f):
-            return self._ref_holder(_PK_POST, pos, forward) or self._by_role(r"peace", pos, forward)
+            return self._ref_holder(_PK_POST, pos, forward, _PK_CHIEF) or self._by_role(
+                r"peace", pos, forward
+            )
         if _SG_DESC.match(f) and "under" not in f:
-            return self._ref_holder(_SG_POST, pos, forward) or self._by_role(
+            return self._ref_holder(_SG_POST, pos, forward, _SG_DESC) or self._by_role(
                 r"^(?:un |the )?secretary-general", pos, forward
             )
         missions = {m.id for m in inner if m.kind == "mission"}

@@ -456,6 +456,12 @@ _LOWER_TITLE_BEFORE = re.compile(
     + r"|mr\.|ms\.|mrs\.|dr\.)\s+$",
     re.IGNORECASE,
 )
+#: words before a lower-case title that name its organisation or field ('UN peacekeeping', 'MINUSMA force')
+_ROLE_MODIFIERS = re.compile(
+    r"(?:^|[\s(])((?:(?:U\.N\.|[A-Z][A-Za-z'\-]*|peacekeeping|peace|military|police|humanitarian|political|"
+    r"force|mission|rights|human|relief|aid|refugee|regional|civilian|defen[cs]e|foreign|army|top|senior)"
+    r"\s+){1,3})$"
+)
 #: a person's possessions: 'Joseph Kabila's government', 'Gbagbo's loyalists'
 _PERSON_POSSESSION = re.compile(
     r"^['\u2019]s\s+(?:government|regime|administration|spokes(?:man|woman|person)|supporters|loyalists|"
@@ -810,6 +816,10 @@ def _role_and_rank(
         ml = _LOWER_TITLE_BEFORE.search(work[max(0, run_start - 30) : run_start])
         if ml and not ml.group(1).endswith("."):
             role = ml.group(1)
+            # with the organisation and field words that make it a post ('UN peacekeeping chief')
+            mods = _ROLE_MODIFIERS.search(work[max(0, run_start - 80) : run_start - len(ml.group(0))] + " ")
+            if mods and mods.group(1).strip():
+                role = mods.group(1).strip() + " " + role
     if role:
         role = role.replace("\u2011", "-").replace("\n", " ").strip(" ,")
     return role, rank
