@@ -361,6 +361,46 @@ dateline_date_above.__doc__ = (
 )
 
 
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_BARE_WEEKDAY = re.compile(
+    r"(?<=[a-z,] )(?<!\bon )(?<!\bof )(?<!\bby )(?<!\bfor )(?<!\blast )(?<!\bnext )(?<!\bthis )(?<!\bsince )"
+    r"(?<!\buntil )(?<!\bfrom )(?<!\bto )(?<!\band )(?<!\bor )(?:" + _WEEKDAYS + r")\b(?![-'\u2019])"
+)
+_ON_WEEKDAY = re.compile(r"(?<=[a-z,] )on (?=(?:" + _WEEKDAYS + r")\b(?![-'\u2019]))")
+
+
+def _on_weekday(text: str) -> list[Edit]:
+    """'said Tuesday' -> 'said on Tuesday' (the preposition British copy writes)."""
+    return [(m.start(), m.end(), "on " + m.group(0)) for m in _BARE_WEEKDAY.finditer(text)]
+
+
+on_weekday = edit_transform(_on_weekday)
+on_weekday.__doc__ = "A bare weekday after a word ('said Tuesday') written with 'on' ('said on Tuesday')."
+bare_weekday = edit_transform(_sub_edits(_ON_WEEKDAY, lambda m: ""))
+bare_weekday.__doc__ = "'on Tuesday' written 'Tuesday' (AP style)."
+
+
+# ---- words for the same post --------------------------------------------------------------------
+def _sg_spaced(text: str) -> list[Edit]:
+    return [
+        (m.start(), m.end(), m.group(0).replace("-", " "))
+        for m in re.finditer(r"\bSecretary-General\b", text)
+    ]
+
+
+secretary_general_spaced = edit_transform(_sg_spaced, _string_of(_sg_spaced))
+secretary_general_spaced.__doc__ = "'Secretary-General' written 'Secretary General' (no hyphen)."
+_SPOKES = re.compile(r"\b([Ss])pokes(?:man|woman)\b")
+
+
+def _spokesperson(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), m.group(1) + "pokesperson") for m in _SPOKES.finditer(text)]
+
+
+spokesperson = edit_transform(_spokesperson, _string_of(_spokesperson))
+spokesperson.__doc__ = "'spokesman' / 'spokeswoman' written 'spokesperson'."
+
+
 # ---- whitespace and typography ----------------------------------------------------------------------
 def _wrap_edits(text: str, width: int = 70) -> list[Edit]:
     """Every line longer than ``width`` broken at blanks, and paragraphs (lines) set apart by blank lines,
@@ -586,6 +626,8 @@ TRANSFORMS = [
     Transform("says", says),
     Transform("dates_dmy", dates_dmy),
     Transform("dates_mdy", dates_mdy),
+    Transform("on_weekday", on_weekday),
+    Transform("bare_weekday", bare_weekday),
     Transform("city_titlecase", city_titlecase),
     Transform("dateline_date_above", dateline_date_above),
     Transform("hard_wrap", hard_wrap),
@@ -594,6 +636,8 @@ TRANSFORMS = [
     Transform("em_dashes", em_dashes),
     Transform("nbsp", nbsp),
     Transform("double_space", double_space),
+    Transform("sg_unhyphenated", secretary_general_spaced),
+    Transform("spokesperson", spokesperson),
     Transform("rename_people", rename_people),
     Transform("rename_everyone", rename_everyone),
 ]
