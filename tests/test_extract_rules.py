@@ -863,3 +863,9 @@ def test_the_post_holder_the_text_names_beats_the_reference_data(gaz):
 def test_the_reference_post_holder_still_resolves_a_title_the_text_does_not_name(gaz):
     rec = run(gaz, "Troops will deploy soon, the UN peacekeeping chief said on Tuesday.", "2017-03-21")
     assert [s["speaker"] for s in rec["statements"]] == ["Hervé Ladsous"]
+
+
+@pytest.mark.parametrize("when", ["on Monday afternoon", "Monday afternoon"])
+def test_a_bare_weekday_after_a_name_is_not_part_of_it(gaz, when):
+    rec = run(gaz, f"The envoy was received by President Tavita Ruvalcaba {when} in Nicosia.", "2014-05-06")
+    assert [p["name"] for p in rec["persons"]] == ["Tavita Ruvalcaba"]

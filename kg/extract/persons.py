@@ -345,6 +345,12 @@ def _runs(work: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
     toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(work)]
     cur: list[tuple[int, int, str]] = []
     for t in toks:
+        if re.sub(r"['\u2019]s$", "", t[2]).lower() in WEEKDAYS:
+            # a weekday is a date, never part of a name: 'received by President X Monday' (AP style)
+            if cur:
+                out.append((cur[0][0], cur[-1][1], cur))
+            cur = []
+            continue
         if cur:
             gap = work[cur[-1][1] : t[0]]
             joined = (
