@@ -869,3 +869,26 @@ def test_the_reference_post_holder_still_resolves_a_title_the_text_does_not_name
 def test_a_bare_weekday_after_a_name_is_not_part_of_it(gaz, when):
     rec = run(gaz, f"The envoy was received by President Tavita Ruvalcaba {when} in Nicosia.", "2014-05-06")
     assert [p["name"] for p in rec["persons"]] == ["Tavita Ruvalcaba"]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        (
+            "Mali values the donors' support for the mission, Jean-Pierre Lacroix said.",
+            None,
+        ),
+        (
+            "'We value the donors' support for the mission and stay,' Jean-Pierre Lacroix said.",
+            "We value the donors' support for the mission and stay,",
+        ),
+        (
+            "Jean-Pierre Lacroix called it 'a mess of problems' and 'a disgrace'.",
+            "a mess of problems",
+        ),
+    ],
+)
+def test_a_plural_possessive_inside_single_quotes_does_not_close_them(gaz, text, quote):
+    rec = run(gaz, text)
+    got = rec["statements"][0]["quote"]
+    assert got == (quote.rstrip(",") if quote else None)

@@ -259,6 +259,15 @@ def _is_closer(text: str, i: int) -> bool:
     return False
 
 
+def _possessive_before_closer(text: str, j: int, later: int) -> bool:
+    """The mark at ``j`` reads as a plural possessive ('the donors' support': after -s, before a lower-case
+    word) and no quotation opens between it and the later closing mark at ``later``."""
+    after_s = text[j - 1 : j] == "s" and text[j - 2 : j - 1].isalpha()
+    if not (after_s and re.match(r" [a-z]", text[j + 1 : j + 3])):
+        return False
+    return not any(text[k] in "\"'\u201c\u2018" and _is_opener(text, k) for k in range(j + 1, later))
+
+
 def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[Quote]:
     """Quotations inside ``text[start:end]`` (one paragraph), in straight or curly marks.
 
@@ -278,6 +287,10 @@ def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[
         singles = [j for j in range(i + 2, end) if text[j] in "'\u2019" and _is_closer(text, j)]
         close = None
         if single:
+            # 'the donors' support for ...': a plural possessive is not the closing mark when
+            # another closing mark follows before any new quotation opens
+            while len(singles) > 1 and _possessive_before_closer(text, singles[0], singles[1]):
+                singles = singles[1:]
             cands = sorted(singles[:1] + doubles[:1])
             close = cands[0] if cands else None
         else:
