@@ -892,3 +892,24 @@ def test_a_plural_possessive_inside_single_quotes_does_not_close_them(gaz, text,
     rec = run(gaz, text)
     got = rec["statements"][0]["quote"]
     assert got == (quote.rstrip(",") if quote else None)
+
+
+def test_a_single_quoted_paragraph_left_open_runs_on_as_a_double_quoted_one_does(gaz):
+    """The convention for a quotation over several paragraphs: each opens with a mark, only the last
+    closes. Either style of mark."""
+    for o, c in (('"', '"'), ("'", "'"), ("\u2018", "\u2019")):
+        rec = run(
+            gaz,
+            f"""
+            {o}Talks will resume next week,{c} Jean-Pierre Lacroix said.
+
+            {o}The mission will not leave the north. Patrols will go on as before.
+
+            {o}Nothing else is on offer.{c}
+        """,
+        )
+        assert [s["quote"] for s in rec["statements"]] == [
+            "Talks will resume next week",
+            "The mission will not leave the north. Patrols will go on as before.",
+            "Nothing else is on offer.",
+        ], o

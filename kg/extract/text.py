@@ -273,7 +273,8 @@ def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[
 
     Marks may be mismatched (opened with a single quote, closed with a double one, or the other way
     round). An unclosed double quotation runs to the end of the paragraph, and so does an unclosed
-    single one in the last paragraph: that is how stored pages cut off mid-quote look.
+    single one in the last paragraph (that is how stored pages cut off mid-quote look) or opening its
+    paragraph (a quotation over several paragraphs closes only in the last).
     """
     quotes: list[Quote] = []
     i = start
@@ -302,7 +303,10 @@ def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[
             quotes.append(Quote(i, i + 1, close, close + 1, True))
             i = close + 1
             continue
-        if single and not last:
+        opens_paragraph = not text[start:i].strip()
+        if single and not last and not opens_paragraph:
+            # an apostrophe mid-paragraph ('rock 'n' roll') is no quotation; a mark opening the paragraph
+            # is one running on to the next paragraph, whichever the style of its marks
             i += 1
             continue
         inner_end = end
