@@ -291,6 +291,29 @@ says = edit_transform(_sub_edits(_SAID, lambda m: "says"))
 says.__doc__ = "'said' put in the present, 'says', where no time word follows (dates are informational)."
 
 
+def said_as(verb: str) -> Callable[[str, dict], tuple[str, dict]]:
+    """'said' (a reporting verb after its subject or before it) written as another verb of saying, in
+    the text and in the gold's verbs: the rules must know the verb, not the sentence."""
+    rx = re.compile(r"(?<![\w-])said(?![\w-])(?! to be\b)")
+
+    def edits(text: str) -> list[Edit]:
+        return [
+            (m.start(), m.end(), verb)
+            for m in rx.finditer(text)
+            if not re.search(r"\b(?:so|was|were|is|be|been)\s+$", text[max(0, m.start() - 6) : m.start()])
+        ]
+
+    def run(text: str, gold: dict) -> tuple[str, dict]:
+        new, g = edit_transform(edits)(text, gold)
+        for st in g.get("statements", []):
+            if st.get("verb"):
+                st["verb"] = rx.sub(verb, st["verb"])
+        return new, g
+
+    run.__doc__ = f"'said' written '{verb}' (text and gold verbs)."
+    return run
+
+
 # ---- dates and datelines ----------------------------------------------------------------------------
 _MONTHS = "January February March April May June July August September October November December".split()
 _MONTH_ABBR = {
@@ -327,6 +350,30 @@ dates_dmy = edit_transform(_sub_edits(_MDY, _dmy), _string_of(_sub_edits(_MDY, _
 dates_dmy.__doc__ = "'March 21, 2017' / 'Dec. 10' written '21 March 2017' / '10 December'."
 dates_mdy = edit_transform(_sub_edits(_DMY, _mdy), _string_of(_sub_edits(_DMY, _mdy)))
 dates_mdy.__doc__ = "'24 October 2000' written 'October 24, 2000'."
+
+_SAID_WHEN = re.compile(
+    r"(?:(?<=^)|(?<=\n)|(?<=[.!?] ))(?P<subj>[A-Z][^,.;:\"\u201c\u201d\n]{1,60}?)"
+    r" (?P<verb>said|told (?:reporters|journalists)) (?:on )?"
+    r"(?P<when>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?: (?:morning|afternoon|evening|night))?)"
+    r"(?= that\b| [a-z])"
+)
+_LOWER_FIRST = {"The", "A", "An", "He", "She", "It", "They", "Its", "His", "Her", "Their"}
+
+
+def _date_fronted(text: str) -> list[Edit]:
+    """'X said on Tuesday that …' -> 'On Tuesday, X said that …' (the date opening the sentence)."""
+    out = []
+    for m in _SAID_WHEN.finditer(text):
+        subj = m["subj"]
+        first, _, rest = subj.partition(" ")
+        if first in _LOWER_FIRST:
+            subj = first.lower() + (" " + rest if rest else "")
+        out.append((m.start(), m.end(), f"On {m['when']}, {subj} {m['verb']}"))
+    return out
+
+
+date_fronted = edit_transform(_date_fronted)
+date_fronted.__doc__ = "'X said on Tuesday that …' written 'On Tuesday, X said that …'."
 
 _DATELINE_CITY = re.compile(r"(?m)^(?P<c>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?=(?:, [^\n]{0,40})?\s\()")
 
@@ -624,8 +671,13 @@ TRANSFORMS = [
     Transform("said_first", said_first),
     Transform("said_last", said_last),
     Transform("says", says),
+    Transform("said_as_stated", said_as("stated")),
+    Transform("said_as_noted", said_as("noted")),
+    Transform("said_as_added", said_as("added")),
+    Transform("said_as_declared", said_as("declared")),
     Transform("dates_dmy", dates_dmy),
     Transform("dates_mdy", dates_mdy),
+    Transform("date_fronted", date_fronted),
     Transform("on_weekday", on_weekday),
     Transform("bare_weekday", bare_weekday),
     Transform("city_titlecase", city_titlecase),
