@@ -913,3 +913,17 @@ def test_a_single_quoted_paragraph_left_open_runs_on_as_a_double_quoted_one_does
             "The mission will not leave the north. Patrols will go on as before.",
             "Nothing else is on offer.",
         ], o
+
+
+@pytest.mark.parametrize("verb", ["said", "declared", "asserted", "remarked", "observed", "reiterated"])
+def test_the_clause_after_any_verb_of_saying_keeps_its_own_date(gaz, verb):
+    rec = run(
+        gaz,
+        f"""
+        Jean-Pierre Lacroix told reporters in Bamako on Monday that the mission would stay.
+
+        Lacroix {verb} the election of the new assembly in April had opened a new chapter for Mali.
+    """,
+        "2016-06-14",
+    )
+    assert [s["date"] for s in rec["statements"]][-1] == "2016-06-13"
