@@ -927,3 +927,18 @@ def test_the_clause_after_any_verb_of_saying_keeps_its_own_date(gaz, verb):
         "2016-06-14",
     )
     assert [s["date"] for s in rec["statements"]][-1] == "2016-06-13"
+
+
+@pytest.mark.parametrize("verb", ["said", "declared"])
+def test_news_relayed_by_a_spokesman_is_not_continued_by_the_next_paragraph(gaz, verb):
+    rec = run(
+        gaz,
+        f"""
+        Peacekeepers came under fire overnight in Bamako, a UN spokesman {verb} today.
+
+        Two people were killed in the clashes, according to hospital sources.
+    """,
+        "2018-04-09",
+    )
+    got = [(s["verb"], s["date"]) for s in rec["statements"]]
+    assert got == [(verb, "2018-04-09"), ("according to", None)]

@@ -47,7 +47,7 @@ _MEETING_TODAY = re.compile(
 )
 
 
-_RELAY_LEMMAS = frozenset({"say", "tell", "report", "add", "note", "confirm", "announce", "state"})
+_RELAY_LEMMAS = frozenset({"say", "tell", "report", "add", "note", "confirm", "announce", "state", "declare"})
 _SAY_LEMMAS = frozenset(
     {"say", "add", "note", "state", "stress", "explain", "insist", "argue", "claim", "recall"}
     # the other verbs of saying that take a clause and no addressee ('declared the vote in April had …')
