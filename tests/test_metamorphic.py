@@ -1,6 +1,6 @@
 """Metamorphic robustness (issue 9): dev (and dev2's develop half) rewritten in ways that must not change
-what a reader extracts score (nearly) as the untouched texts do, so the brittleness found and fixed
-cannot come back.
+what a reader extracts score (nearly) as the untouched texts do, statements and dates, so the
+brittleness found and fixed cannot come back.
 
 The rewrites are in tests/metamorphic.py; the tables before and after the fixes are in
 tests/dev2/README.md ("Metamorphic robustness"). dev is read in place from ../shared; the test skips
@@ -12,21 +12,28 @@ from __future__ import annotations
 import pytest
 from conftest import require_corpus
 
-#: statements F1 on dev may fall this much under its reference before the test fails (one statement
+#: F1 on the rewritten texts may fall this much under its reference before the test fails (one statement
 #: of dev's 150 is about 0.004)
 TOLERANCE = 0.01
+FIELDS = ("statements", "dates")
 
 #: measured after the fixes (tests/dev2/README.md). A rewrite that must change nothing is held to the
-#: untransformed dev score; these are the exceptions, held to what they reached:
-#: rename_everyone renames officials the reference data knows too, a counterfactual text (the post
-#: holder the data knows for the date is not the one the text names), so some of its drop is the
-#: reference data being right about the world
-REACHED = {("dev", "rename_everyone"): 0.932, ("develop", "rename_everyone"): 0.877}
+#: untransformed score; these are the exceptions, held to what they reached: rename_everyone renames
+#: officials the reference data knows too, a counterfactual text (the post holder the data knows for the
+#: date is not the one the text names), so some of its drop is the reference data being right about the
+#: world; dateline_date_above puts a dateline's date on a line of its own, whose role is ambiguous
+REACHED = {
+    ("dev", "rename_everyone", "statements"): 0.932,
+    ("dev", "rename_everyone", "dates"): 0.946,
+    ("develop", "rename_everyone", "statements"): 0.877,
+    ("develop", "rename_everyone", "dates"): 0.915,
+    ("dev", "dateline_date_above", "dates"): 0.875,
+}
 
 
 @pytest.fixture(scope="module")
 def scores():
-    """{corpus: (untransformed statements F1, {rewrite: (statements F1, texts changed)})}"""
+    """{corpus: ({field: untransformed F1}, {rewrite: ({field: F1}, texts changed)})}"""
     require_corpus("dev")
     require_corpus("dev2")
     import metamorphic as mm
@@ -37,26 +44,28 @@ def scores():
     g = load_gazetteer(Settings().reference_dir)
     out = {}
     for corpus in mm.load_corpora():
-        base = mm.score(corpus, None, g)[0].scores["statements"].f1
+        report = mm.score(corpus, None, g)[0]
+        base = {f: report.scores[f].f1 for f in FIELDS}
         rows = {}
         for t in mm.TRANSFORMS:
             report, changed = mm.score(corpus, t, g)
-            rows[t.name] = (report.scores["statements"].f1, changed)
+            rows[t.name] = ({f: report.scores[f].f1 for f in FIELDS}, changed)
         out[corpus.name] = (base, rows)
     return out
 
 
 @pytest.mark.corpus
 @pytest.mark.parametrize("corpus", ["dev", "develop"])
-def test_each_rewrite_keeps_statements_f1(scores, corpus):
+@pytest.mark.parametrize("field", FIELDS)
+def test_each_rewrite_keeps_the_f1(scores, corpus, field):
     base, rows = scores[corpus]
-    assert base >= {"dev": 0.97, "develop": 0.89}[corpus]
+    assert base["statements"] >= {"dev": 0.97, "develop": 0.89}[corpus]
     low = {
-        name: round(f1, 3)
+        name: round(f1[field], 3)
         for name, (f1, _changed) in rows.items()
-        if f1 < REACHED.get((corpus, name), base) - TOLERANCE
+        if f1[field] < REACHED.get((corpus, name, field), base[field]) - TOLERANCE
     }
-    assert low == {}, f"statements F1 on rewritten {corpus} fell (untransformed: {base:.3f}): {low}"
+    assert low == {}, f"{field} F1 on rewritten {corpus} fell (untransformed: {base[field]:.3f}): {low}"
 
 
 @pytest.mark.corpus
