@@ -375,6 +375,25 @@ def _date_fronted(text: str) -> list[Edit]:
 date_fronted = edit_transform(_date_fronted)
 date_fronted.__doc__ = "'X said on Tuesday that …' written 'On Tuesday, X said that …'."
 
+
+def _headline_caps(text: str) -> list[Edit]:
+    """The first line, when it reads as a headline (short, no closing stop), in capitals, as old wire
+    copy and some sites set it; its quotes go to capitals with it."""
+    first, _, rest = text.partition("\n")
+    set_apart = rest.startswith("\n")  # a headline stands alone; a first line running on is wrapped copy
+    if (
+        not set_apart
+        or not first.strip()
+        or len(first.split()) > 20
+        or first.rstrip().endswith((".", "?", "!"))
+    ):
+        return []
+    return [(i, i + 1, c.upper()) for i, c in enumerate(first) if c.upper() != c]
+
+
+headline_caps = edit_transform(_headline_caps)
+headline_caps.__doc__ = "The headline (first line) set in capitals."
+
 _DATELINE_CITY = re.compile(r"(?m)^(?P<c>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?=(?:, [^\n]{0,40})?\s\()")
 
 
@@ -681,6 +700,7 @@ TRANSFORMS = [
     Transform("on_weekday", on_weekday),
     Transform("bare_weekday", bare_weekday),
     Transform("city_titlecase", city_titlecase),
+    Transform("headline_caps", headline_caps),
     Transform("dateline_date_above", dateline_date_above),
     Transform("hard_wrap", hard_wrap),
     Transform("collapse_blank_lines", collapse_blank_lines),
