@@ -127,6 +127,13 @@ _AGENT_OF = re.compile(
     r"officials?)\s+(?:for|of|to|close to)\s+(?:[\w.'\u2019-]+\s+){0,5}$",
     re.IGNORECASE,
 )
+#: a formal title whose complement is a whole noun phrase ('Special Representative of the Secretary-General
+#: [in Cyprus] Jane Doe'): the name after it is the title holder, not a principal as in 'a spokesman for
+#: EU foreign policy chief Javier Solana' (capitalised title, and the complement opens with 'the')
+_FORMAL_TITLE_OF = re.compile(
+    r"\b(?:Representative|Adviser|Advisor|Envoy|Coordinator)s?\s+(?:for|of|to)\s+the\s+"
+    r"(?:[A-Z][\w.'\u2019-]*\s+(?:(?:in|for|of|on)\s+(?:the\s+)?)?){1,4}$"
+)
 #: compass adjectives before a place name ('in southern Lebanon', 'in north-eastern Syria')
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
 #: head nouns of a noun phrase that speaks for a country's government
@@ -335,11 +342,19 @@ class Resolver:
             return self.person(best.key)
         return None
 
-    def _ref_holder(self, post: re.Pattern[str], pos: int, forward: bool) -> Speaker | None:
+    def _ref_holder(
+        self, post: re.Pattern[str], pos: int, forward: bool, title: re.Pattern[str] | None = None
+    ) -> Speaker | None:
         pids = self.g.holders(post, self.date)
         sp = self._persons_compatible(lambda p: p.person_id in pids, pos, True)
         if sp:
             return sp
+        if title is not None:
+            # the person the text itself gives the title ('UN peacekeeping chief Jane Doe') comes before
+            # the holder the reference data knows for the date, who is only the fallback
+            sp = self._persons_compatible(lambda p: bool(p.role and title.search(fold(p.role))), pos, forward)
+            if sp:
+                return sp
         if self.date and len(pids) == 1:
             o = self.g.officials[pids[0]]
             return Speaker(pids[0], o.name, "person", "person", pids[0])
@@ -427,9 +442,11 @@ class Resolver:
                         return sp
             return None
         if _PK_CHIEF.search(f):
-            return self._ref_holder(_PK_POST, pos, forward) or self._by_role(r"peace", pos, forward)
+            return self._ref_holder(_PK_POST, pos, forward, _PK_CHIEF) or self._by_role(
+                r"peace", pos, forward
+            )
         if _SG_DESC.match(f) and "under" not in f:
-            return self._ref_holder(_SG_POST, pos, forward) or self._by_role(
+            return self._ref_holder(_SG_POST, pos, forward, _SG_DESC) or self._by_role(
                 r"^(?:un |the )?secretary-general", pos, forward
             )
         missions = {m.id for m in inner if m.kind == "mission"}
@@ -670,7 +687,12 @@ class Attributor:
             p = self._mention_ending(s0 + of.start(), s0) if of else None
             if p is not None and p.kind == "person":
                 return Chunk(p.start, p.end, text[p.start : p.end], "person", p.id)
-        if m is not None and m.kind == "person" and _AGENT_OF.search(text[s0 : m.start]):
+        if (
+            m is not None
+            and m.kind == "person"
+            and _AGENT_OF.search(text[s0 : m.start])
+            and not _FORMAL_TITLE_OF.search(text[s0 : m.start])
+        ):
             m = None  # 'a spokesman for EU foreign policy chief Javier Solana' speaks, not Solana
         if m is not None:
             pw = text[s0 : m.start].rstrip().split()
@@ -822,7 +844,8 @@ class Attributor:
         pm = re.match(r"(he|she|they|it)\b", seg, re.IGNORECASE)
         if pm:
             return Chunk(start, start + pm.end(), pm.group(1), "pronoun")
-        um = re.match(r"(?:the\s+)?(?:United Nations|U\.N\.|UN)\b(?!\s+[A-Za-z]+(?:\s|$))", seg)
+        # (?!\w), not \b: after the stop of 'U.N.' a word boundary needs a letter next, never a blank
+        um = re.match(r"(?:the\s+)?(?:United Nations|U\.N\.|UN)(?!\w)(?!\s+[A-Za-z]+(?:\s|$))", seg)
         if um:
             return Chunk(start, start + um.end(), um.group(0), "un")
         st = re.match(

@@ -59,6 +59,8 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
         if m and not p.junk:
             junk.append((p.start, p.start + m.end()))
     work = blank(norm, junk)
+    # a line break inside a paragraph (wrapped copy, a soft break) is a blank to every later rule
+    work = blank(work, [(p.start, p.end) for p in paras], keep_newlines=False)
     live = [p for p in paras if not (p.junk or p.duplicate)]
     anchor = dts.document_anchor(doc.publication_date, [work[p.start : p.end] for p in live])
     lookup_date = anchor.iso() or (doc.publication_date or None)

@@ -188,21 +188,41 @@ class _Canon:
     def entity(self, name: str) -> str | None:
         if not name:
             return None
-        if fold(name) in ("un", "united nations", "the united nations"):
+        f = fold(name)
+        if f in ("un", "united nations", "the united nations"):
             return "un"
-        for form, bid in self.g.body_forms.items():
-            if fold(form) == fold(name):
-                return "body:" + bid
+        bodies, missions, countries = _entity_index(self.g)
+        if f in bodies:
+            return "body:" + bodies[f]
         acr = name.strip().upper()
-        if acr in {a.upper() for a in self.g.missions}:
+        if acr in missions:
             return "mission:" + acr
-        for iso3, c in self.g.countries.items():
-            if fold(name) in {fold(x) for x in c.forms} or fold(name) == fold(iso3):
-                return "country:" + iso3
+        if f in countries:
+            return "country:" + countries[f]
         return None
 
     def mention(self, name: str) -> str:
         return self.entity(name) or fold(name)
+
+
+#: folded names -> body id / mission acronyms / ISO3, per gazetteer (the first in the gazetteer's order
+#: wins, as a scan would): built once, not folded again for every name scored
+_ENTITY_INDEX: dict[int, tuple[Gazetteer, dict[str, str], set[str], dict[str, str]]] = {}
+
+
+def _entity_index(g: Gazetteer) -> tuple[dict[str, str], set[str], dict[str, str]]:
+    hit = _ENTITY_INDEX.get(id(g))
+    if hit is None or hit[0] is not g:
+        bodies: dict[str, str] = {}
+        for form, bid in g.body_forms.items():
+            bodies.setdefault(fold(form), bid)
+        countries: dict[str, str] = {}
+        for iso3, c in g.countries.items():
+            for k in {fold(x) for x in c.forms} | {fold(iso3)}:
+                countries.setdefault(k, iso3)
+        hit = (g, bodies, {a.upper() for a in g.missions}, countries)
+        _ENTITY_INDEX[id(g)] = hit
+    return hit[1], hit[2], hit[3]
 
 
 def _match_persons(gold: list[dict], pred: list[dict]) -> tuple[int, list[str], list[str]]:

@@ -213,6 +213,12 @@ RANK_WORDS = {
     "corporal",
     "private",
 }
+# an abbreviated rank is written with or without its stop ('Lt. Gen.', British 'Lieut Gen', 'Sgt'): both
+RANK_WORDS |= {
+    form
+    for abbr in ("lt", "lieut", "maj", "brig", "gen", "col", "capt", "adm", "sgt", "cpl", "cmdr", "cdr")
+    for form in (abbr, abbr + ".")
+}
 TITLE_WORDS = {
     "president",
     "vice",

@@ -24,7 +24,7 @@ _TOKEN = re.compile(
     # initials written together ('Y.J. Choi')
     r"(?<![\w\-'\u2019])(?:al|el|ad|ash|as|at|az|ar|an|ould|bin|ibn|abu|abd)-[A-Z\u00C0-\u00DE][\w'\-]*\w|"
     r"(?:[A-Z]\.){2,3}(?=\s)|"
-    r"(?:Mr|Ms|Mrs|Dr|Lt|Col|Gen|Maj|Brig|Capt|Sgt|Adm|Cmdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
+    r"(?:Mr|Ms|Mrs|Dr|Lt|Lieut|Col|Gen|Maj|Brig|Capt|Sgt|Cpl|Adm|Cmdr|Cdr|St|Mt|Jr|Sr|Gov|Sen|Rep|Prof|Amb|Hon|"
     r"[A-Z])\.(?=\s)|[A-Z\u00C0-\u00DE](?:[\w\-]|['\u2019](?!s\b))*\w|[A-Z\u00C0-\u00DE]|(?<![\w\-'\u2019])(?:dos|de|da|das|do|van|von|del|della|der|den|bin|ibn|"
     r"al|el|la|le|du|di|y)(?=\s+[A-Z])|-[A-Z][a-z]+"
 )
@@ -345,6 +345,12 @@ def _runs(work: str) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
     toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(work)]
     cur: list[tuple[int, int, str]] = []
     for t in toks:
+        if re.sub(r"['\u2019]s$", "", t[2]).lower() in WEEKDAYS:
+            # a weekday is a date, never part of a name: 'received by President X Monday' (AP style)
+            if cur:
+                out.append((cur[0][0], cur[-1][1], cur))
+            cur = []
+            continue
         if cur:
             gap = work[cur[-1][1] : t[0]]
             joined = (
@@ -456,6 +462,12 @@ _LOWER_TITLE_BEFORE = re.compile(
     + r"|mr\.|ms\.|mrs\.|dr\.)\s+$",
     re.IGNORECASE,
 )
+#: words before a lower-case title that name its organisation or field ('UN peacekeeping', 'MINUSMA force')
+_ROLE_MODIFIERS = re.compile(
+    r"(?:^|[\s(])((?:(?:U\.N\.|[A-Z][A-Za-z'\-]*|peacekeeping|peace|military|police|humanitarian|political|"
+    r"force|mission|rights|human|relief|aid|refugee|regional|civilian|defen[cs]e|foreign|army|top|senior)"
+    r"\s+){1,3})$"
+)
 #: a person's possessions: 'Joseph Kabila's government', 'Gbagbo's loyalists'
 _PERSON_POSSESSION = re.compile(
     r"^['\u2019]s\s+(?:government|regime|administration|spokes(?:man|woman|person)|supporters|loyalists|"
@@ -558,7 +570,8 @@ def find_persons(
         i = 0
         while i < len(texts) and (
             _is_title_token(texts[i])
-            or texts[i].rstrip("'s") in g.country_forms
+            # the possessive removed, not every final 's' ('Cyprus', 'Comoros' end in one)
+            or re.sub(r"['\u2019]s$", "", texts[i]) in g.country_forms
             and not (i + 1 < len(texts) and texts[i + 1] in _PARTICLES)
             or texts[i] in g.demonym_forms
             or (texts[i].isupper() and len(texts[i]) > 2 and not texts[i].endswith("."))
@@ -809,6 +822,10 @@ def _role_and_rank(
         ml = _LOWER_TITLE_BEFORE.search(work[max(0, run_start - 30) : run_start])
         if ml and not ml.group(1).endswith("."):
             role = ml.group(1)
+            # with the organisation and field words that make it a post ('UN peacekeeping chief')
+            mods = _ROLE_MODIFIERS.search(work[max(0, run_start - 80) : run_start - len(ml.group(0))] + " ")
+            if mods and mods.group(1).strip():
+                role = mods.group(1).strip() + " " + role
     if role:
         role = role.replace("\u2011", "-").replace("\n", " ").strip(" ,")
     return role, rank

@@ -47,9 +47,12 @@ _MEETING_TODAY = re.compile(
 )
 
 
-_RELAY_LEMMAS = frozenset({"say", "tell", "report", "add", "note", "confirm", "announce", "state"})
+_RELAY_LEMMAS = frozenset({"say", "tell", "report", "add", "note", "confirm", "announce", "state", "declare"})
 _SAY_LEMMAS = frozenset(
     {"say", "add", "note", "state", "stress", "explain", "insist", "argue", "claim", "recall"}
+    # the other verbs of saying that take a clause and no addressee ('declared the vote in April had …')
+    | {"declare", "assert", "remark", "reiterate", "affirm", "reaffirm", "observe", "emphasize", "concede",
+       "acknowledge", "confirm", "mention", "indicate", "reveal"}
 )
 _PAST_PERFECT = re.compile(r"had\b", re.I)
 #: the speaker's own text or occasion between the verb and its date ('said in a statement issued on …')

@@ -87,7 +87,9 @@ _JUNK_LINE = re.compile(
         |(?:the\ )?associated\ press|agence\ france-presse|reuters|afp|xinhua|ap|un\ news(?:\ service)?
         |[A-Z][A-Z .'-]+\ (?:WRITER|CORRESPONDENT|REPORTER)|by\ [A-Z][\w.'-]+(?:\ [A-Z][\w.'-]+){0,3}
         |\d{1,2}:\d{2}|[-–—•|]+|\(?(?:file\ )?photos?\b.*|.*\|\s*\w+\s+\d{1,2},\s+\d{4}
-        |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\ )?\d{1,2}\ [A-Z][a-z]+\ \d{4}
+        |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?\d{1,2}\ [A-Z][a-z]+\ \d{4}
+        |(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?
+            (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\ \d{1,2},?\ \d{4}
         |[A-Z]{1,6}/[A-Z]{1,6}/\d+
         |(?:[\w&'-]+(?:\ [\w&'-]+){0,2}\s*[|»›]\s*){2,}[\w&'-]+(?:\ [\w&'-]+){0,2}
     )\s*$""",
@@ -99,10 +101,15 @@ _END_PUNCT = re.compile(r"""[.!?:;"'\u201d\u2019)\]]\s*$""")
 _CAPTION_CREDIT = re.compile(r"\b(?:Photo|Credit|Image)\s*[:/]", re.IGNORECASE)
 
 
+#: a dotted abbreviation closing a line ('..., says U.N.'): its stop is part of the word, not an end
+_DOTTED_LAST_WORD = re.compile(r"(?<=\s)(?:[A-Z]\.){2,}$")
+
+
 def _is_short_title(line: str) -> bool:
     words = line.split()
     # a closing quotation mark ends a headline like "Attacks 'unacceptable'" without ending a sentence
-    return 0 < len(words) <= 22 and not _END_PUNCT.search(line.rstrip(" -").rstrip("\"'\u201d\u2019"))
+    tail = _DOTTED_LAST_WORD.sub("UN", line.rstrip(" -").rstrip("\"'\u201d\u2019"))
+    return 0 < len(words) <= 22 and not _END_PUNCT.search(tail)
 
 
 def _body_like(line: str) -> bool:
@@ -199,13 +206,18 @@ def paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
-def blank(text: str, spans: list[tuple[int, int]], fill: str = " ") -> str:
-    """Replace the given spans by ``fill`` (newlines kept), so offsets stay valid."""
+def blank(text: str, spans: list[tuple[int, int]], fill: str = " ", *, keep_newlines: bool = True) -> str:
+    """Replace the given spans by ``fill`` (newlines kept), so offsets stay valid.
+
+    ``keep_newlines=False`` does the opposite: only the newlines inside the spans become blanks.
+    """
     chars = list(text)
     for s, e in spans:
         for i in range(s, e):
-            if chars[i] != "\n":
+            if keep_newlines and chars[i] != "\n":
                 chars[i] = fill
+            elif not keep_newlines and chars[i] == "\n":
+                chars[i] = " "
     return "".join(chars)
 
 
@@ -247,12 +259,22 @@ def _is_closer(text: str, i: int) -> bool:
     return False
 
 
+def _possessive_before_closer(text: str, j: int, later: int) -> bool:
+    """The mark at ``j`` reads as a plural possessive ('the donors' support': after -s, before a lower-case
+    word) and no quotation opens between it and the later closing mark at ``later``."""
+    after_s = text[j - 1 : j] == "s" and text[j - 2 : j - 1].isalpha()
+    if not (after_s and re.match(r" [a-z]", text[j + 1 : j + 3])):
+        return False
+    return not any(text[k] in "\"'\u201c\u2018" and _is_opener(text, k) for k in range(j + 1, later))
+
+
 def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[Quote]:
     """Quotations inside ``text[start:end]`` (one paragraph), in straight or curly marks.
 
     Marks may be mismatched (opened with a single quote, closed with a double one, or the other way
     round). An unclosed double quotation runs to the end of the paragraph, and so does an unclosed
-    single one in the last paragraph: that is how stored pages cut off mid-quote look.
+    single one in the last paragraph (that is how stored pages cut off mid-quote look) or opening its
+    paragraph (a quotation over several paragraphs closes only in the last).
     """
     quotes: list[Quote] = []
     i = start
@@ -266,6 +288,10 @@ def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[
         singles = [j for j in range(i + 2, end) if text[j] in "'\u2019" and _is_closer(text, j)]
         close = None
         if single:
+            # 'the donors' support for ...': a plural possessive is not the closing mark when
+            # another closing mark follows before any new quotation opens
+            while len(singles) > 1 and _possessive_before_closer(text, singles[0], singles[1]):
+                singles = singles[1:]
             cands = sorted(singles[:1] + doubles[:1])
             close = cands[0] if cands else None
         else:
@@ -277,7 +303,10 @@ def find_quotes(text: str, start: int, end: int, *, last: bool = False) -> list[
             quotes.append(Quote(i, i + 1, close, close + 1, True))
             i = close + 1
             continue
-        if single and not last:
+        opens_paragraph = not text[start:i].strip()
+        if single and not last and not opens_paragraph:
+            # an apostrophe mid-paragraph ('rock 'n' roll') is no quotation; a mark opening the paragraph
+            # is one running on to the next paragraph, whichever the style of its marks
             i += 1
             continue
         inner_end = end
