@@ -176,21 +176,26 @@ def in_process(queries: list, runs: int) -> float:
         times = []
         for _ in range(runs + 1):
             started = time.perf_counter()
-            result = store.query(text, use_default_graph_as_union=True)
-            if isinstance(result, ox.QueryTriples):
-                result.serialize(format=ox.RdfFormat.TURTLE)
-            else:
-                result.serialize(format=ox.QueryResultsFormat.JSON)
+            engine_query(store, text)
             times.append(time.perf_counter() - started)
         total += statistics.median(times[1:])
     return total
 
 
+def engine_query(store: object, text: str) -> None:
+    """One query of the mix on a pyoxigraph store, its answer serialized as a server would send it."""
+    import pyoxigraph as ox
+
+    result = store.query(text, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryTriples):
+        result.serialize(format=ox.RdfFormat.TURTLE)
+    else:
+        result.serialize(format=ox.QueryResultsFormat.JSON)
+
+
 def engine_load(store: object, queries: list, seconds: float, threads: int) -> dict:
     """The mix on ``threads`` threads of this process over one pyoxigraph store, no HTTP and no kg: the
     most the wheel kg runs on can do on this machine (pyoxigraph releases the GIL while it evaluates)."""
-    import pyoxigraph as ox
-
     latencies: list[float] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -201,11 +206,7 @@ def engine_load(store: object, queries: list, seconds: float, threads: int) -> d
             _, text, _accept = queries[i % len(queries)]
             i += 1
             started = time.perf_counter()
-            result = store.query(text, use_default_graph_as_union=True)
-            if isinstance(result, ox.QueryTriples):
-                result.serialize(format=ox.RdfFormat.TURTLE)
-            else:
-                result.serialize(format=ox.QueryResultsFormat.JSON)
+            engine_query(store, text)
             with lock:
                 latencies.append(time.perf_counter() - started)
 

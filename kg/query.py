@@ -32,6 +32,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources as importlib_resources
@@ -630,6 +631,15 @@ def _worker_main(conn: Any, location: str, nquads: bytes | str | None, graphs: t
     if threads:
         _answer_concurrently(conn, store, threads, memory_mb)
         return
+    for request in _requests(conn):
+        message, fatal = _answer_one(store, request, memory_mb)
+        conn.send(message)
+        if fatal:
+            return  # the process may be in a bad state: the parent starts a fresh one
+
+
+def _requests(conn: Any) -> Iterator[Any]:
+    """What the parent sends a worker, until it sends None or its end of the pipe closes."""
     while True:
         try:
             request = conn.recv()
@@ -637,10 +647,7 @@ def _worker_main(conn: Any, location: str, nquads: bytes | str | None, graphs: t
             return
         if request is None:
             return
-        message, fatal = _answer_one(store, request, memory_mb)
-        conn.send(message)
-        if fatal:
-            return  # the process may be in a bad state: the parent starts a fresh one
+        yield request
 
 
 def _answer_one(store: Any, request: tuple[Any, ...], memory_mb: int | None) -> tuple[tuple[Any, ...], bool]:
@@ -679,15 +686,8 @@ def _answer_concurrently(conn: Any, store: Any, threads: int, memory_mb: int | N
             os._exit(1)
 
     with ThreadPoolExecutor(threads, thread_name_prefix="kg-shared") as pool:
-        while True:
-            try:
-                request = conn.recv()
-            except (EOFError, OSError):
-                return
-            if request is None:
-                return
-            rid, body = request
-            pool.submit(one, rid, body)
+        for rid, request in _requests(conn):
+            pool.submit(one, rid, request)
 
 
 def _proc_bytes(path: str, field: str) -> int | None:
@@ -1080,6 +1080,7 @@ class WorkerPool:
         #: (query text, dataset) -> its prepared query, for queries a worker of their own answered within
         #: ``slow_after`` on the live generation: what the shared worker may run (:class:`SharedLane`)
         self._fast: dict[tuple[str, Dataset | None], PreparedQuery] = {}
+        self._fast_lock = threading.Lock()  # the server's threads record, the event loop reads
         self._shared: QueryWorker | None = None  # started with the spares, until the lane takes it
         self.generation = self._live()
         self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
@@ -1117,15 +1118,17 @@ class WorkerPool:
 
     def forget(self, text: str, dataset: Dataset | None) -> None:
         """No longer count this query as cheap (it ran long, or its worker died under it)."""
-        self._fast.pop((text, dataset), None)
+        with self._fast_lock:
+            self._fast.pop((text, dataset), None)
 
     def _remember(self, text: str, dataset: Dataset | None, prepared: PreparedQuery,
                   generation: str | None) -> None:
-        if generation != self.generation:
-            return
-        if len(self._fast) >= _FAST_QUERIES:
-            self._fast.pop(next(iter(self._fast)), None)  # the oldest
-        self._fast[(text, dataset)] = prepared
+        with self._fast_lock:
+            if generation != self.generation:
+                return
+            if len(self._fast) >= _FAST_QUERIES:
+                self._fast.pop(next(iter(self._fast)))  # the oldest
+            self._fast[(text, dataset)] = prepared
 
     def _live(self) -> str | None:
         from kg.store import live_generation
@@ -1241,7 +1244,8 @@ class WorkerPool:
                 raise StoreError("the server is shutting down")
             if generation != self.generation:
                 self.generation = generation
-                self._fast = {}  # what was cheap is measured again on the new graph
+                with self._fast_lock:
+                    self._fast = {}  # what was cheap is measured again on the new graph
                 retired = [w for w in self._idle if w.generation != generation]
                 self._idle = [w for w in self._idle if w.generation == generation]
             if self._fresh >= self.size and self._waiting >= limits.max_waiting:

@@ -39,6 +39,21 @@ def make_pool(location: str, **limits) -> WorkerPool:
                       limits=PoolLimits(workers=2, slow_workers=0, worker_store="disk", **limits))
 
 
+def with_lane(pool: WorkerPool, scenario) -> None:
+    """Run ``scenario(lane)`` on an event loop with a lane over ``pool``; stop the lane and the pool after."""
+    async def main():
+        lane = SharedLane(pool)
+        try:
+            await scenario(lane)
+        finally:
+            lane.close()
+
+    try:
+        asyncio.run(main())
+    finally:
+        pool.close()
+
+
 def count_as_cheap(pool: WorkerPool, text: str) -> None:
     """Record ``text`` as a query answered within slow_after (what a quick answer on the pool does)."""
     pool._remember(text, None, prepare(text, base=pool.base), pool.generation)
@@ -47,30 +62,23 @@ def count_as_cheap(pool: WorkerPool, text: str) -> None:
 def test_a_query_answered_quickly_runs_on_the_shared_worker_next_time(fixture_store):
     pool = make_pool(fixture_store)
 
-    async def scenario():
-        lane = SharedLane(pool)
-        try:
-            assert await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30) is None  # unknown yet
-            on_pool = pool.run(CHEAP, formats=["json"], max_rows=None, timeout=30)
-            assert pool.fast_query(CHEAP, None) is not None
-            shared = await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30)
-            # the same bytes, whichever worker answered
-            assert shared is not None and shared.data == on_pool.data and shared.rows == on_pool.rows == 1
-            # a dataset is part of what was measured: the same text over other graphs is not known
-            other = (("http://example.org/nothing",), ())
-            assert await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30, dataset=other) is None
-            # many at once, more than its threads: each waits for a thread and gets its own answer
-            many = await asyncio.gather(*(lane.run(CHEAP, formats=[fmt], max_rows=None, timeout=30)
-                                          for fmt in ("json", "xml", "csv", "tsv") * 3))
-            assert [a.format for a in many] == ["json", "xml", "csv", "tsv"] * 3
-            assert all(a.rows == 1 for a in many)
-        finally:
-            lane.close()
+    async def scenario(lane):
+        assert await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30) is None  # unknown yet
+        on_pool = pool.run(CHEAP, formats=["json"], max_rows=None, timeout=30)
+        assert pool.fast_query(CHEAP, None) is not None
+        shared = await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30)
+        # the same bytes, whichever worker answered
+        assert shared is not None and shared.data == on_pool.data and shared.rows == on_pool.rows == 1
+        # a dataset is part of what was measured: the same text over other graphs is not known
+        other = (("http://example.org/nothing",), ())
+        assert await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30, dataset=other) is None
+        # many at once, more than its threads: each waits for a thread and gets its own answer
+        many = await asyncio.gather(*(lane.run(CHEAP, formats=[fmt], max_rows=None, timeout=30)
+                                      for fmt in ("json", "xml", "csv", "tsv") * 3))
+        assert [a.format for a in many] == ["json", "xml", "csv", "tsv"] * 3
+        assert all(a.rows == 1 for a in many)
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        pool.close()
+    with_lane(pool, scenario)
 
 
 def test_a_query_past_its_deadline_stops_the_shared_worker_and_its_neighbour_runs_again(fixture_store):
@@ -79,37 +87,29 @@ def test_a_query_past_its_deadline_stops_the_shared_worker_and_its_neighbour_run
     count_as_cheap(pool, HEAVY)
     count_as_cheap(pool, HEAVY_TOO)
 
-    async def scenario():
-        lane = SharedLane(pool)
-        try:
-            first = lane._worker
-            assert first is not None and first.alive
-            neighbour = asyncio.ensure_future(lane.run(HEAVY_TOO, formats=["json"], max_rows=None,
-                                                       timeout=120))
+    async def scenario(lane):
+        first = lane._worker
+        assert first is not None and first.alive
+        neighbour = asyncio.ensure_future(lane.run(HEAVY_TOO, formats=["json"], max_rows=None, timeout=120))
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            await lane.run(HEAVY, formats=["json"], max_rows=None, timeout=1.5)
+        assert time.monotonic() - started < 10
+        # the neighbour was not answered and not failed: it goes back, to run on a worker of its own
+        assert await neighbour is None
+        assert not first.alive
+        assert pool.fast_query(HEAVY, None) is None and pool.fast_query(HEAVY_TOO, None) is None
+        # a new shared worker is started for the next cheap query
+        deadline = time.monotonic() + 60
+        answer = None
+        while answer is None and time.monotonic() < deadline:
+            answer = await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30)
             await asyncio.sleep(0.2)
-            started = time.monotonic()
-            with pytest.raises(QueryTimeout):
-                await lane.run(HEAVY, formats=["json"], max_rows=None, timeout=1.5)
-            assert time.monotonic() - started < 10
-            # the neighbour was not answered and not failed: it goes back, to run on a worker of its own
-            assert await neighbour is None
-            assert not first.alive
-            assert pool.fast_query(HEAVY, None) is None and pool.fast_query(HEAVY_TOO, None) is None
-            # a new shared worker is started for the next cheap query
-            deadline = time.monotonic() + 60
-            answer = None
-            while answer is None and time.monotonic() < deadline:
-                answer = await lane.run(CHEAP, formats=["json"], max_rows=None, timeout=30)
-                await asyncio.sleep(0.2)
-            assert answer is not None and answer.rows == 1
-            assert lane._worker is not None and lane._worker is not first
-        finally:
-            lane.close()
+        assert answer is not None and answer.rows == 1
+        assert lane._worker is not None and lane._worker is not first
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        pool.close()
+    with_lane(pool, scenario)
 
 
 @pytest.fixture(scope="module")
@@ -127,22 +127,15 @@ def test_a_query_over_the_memory_cap_on_the_shared_worker_is_run_again_alone_and
     pool = make_pool(bundled_store, memory_mb=400)
     count_as_cheap(pool, HUNGRY)
 
-    async def scenario():
-        lane = SharedLane(pool)
-        try:
-            # the whole shared worker ends: the lane cannot tell which query was guilty, so it sends it back
-            assert await lane.run(HUNGRY, formats=["json"], max_rows=None, timeout=60) is None
-        finally:
-            lane.close()
-
-    try:
-        asyncio.run(scenario())
+    async def scenario(lane):
+        # the whole shared worker ends: the lane cannot tell which query was guilty, so it sends it back
+        assert await lane.run(HUNGRY, formats=["json"], max_rows=None, timeout=60) is None
         assert pool.fast_query(HUNGRY, None) is None
         # on a worker of its own it is the guilty one, and gets the memory message
         with pytest.raises(QueryOverloaded, match="more than 400 MB"):
             pool.run(HUNGRY, formats=["json"], max_rows=None, timeout=60)
-    finally:
-        pool.close()
+
+    with_lane(pool, scenario)
 
 
 def test_without_shared_threads_no_shared_worker_is_started(fixture_store):
