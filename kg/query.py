@@ -1492,7 +1492,7 @@ class SharedLane:
             self._start_failed_at = time.monotonic()
             return
         if self._closed or worker.generation != self.pool._live():
-            worker.close()
+            worker.kill()  # not needed after all; idle, so nothing is lost, and the loop does not wait
             return
         self._adopt(worker)
 
