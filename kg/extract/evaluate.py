@@ -191,38 +191,18 @@ class _Canon:
         f = fold(name)
         if f in ("un", "united nations", "the united nations"):
             return "un"
-        bodies, missions, countries = _entity_index(self.g)
-        if f in bodies:
-            return "body:" + bodies[f]
+        g = self.g
+        if f in g.folded_body_forms:
+            return "body:" + g.folded_body_forms[f]
         acr = name.strip().upper()
-        if acr in missions:
+        if acr in g.mission_acronyms:
             return "mission:" + acr
-        if f in countries:
-            return "country:" + countries[f]
+        if f in g.folded_country_forms:
+            return "country:" + g.folded_country_forms[f]
         return None
 
     def mention(self, name: str) -> str:
         return self.entity(name) or fold(name)
-
-
-#: folded names -> body id / mission acronyms / ISO3, per gazetteer (the first in the gazetteer's order
-#: wins, as a scan would): built once, not folded again for every name scored
-_ENTITY_INDEX: dict[int, tuple[Gazetteer, dict[str, str], set[str], dict[str, str]]] = {}
-
-
-def _entity_index(g: Gazetteer) -> tuple[dict[str, str], set[str], dict[str, str]]:
-    hit = _ENTITY_INDEX.get(id(g))
-    if hit is None or hit[0] is not g:
-        bodies: dict[str, str] = {}
-        for form, bid in g.body_forms.items():
-            bodies.setdefault(fold(form), bid)
-        countries: dict[str, str] = {}
-        for iso3, c in g.countries.items():
-            for k in {fold(x) for x in c.forms} | {fold(iso3)}:
-                countries.setdefault(k, iso3)
-        hit = (g, bodies, {a.upper() for a in g.missions}, countries)
-        _ENTITY_INDEX[id(g)] = hit
-    return hit[1], hit[2], hit[3]
 
 
 def _match_persons(gold: list[dict], pred: list[dict]) -> tuple[int, list[str], list[str]]:

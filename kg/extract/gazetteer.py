@@ -172,6 +172,28 @@ class Gazetteer:
         return out
 
     @cached_property
+    def folded_body_forms(self) -> dict[str, str]:
+        """Folded body name -> body id (the first in the gazetteer's order wins), for name comparison."""
+        out: dict[str, str] = {}
+        for form, bid in self.body_forms.items():
+            out.setdefault(fold(form), bid)
+        return out
+
+    @cached_property
+    def folded_country_forms(self) -> dict[str, str]:
+        """Folded country name or ISO3 code -> ISO3 (the first in the gazetteer's order wins)."""
+        out: dict[str, str] = {}
+        for iso3, c in self.countries.items():
+            for k in {fold(x) for x in c.forms} | {fold(iso3)}:
+                out.setdefault(k, iso3)
+        return out
+
+    @cached_property
+    def mission_acronyms(self) -> set[str]:
+        """Mission acronyms in capitals."""
+        return {a.upper() for a in self.missions}
+
+    @cached_property
     def body_regex(self) -> re.Pattern[str]:
         return _alternation(self.body_forms)
 
