@@ -193,19 +193,19 @@ class App:
         the pool from a thread of our own, so the event loop keeps serving."""
         config = self.config
         started = time.monotonic()
-        if self._lane is None and self.config.limits.threads:
+        rows = max_rows or config.max_rows
+        if self._lane is None and config.limits.threads:
             self._lane = SharedLane(self.pool)
         answer = None
         if self._lane is not None:
-            answer = await self._lane.run(query, formats=formats, max_rows=max_rows or config.max_rows,
-                                          timeout=config.timeout, dataset=dataset)
+            answer = await self._lane.run(query, formats=formats, max_rows=rows, timeout=config.timeout,
+                                          dataset=dataset)
         where = "shared worker"
         if answer is None:
             where = "worker of its own"
             loop = asyncio.get_running_loop()
             answer = await loop.run_in_executor(
-                self.executor, lambda: self.pool.run(query, formats=formats,
-                                                     max_rows=max_rows or config.max_rows,
+                self.executor, lambda: self.pool.run(query, formats=formats, max_rows=rows,
                                                      timeout=config.timeout, dataset=dataset))
         self.note(f"query answered in {time.monotonic() - started:.3f} s ({answer.rows} rows, {where})")
         return answer
