@@ -1082,6 +1082,11 @@ class WorkerPool:
         self._fast: dict[tuple[str, Dataset | None], PreparedQuery] = {}
         self._fast_lock = threading.Lock()  # the server's threads record, the event loop reads
         self._shared: QueryWorker | None = None  # started with the spares, until the lane takes it
+        from kg.store import LIVE_LINK
+
+        # the symlink that names the live generation (kg.store.live_generation); none in memory or remote
+        self._live_link = None if location == "memory" or _is_remote(location) else os.path.join(location,
+                                                                                                   LIVE_LINK)
         self.generation = self._live()
         self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
         with self._cond:
@@ -1131,9 +1136,13 @@ class WorkerPool:
             self._fast[(text, dataset)] = prepared
 
     def _live(self) -> str | None:
-        from kg.store import live_generation
-
-        return live_generation(self.location)  # one readlink; None for memory, a URL, a plain store
+        """The live generation of the store home (asked on every query: one readlink, no more)."""
+        if self._live_link is None:
+            return None
+        try:
+            return os.readlink(self._live_link)
+        except OSError:
+            return None
 
     def _start(self, generation: str | None, threads: int = 0) -> QueryWorker:
         snapshot, graphs = self._snapshot_of(generation)
@@ -1372,6 +1381,12 @@ class _WorkerLost(Exception):
     """The shared worker ended with this query in flight (another query's deadline or memory cap)."""
 
 
+def _expire(future: Any) -> None:
+    """A shared-worker query's deadline: its answer did not come in time."""
+    if not future.done():
+        future.set_exception(TimeoutError())
+
+
 class SharedLane:
     """Queries known to be cheap, run on threads of one shared worker process, from the event loop.
 
@@ -1433,8 +1448,8 @@ class SharedLane:
         else:
             await self._slots.acquire()
         try:
-            if worker is not self._worker or not worker.alive:
-                return None  # replaced while this query waited
+            if worker is not self._worker:
+                return None  # replaced (or lost) while this query waited
             self._ids += 1
             rid = self._ids
             future = self._loop.create_future()
@@ -1447,8 +1462,9 @@ class SharedLane:
                 self._lost(worker)
                 return None
             started = time.monotonic()
+            deadline = self._loop.call_later(timeout, _expire, future)
             try:
-                message = await asyncio.wait_for(future, timeout)
+                message = await future
             except TimeoutError:
                 self._inflight.pop(rid, None)
                 self.pool.forget(text, dataset)
@@ -1457,6 +1473,8 @@ class SharedLane:
             except _WorkerLost:
                 self.pool.forget(text, dataset)
                 return None
+            finally:
+                deadline.cancel()
             if time.monotonic() - started > self.limits.slow_after:
                 self.pool.forget(text, dataset)
             return answer_from(message)
@@ -1468,10 +1486,12 @@ class SharedLane:
                 f"{self._waiting} are waiting; try again in a few seconds")
 
     def _current(self) -> QueryWorker | None:
-        """The shared worker of the live generation, or None while one starts (started here if need be)."""
+        """The shared worker of the live generation, or None while one starts (started here if need be).
+
+        A worker that died is gone already: its pipe's end woke :meth:`_readable`, which dropped it."""
         generation = self.pool._live()
         worker = self._worker
-        if worker is not None and worker.generation == generation and worker.alive:
+        if worker is not None and worker.generation == generation:
             return worker
         if worker is not None:
             self._worker = None
@@ -1498,19 +1518,23 @@ class SharedLane:
 
     def _adopt(self, worker: QueryWorker) -> None:
         self._worker = worker
-        self._loop.add_reader(worker.connection.fileno(), self._readable, worker)
+        fd = worker.connection.fileno()
+        self._loop.add_reader(fd, self._readable, worker)
+        # the loop only watches the pipe; Connection reads and writes whole messages, which needs a
+        # blocking descriptor (uvloop makes a watched one non-blocking: a long answer then read in part)
+        os.set_blocking(fd, True)
 
     def _readable(self, worker: QueryWorker) -> None:
-        conn = worker.connection
+        # one message per call: the loop calls again while the pipe holds more (level-triggered, in
+        # asyncio and uvloop alike; Connection.poll() would make a selector on every call)
         try:
-            while conn.poll():
-                rid, message = conn.recv()
-                _, future = self._inflight.pop(rid, (None, None))
-                if future is not None and not future.done():
-                    future.set_result(message)
+            rid, message = worker.connection.recv()
         except (EOFError, OSError):
             self._lost(worker)
             return
+        _, future = self._inflight.pop(rid, (None, None))
+        if future is not None and not future.done():
+            future.set_result(message)
         if worker in self._retiring and not any(w is worker for w, _ in self._inflight.values()):
             self._retiring.discard(worker)
             self._unwatch(worker)

@@ -145,3 +145,31 @@ def test_without_shared_threads_no_shared_worker_is_started(fixture_store):
         assert pool.limits.threads == 0 and pool.take_shared() is None
     finally:
         pool.close()
+
+
+def test_long_answers_come_back_whole_under_uvloop(fixture_store):
+    """`kg serve` runs on uvloop, which makes a watched descriptor non-blocking: an answer longer than
+    the pipe holds must still arrive as one message (it was read in part, and the worker taken for
+    lost, before the lane made its end blocking again)."""
+    uvloop = pytest.importorskip("uvloop", reason="uvloop is not installed on this platform (Windows)")
+    pool = make_pool(fixture_store)
+    everything = "SELECT * WHERE { ?s ?p ?o VALUES ?copy { 1 2 3 4 5 6 7 8 } } ORDER BY ?copy ?s ?p ?o"
+
+    async def main():
+        lane = SharedLane(pool)
+        try:
+            on_pool = pool.run(everything, formats=["json"], max_rows=None, timeout=30)
+            assert len(on_pool.data) > 1024 * 1024  # far more than a pipe's buffer
+            count_as_cheap(pool, everything)  # however long the sort took on this machine
+            answers = await asyncio.gather(*(lane.run(everything, formats=["json"], max_rows=None, timeout=30)
+                                             for _ in range(3)))
+            assert [a and len(a.data) for a in answers] == [len(on_pool.data)] * 3
+            assert all(a.data == on_pool.data for a in answers)
+            assert lane._worker is not None and lane._worker.alive  # never taken for lost
+        finally:
+            lane.close()
+
+    try:
+        uvloop.run(main())
+    finally:
+        pool.close()
