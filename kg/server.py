@@ -1,9 +1,11 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint, a query page and Linked Data pages.
 
-The HTTP layer is uvicorn (HTTP/1.1, keep-alive, a real listen backlog, llhttp's strict request
-parser: duplicate ``Content-Length`` and other malformed requests are a 400) with Starlette's routing,
-``TrustedHostMiddleware`` (a Host allowlist) and ``CORSMiddleware`` (on ``/sparql`` only: the one route
-that answers other origins, and it changes nothing). uvicorn has no deadline for a request's headers,
+The HTTP layer is uvicorn on uvloop (HTTP/1.1, keep-alive, a real listen backlog, llhttp's strict request
+parser: duplicate ``Content-Length`` and other malformed requests are a 400). In front, :class:`Front`
+checks every request's Host against an allowlist and sends ``/sparql`` (the hot path) straight to its
+handler, with the CORS policy (any origin, no credentials: the one route that answers other origins, and
+it changes nothing) applied there; every other page goes through Starlette's routing. uvicorn has no
+deadline for a request's headers,
 so :class:`DeadlineProtocol` adds one (408), and the app gives the body its own (408). Queries run on
 :class:`kg.query.WorkerPool`: worker processes without network, killed at their deadline and memory
 cap, within :class:`kg.query.PoolLimits`; a query known to be cheap runs on a thread of the shared worker
@@ -151,7 +153,7 @@ class App:
         limits = config.limits
         self.executor = ThreadPoolExecutor(limits.workers + limits.slow_workers + limits.max_waiting + 4,
                                            thread_name_prefix="kg-query")
-        self.asgi = _asgi_app(self)
+        self.asgi = Front(self)
         self._per_client: dict[str, int] = {}  # client address -> requests in progress
         self._lane: SharedLane | None = None  # made on the event loop, at the first query
 
@@ -274,7 +276,9 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, max_
         f"timeout {settings.query_timeout:g} s, at most {max_rows} rows); Ctrl-C stops it")
     if app.pool.store_note:
         say(app.pool.store_note)
-    config = uvicorn.Config(app.asgi, http=DeadlineProtocol, backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE,
+    # loop "auto": uvloop where it is installed (a dependency but on Windows): a third less CPU per request
+    config = uvicorn.Config(app.asgi, http=DeadlineProtocol, loop="auto", backlog=BACKLOG,
+                            timeout_keep_alive=KEEP_ALIVE,
                             lifespan="off", access_log=log is not None, log_level="warning",
                             server_header=False, date_header=True, ws="none", timeout_graceful_shutdown=5)
     config.kg_header_timeout = header_timeout  # type: ignore[attr-defined] — read by DeadlineProtocol
@@ -362,30 +366,145 @@ DeadlineProtocol = _LazyProtocol()
 # ---- the ASGI application ------------------------------------------------------------------------
 
 
-def _asgi_app(app: App) -> Any:
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
+class Front:
+    """The ASGI application: the Host allowlist for every request, then ``/sparql`` straight to its
+    handler (no router, no middleware stack: it is most of the traffic) and every other path to
+    Starlette's routes (:func:`routes`)."""
 
-    return Starlette(routes=routes(app), middleware=[
-        Middleware(TrustedHostMiddleware, allowed_hosts=list(app.config.allowed_hosts), www_redirect=False)],
-        exception_handlers={404: _not_found, 405: _not_allowed})
+    def __init__(self, app: App) -> None:
+        from starlette.applications import Starlette
+
+        self.pages = Pages(app)
+        self.allowed_hosts = app.config.allowed_hosts
+        self.rest = Starlette(routes=routes(self.pages),
+                              exception_handlers={404: _not_found, 405: _not_allowed})
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.rest(scope, receive, send)
+            return
+        headers = _headers(scope)
+        if not host_allowed(headers.get("host", ""), self.allowed_hosts):
+            host = headers.get("host", "")
+            await _send(send, _text(400, f"this server does not answer to the Host {host!r}; use one of "
+                                         f"{', '.join(self.allowed_hosts)}, or start it with --allow-host "
+                                         f"NAME", {"Connection": "close"}))
+        elif scope["path"] == "/sparql":
+            await self.pages.sparql(_Request(scope, receive, headers), send)
+        else:
+            await self.rest(scope, receive, send)
 
 
-def routes(app: App) -> list[Any]:
-    """The route table: pages, the endpoint (with CORS), resource pages, and routes added by other modules."""
-    from starlette.middleware.cors import CORSMiddleware
+def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    """Whether a Host header names this server: its name (port dropped; ``[::1]`` kept whole) is one of
+    ``allowed``, or matches an allowed ``*.example.org``."""
+    name = host[:host.index("]") + 1] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+    name = name.lower()
+    return any(name == pattern or (pattern.startswith("*") and name.endswith(pattern[1:]))
+               for pattern in allowed)
+
+
+def _headers(scope: dict) -> dict[str, str]:
+    """A request's headers by lower-case name (the first of a repeated header, as Starlette reads them)."""
+    out: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        out.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    return out
+
+
+class _Request:
+    """What the endpoint reads of a request: method, headers, client, query string and body."""
+
+    __slots__ = ("scope", "receive", "headers", "method")
+
+    def __init__(self, scope: dict, receive: Callable, headers: dict[str, str]) -> None:
+        self.scope, self.receive, self.headers, self.method = scope, receive, headers, scope["method"]
+
+    @property
+    def client(self) -> str:
+        client = self.scope.get("client")
+        return client[0] if client else "unknown"
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint's own URL as the client addressed it (for the Service Description)."""
+        scope = self.scope
+        host = self.headers.get("host") or "{}:{}".format(*scope["server"])
+        return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
+
+    async def body(self) -> bytes:
+        chunks = []
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                raise HTTPProblem(400, "the client closed the connection before its body arrived")
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+
+def _reply_headers(reply: Reply, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Every header of a reply: its own, Content-Type (text in UTF-8), Content-Length (none on 204 and
+    304), the HTML pages' policy, and ``extra`` (a ``Vary`` joined to the reply's own)."""
+    media = reply.content_type
+    headers = dict(reply.headers)
+    if media:
+        if media.startswith("text/") and "charset=" not in media:
+            media += "; charset=utf-8"
+        if media.startswith("text/html"):
+            headers = {**HTML_HEADERS, **headers}
+        headers["Content-Type"] = media
+    if reply.status not in (204, 304):
+        headers["Content-Length"] = str(len(reply.body))
+    for name, value in (extra or {}).items():
+        headers[name] = f"{headers[name]}, {value}" if name == "Vary" and name in headers else value
+    return headers
+
+
+async def _send(send: Callable, reply: Reply, *, head: bool = False,
+                extra: dict[str, str] | None = None) -> None:
+    """Send a reply as plain ASGI messages (the endpoint's way; :func:`_response` is the pages')."""
+    headers = _reply_headers(reply, extra)
+    await send({"type": "http.response.start", "status": reply.status,
+                "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]})
+    await send({"type": "http.response.body", "body": b"" if head else reply.body})
+
+
+#: CORS on the endpoint: any origin may read answers (no credentials); a preflight may ask these
+CORS_METHODS = ("GET", "HEAD", "POST")
+CORS_HEADERS = ("accept", "accept-language", "content-language", "content-type")
+_CORS_SIMPLE = {"Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": "X-KG-Truncated, X-KG-Row-Limit", "Vary": "Origin"}
+_NO_ORIGIN = {"Vary": "Origin"}  # the answer would differ with one: caches must know
+
+
+def cors_preflight(headers: dict[str, str]) -> Reply:
+    """The answer to a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method)."""
+    asked_method = headers.get("access-control-request-method", "")
+    asked_headers = [h.strip().lower() for h in headers.get("access-control-request-headers", "").split(",")
+                     if h.strip()]
+    failures = [what for what, bad in (
+        ("method", asked_method not in CORS_METHODS),
+        ("headers", any(h not in CORS_HEADERS for h in asked_headers)),
+        ("private-network", "access-control-request-private-network" in headers)) if bad]
+    out = {"Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+           "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": ", ".join(CORS_METHODS),
+           "Access-Control-Max-Age": "600",
+           "Access-Control-Allow-Headers": ", ".join(h.title() for h in CORS_HEADERS)}
+    if failures:
+        return _text(400, "Disallowed CORS " + ", ".join(failures), out)
+    return _text(200, "OK", out)
+
+
+def routes(pages: Pages) -> list[Any]:
+    """The route table of every page but the endpoint (:class:`Front` serves ``/sparql``): the query page,
+    resource pages, and routes added by other modules."""
     from starlette.routing import Route
 
-    pages = Pages(app)
-    sparql = CORSMiddleware(pages.sparql_asgi, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
-                            allow_headers=["Content-Type", "Accept"],
-                            expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"], max_age=600)
     table = [
         # the query page, its assets and the saved questions' forms (kg/web.py)
         *(Route(path, pages.web, methods=["GET", "HEAD"]) for path in
           ("/", "/index.html", "/query-config.json", "/assets/{name:path}", "/queries/{name:path}")),
-        Route("/sparql", sparql),
         Route("/queries.json", pages.library, methods=["GET", "HEAD"]),
         Route("/id/{rest:path}", pages.entity, methods=["GET", "HEAD"]),
     ]
@@ -396,16 +515,10 @@ def routes(app: App) -> list[Any]:
 
 
 def _response(reply: Reply, *, head: bool = False) -> Any:
+    """A reply as a Starlette response (the pages' way; :func:`_send` is the endpoint's)."""
     from starlette.responses import Response
 
-    headers = dict(reply.headers)
-    if reply.content_type and reply.content_type.startswith("text/html"):
-        headers = {**HTML_HEADERS, **headers}
-    response = Response(b"" if head else reply.body, status_code=reply.status, headers=headers,
-                        media_type=reply.content_type)
-    if head:
-        response.headers["content-length"] = str(len(reply.body))
-    return response
+    return Response(b"" if head else reply.body, status_code=reply.status, headers=_reply_headers(reply))
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
@@ -465,9 +578,8 @@ class Pages:
     def __init__(self, app: App) -> None:
         self.app = app
 
-    async def _guard(self, request: Any, action: Callable[[], Any]) -> Any:
+    async def _guard(self, client: str, action: Callable[[], Any]) -> Reply:
         """Run a handler that may query, within the client's bound, every error one line for the client."""
-        client = request.client.host if request.client else "unknown"
         admitted = False
         try:
             self.app.admit(client)
@@ -480,7 +592,7 @@ class Pages:
         finally:
             if admitted:
                 self.app.leave(client)
-        return _response(reply, head=request.method == "HEAD")
+        return reply
 
     # -- static pages
     async def web(self, request: Any) -> Any:
@@ -495,25 +607,28 @@ class Pages:
         return _response(Reply(200, _library_json(), "application/json"), head=request.method == "HEAD")
 
     # -- the endpoint
-    async def sparql_asgi(self, scope: dict, receive: Callable, send: Callable) -> None:
-        from starlette.requests import Request
-
-        request = Request(scope, receive)
-        if request.method == "OPTIONS":
-            response = _response(Reply(204, b"", None, {"Allow": _ALLOW}))
-        elif request.method not in ("GET", "HEAD", "POST"):
-            response = await _not_allowed(request, Exception())
+    async def sparql(self, request: _Request, send: Callable) -> None:
+        """``/sparql``: the protocol, with CORS (:class:`Front` sends it here)."""
+        method, headers = request.method, request.headers
+        cors = "origin" in headers
+        if method == "OPTIONS":
+            if cors and "access-control-request-method" in headers:
+                await _send(send, cors_preflight(headers))
+                return
+            reply = Reply(204, b"", None, {"Allow": _ALLOW})
+        elif method not in ("GET", "HEAD", "POST"):
+            reply = _text(405, f"{method} is not allowed: the service is read-only; query with GET or POST "
+                               f"/sparql", {"Allow": _ALLOW, "Connection": "close"})
         else:
-            response = await self._guard(request, lambda: self._sparql(request))
-        await response(scope, receive, send)
+            reply = await self._guard(request.client, lambda: self._sparql(request))
+        await _send(send, reply, head=method == "HEAD", extra=_CORS_SIMPLE if cors else _NO_ORIGIN)
 
-    async def _sparql(self, request: Any) -> Reply:
+    async def _sparql(self, request: _Request) -> Reply:
         raw_query = request.scope["query_string"].decode("latin-1")
         url_params = _parse_form(raw_query)
         if request.method != "POST":
             if not raw_query:
-                endpoint = str(request.url).split("?", 1)[0]
-                return service_description(endpoint, request.headers.get("accept", ""))
+                return service_description(request.endpoint, request.headers.get("accept", ""))
             return await self._query(request, url_params, url_params.get("query"), _dataset(raw_query))
         body = await self._read_body(request)
         dataset = _dataset(raw_query)
@@ -542,7 +657,7 @@ class Pages:
                                    f"application/sparql-query or a form with query=")
         return await self._query(request, params, query, dataset)
 
-    async def _read_body(self, request: Any) -> bytes:
+    async def _read_body(self, request: _Request) -> bytes:
         headers = request.headers
         if "chunked" in (headers.get("transfer-encoding") or "").lower():
             raise HTTPProblem(411, "chunked bodies are not accepted; send Content-Length",
@@ -561,7 +676,7 @@ class Pages:
             raise HTTPProblem(408, f"the request body did not arrive within {self.app.config.body_timeout:g} "
                                    f"s; send it with the headers", {"Connection": "close"}) from None
 
-    async def _query(self, request: Any, params: dict[str, str], query: str | None,
+    async def _query(self, request: _Request, params: dict[str, str], query: str | None,
                      dataset: Dataset | None) -> Reply:
         if "update" in params:
             raise QueryRefused("updates are refused: the service is read-only")
@@ -588,7 +703,9 @@ class Pages:
 
     # -- Linked Data pages
     async def entity(self, request: Any) -> Any:
-        return await self._guard(request, lambda: self._entity(request))
+        client = request.client.host if request.client else "unknown"
+        return _response(await self._guard(client, lambda: self._entity(request)),
+                         head=request.method == "HEAD")
 
     async def _entity(self, request: Any) -> Reply:
         rest = request.path_params["rest"]

@@ -24,6 +24,7 @@ from query_helpers import S_OPANDE_CONDEMN, fixture_store_at, select_rows, start
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
+from kg import server as server_module
 from kg.namespaces import GRAPH as GRAPH_BASE
 from kg.namespaces import ID, PREFIXES
 from kg.query import get_saved, saved_queries
@@ -168,13 +169,26 @@ def test_format_parameter_overrides_accept(endpoint):
 def test_cors(endpoint):
     status, headers, _ = request(endpoint, method="OPTIONS", headers={
         "Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
-    assert status == 200  # Starlette's CORSMiddleware answers the preflight
+    assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
-    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert headers["Access-Control-Allow-Methods"] == "GET, HEAD, POST"
+    assert headers["Access-Control-Max-Age"] == "600"
+    status, headers, body = request(endpoint, method="OPTIONS", headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "Content-Type, X-Secret"})
+    assert (status, body) == (400, b"Disallowed CORS method, headers\n")
+    status, headers, _ = request(endpoint, method="OPTIONS", headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert status == 200 and "Content-Type" in headers["Access-Control-Allow-Headers"]
     status, headers, _ = request(endpoint + "?query=ASK%7B%7D", headers={"Origin": "http://example.org"})
     assert (status, headers["Access-Control-Allow-Origin"]) == (200, "*")
+    assert headers["Access-Control-Expose-Headers"] == "X-KG-Truncated, X-KG-Row-Limit"
+    assert headers["Vary"] == "Accept, Origin"
     status, headers, _ = request(endpoint + "?query=DROP%20ALL", headers={"Origin": "http://example.org"})
     assert (status, headers["Access-Control-Allow-Origin"]) == (403, "*")
+    status, headers, _ = request(endpoint + "?query=ASK%7B%7D")  # no Origin: no CORS, but caches are told
+    assert "Access-Control-Allow-Origin" not in headers and headers["Vary"] == "Accept, Origin"
 
 
 # ---- refusals --------------------------------------------------------------------------------------------
@@ -367,10 +381,26 @@ def test_slow_headers_and_slow_bodies_get_408(server):
 
 
 def test_unknown_host_headers_are_refused(server, endpoint):
-    status, _, body = request(endpoint + "?query=ASK%7B%7D", headers={"Host": "evil.example"})
-    assert (status, body) == (400, b"Invalid host header")
-    status, _, _ = request(endpoint + "?query=ASK%7B%7D", headers={"Host": "localhost:8000"})
-    assert status == 200
+    for path in ("/sparql?query=ASK%7B%7D", "/", "/id/mission/UNAMSIL"):  # the endpoint and every page
+        status, _, body = request(server[0] + path, headers={"Host": "evil.example"})
+        assert status == 400
+        assert body.startswith(b"this server does not answer to the Host 'evil.example'; use one of ")
+        assert body.endswith(b"or start it with --allow-host NAME\n")
+    for host in ("localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1"):
+        status, _, _ = request(endpoint + "?query=ASK%7B%7D", headers={"Host": host})
+        assert status == 200, host
+    status, _, _ = request(endpoint + "?query=ASK%7B%7D", headers={"Host": "localhost.evil.example"})
+    assert status == 400
+
+
+def test_host_allowed_reads_ports_ipv6_and_wildcards():
+    allowed = ("127.0.0.1", "localhost", "[::1]", "*.example.org")
+    assert server_module.host_allowed("localhost:80", allowed)
+    assert server_module.host_allowed("[::1]:8000", allowed)
+    assert server_module.host_allowed("kg.example.org", allowed)
+    assert not server_module.host_allowed("example.org.evil", allowed)
+    assert not server_module.host_allowed("[::2]:8000", allowed)
+    assert not server_module.host_allowed("", allowed)
 
 
 def test_html_pages_carry_csp_and_frame_options_and_no_cors(server):
