@@ -541,3 +541,18 @@ def test_a_stop_glued_to_the_next_sentence_still_ends_it(gaz):  # noqa: F811
     # abbreviations and initials keep their stops: 'U.N.' and 'Y.J. Choi' are no sentence ends
     one = run(gaz, "UN envoy Y.J. Choi said the U.N.Mission would stay.", "2022-06-20")["statements"]
     assert len(one) == 1
+
+
+@pytest.mark.parametrize("text, date, speaker", [
+    ("The commander of the U.N. force in Lebanon told reporters the sides had agreed to pull back. "
+     'He said the agreement was "a first step".', "1990-05-02", "commander of the U.N. force in Lebanon"),
+    ("The head of the United Nations mission in Mali said on Monday that the convoy had been ambushed.",
+     "2015-03-04", "head of the United Nations mission in Mali"),
+])
+def test_the_head_of_a_un_mission_speaks_not_the_mission(gaz, text, date, speaker):  # noqa: F811
+    """'the U.N.' before a described mission modifies the object of 'of': the person at its head speaks
+    (and the pronoun after refers to that person), the mission is only mentioned."""
+    rec = run(gaz, text, date)
+    assert {(st["speaker"], st["speaker_type"]) for st in rec["statements"]} == {(speaker, "unnamed_person")}
+    assert len(rec["statements"]) == text.count(" said") + text.count(" told")
+    assert rec["missions"]

@@ -135,6 +135,8 @@ _FORMAL_TITLE_OF = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*\s+(?:(?:in|for|of|on)\s+(?:the\s+)?)?){1,4}$"
 )
 #: compass adjectives before a place name ('in southern Lebanon', 'in north-eastern Syria')
+#: the United Nations as a modifier before a mission's or body's description ('the U.N. force in …')
+_UN_MODIFIER = re.compile(r"U\.N\.|UN|United|Nations|Nations'|world|body's")
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
 #: head nouns of a noun phrase that speaks for a country's government
 _GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "administration", "junta"}
@@ -695,8 +697,11 @@ class Attributor:
         ):
             m = None  # 'a spokesman for EU foreign policy chief Javier Solana' speaks, not Solana
         if m is not None:
+            # the mention is the object of a preposition, not the subject: 'the head of the U.N. mission
+            # in Liberia' speaks, not the mission (determiners, places and 'U.N.' modify the object)
             pw = text[s0 : m.start].rstrip().split()
-            while pw and (pw[-1].lower() in _DETS or _PLACE_ADJ.fullmatch(pw[-1].lower())):
+            while pw and (pw[-1].lower() in _DETS or _PLACE_ADJ.fullmatch(pw[-1].lower())
+                          or _UN_MODIFIER.fullmatch(pw[-1])):
                 pw.pop()
             if pw and pw[-1].lower() in _PREPS and m.kind != "person":
                 m = None
