@@ -556,3 +556,18 @@ def test_the_head_of_a_un_mission_speaks_not_the_mission(gaz, text, date, speake
     assert {(st["speaker"], st["speaker_type"]) for st in rec["statements"]} == {(speaker, "unnamed_person")}
     assert len(rec["statements"]) == text.count(" said") + text.count(" told")
     assert rec["missions"]
+
+
+@pytest.mark.parametrize("text", [
+    'The Secretary-General conceded in a message to the Security Council that the situation remained '
+    '"extremely delicate."',
+    "The Secretary-General acknowledged on Monday that the talks had stalled.",
+    "The Secretary-General agreed at a news conference in Nairobi that more troops were needed.",
+])
+def test_the_occasion_of_speaking_may_stand_before_a_verbs_complement(gaz, text):  # noqa: F811
+    """A verb that reports speech only with its complement ('conceded that …') keeps it when where and
+    when it was said come first; without a complement it still reports nothing."""
+    (st,) = run(gaz, text, "2015-03-04")["statements"]
+    assert st["speaker"] == "Secretary-General" and st["verb"] == text.split()[2]
+    assert run(gaz, "The Secretary-General acknowledged on Monday the support of the troops.",
+               "2015-03-04")["statements"] == []

@@ -135,6 +135,23 @@ _FORMAL_TITLE_OF = re.compile(
     r"(?:[A-Z][\w.'\u2019-]*\s+(?:(?:in|for|of|on)\s+(?:the\s+)?)?){1,4}$"
 )
 #: compass adjectives before a place name ('in southern Lebanon', 'in north-eastern Syria')
+#: where and when a speaker spoke, between a verb and its complement: 'conceded in a message to the Security
+#: Council that …', 'acknowledged on Monday that …', 'agreed at a news conference in Nairobi that …'
+_OCCASION = re.compile(
+    r"(?:\s*,?\s*(?:today|yesterday|tonight|(?:late\s+|early\s+)?on\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|"
+    r"Sun)day|\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})|(?:in|at|during)\s+(?:a|an|the|his|her|its|their)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:message|statement|letter|interview|speech|address|conference|briefing|meeting|"
+    r"session|debate|communiqu\w+|broadcast)|to\s+(?:reporters|journalists|the\s+press|correspondents))"
+    r"(?:\s+(?:to|with|before|in|at)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w.'\u2019-]*)*)?)+"
+)
+
+
+def _complement_past_occasion(cond: re.Pattern[str], after: str) -> bool:
+    """Whether a verb's complement follows once the occasion of speaking is skipped (see _OCCASION)."""
+    m = _OCCASION.match(after)
+    return m is not None and bool(cond.match(after[m.end():]))
+
+
 #: the United Nations as a modifier before a mission's or body's description ('the U.N. force in …')
 _UN_MODIFIER = re.compile(r"U\.N\.|UN|United|Nations|Nations'|world|body's")
 _PLACE_ADJ = re.compile(r"(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?|upper|lower")
@@ -618,6 +635,7 @@ class Attributor:
             if (
                 cond
                 and not cond.match(after)
+                and not _complement_past_occasion(cond, after)
                 and not (opening_part and low in lx.OPENING_PARTICIPLES)
                 and not post_quote
             ):
