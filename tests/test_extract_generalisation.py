@@ -571,3 +571,13 @@ def test_the_occasion_of_speaking_may_stand_before_a_verbs_complement(gaz, text)
     assert st["speaker"] == "Secretary-General" and st["verb"] == text.split()[2]
     assert run(gaz, "The Secretary-General acknowledged on Monday the support of the troops.",
                "2015-03-04")["statements"] == []
+
+
+def test_according_to_a_source_with_a_relative_clause(gaz):  # noqa: F811
+    """'according to a Western diplomat who spoke on condition of anonymity': the source is the noun
+    phrase before its relative clause, an unnamed person, and the quotation is theirs."""
+    text = 'The peacekeepers "did everything they could", according to a Western diplomat who spoke on ' \
+           'condition of anonymity.'
+    (st,) = run(gaz, text, "2015-03-04")["statements"]
+    assert (st["speaker"], st["speaker_type"], st["quote"]) == (
+        "a Western diplomat", "unnamed_person", "did everything they could")

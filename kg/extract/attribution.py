@@ -937,6 +937,11 @@ class Attributor:
         Relations') as an organisation. A country alone ('according to Mali') is not a source.
         """
         c = self.chunk_starting(start, limit)
+        rel = re.compile(r"\s+(?:who|whom)\s").search(self.masked, start, limit)
+        if c is None and rel is not None:
+            # 'according to a Western diplomat who spoke on condition of anonymity': the source before
+            # its relative clause
+            c = self.chunk_starting(start, rel.start())
         if c is not None:
             return None if c.kind == "country" else c
         text = self.masked
