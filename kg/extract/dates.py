@@ -101,17 +101,24 @@ _URL_DATES = (
     re.compile(r"[/_-](?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
     re.compile(r"yyyy=(?P<y>(?:19|20)\d{2})&mm=(?P<m>\d{1,2})&dd=(?P<d>\d{1,2})"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>0[1-9]|1[0-2])/"),
+    # written together, as one path segment or its start: '/20161124-aleppo', '/news/19950105/'
+    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
 )
 
 
 def url_date(url: str | None) -> str | None:
-    """The date a URL's path carries ('/2003/12/10/', '/1997-01-31-…', '/2008/03/' at month precision).
+    """The date a URL's path carries ('/2003/12/10/', '/1997-01-31-…', '/20161124-…', '/2008/03/' at month
+    precision).
 
     >>> url_date("https://news.un.org/en/story/2008/03/252732")
     '2008-03'
     >>> url_date("https://mg.co.za/article/1997-01-31-un-feels-heat/")
     '1997-01-31'
+    >>> url_date("https://example.org/news/20161124-aleppo")
+    '2016-11-24'
     >>> url_date("https://example.org/article13315") is None
+    True
+    >>> url_date("https://example.org/id/20161399") is None  # no 99th day: an identifier
     True
     """
     if not url:
