@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from test_extract_rules import gaz, run  # noqa: F401  (the module's fixture and helper)
 
+from kg.extract import extract_text, record
 from kg.extract.readers import _doc_from_text
 
 
@@ -581,3 +582,26 @@ def test_according_to_a_source_with_a_relative_clause(gaz):  # noqa: F811
     (st,) = run(gaz, text, "2015-03-04")["statements"]
     assert (st["speaker"], st["speaker_type"], st["quote"]) == (
         "a Western diplomat", "unnamed_person", "did everything they could")
+
+
+@pytest.fixture(scope="module")
+def real_gaz():
+    from kg.config import Settings
+    from kg.extract import load_gazetteer
+
+    return load_gazetteer(Settings().reference_dir)  # the project's reference data: every mission since 1948
+
+
+@pytest.mark.parametrize("text, date, mission", [
+    ("Officials said the U.N. mission to Haiti would take over from U.S. troops.", "1995-03-31", "UNMIH"),
+    ("The commander said UN peacekeeping operations in Congo were expanding.", "1960-08-12", "ONUC"),
+    ("A spokesman said the U.N. observers in Georgia had suspended patrols.", "2001-10-10", "UNOMIG"),
+    ("A spokesman said the U.N. Emergency Force in Sinai had reached the canal.", "1957-01-10", "UNEF I"),
+    ("A spokesman said the U.N. Emergency Force had reached the canal.", "1974-01-10", "UNEF II"),
+    ("A spokesman for the U.N. observer mission in Tajikistan said the patrol was fired on.", "1998-07-21",
+     "UNMOT"),
+])
+def test_missions_described_in_older_styles(real_gaz, text, date, mission):
+    """The issue's own examples: a mission 'to' its host, plural 'operations', 'observers', 'Congo' for the
+    Congo of Leopoldville, and a numbered mission's name written without its ordinal, told by the date."""
+    assert record(extract_text(text + "\n", real_gaz, publication_date=date))["missions"] == [mission]

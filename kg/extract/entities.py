@@ -28,7 +28,7 @@ MISSION_NAME_RE = re.compile(
 _FUZZY_ACR = re.compile(r"(?<![\w-])(?:UN|MIN|MON|ONU)[A-Z]{2,7}(?![\w-])")
 MISSION_NOUN_RE = re.compile(
     r"(?<![\w-])(?:(?:peacekeeping|peace-keeping|peace)\s+(?:mission|operation|force)s?|missions?|"
-    r"operations?|force|peacekeepers|blue helmets|(?:force\s+)?commander)(?![\w-])",
+    r"operations?|force|peacekeepers|blue helmets|observers|(?:force\s+)?commander)(?![\w-])",
     re.IGNORECASE,
 )
 _UN_MARK = re.compile(
@@ -152,6 +152,9 @@ def _resolve_mission_name(span: str, g: Gazetteer, date: str | None) -> str | No
     f = re.sub(r"^(?:united nations|un) ", "", f)
     if f in g.mission_name_index:
         return g.mission_name_index[f]
+    numbered = _name_without_ordinal(f, g, date)
+    if numbered is not None:
+        return numbered
     hosts = []
     for cm in g.country_regex.finditer(span):
         hosts.extend(g.country_forms.get(cm.group(1), []))
@@ -177,6 +180,27 @@ def _resolve_mission_name(span: str, g: Gazetteer, date: str | None) -> str | No
         if overlap > best_score:
             best, best_score = mis.acronym, overlap
     return best if best_score >= 0.7 else None
+
+
+def _bare_name(name: str) -> str:
+    """A mission's name without 'United Nations' and its ordinal ('first united nations emergency force'
+    -> 'emergency force')."""
+    name = re.sub(r"^(?:first|second|third) ", "", name)
+    return re.sub(r"^(?:united nations|un) ", "", name)
+
+
+def _name_without_ordinal(f: str, g: Gazetteer, date: str | None) -> str | None:
+    """'U.N. Emergency Force (in Sinai)' on a 1957 page -> UNEF I: a name written without the ordinal
+    that tells numbered missions apart, the one active on the date (a trailing place is left aside)."""
+    for name in (f, re.sub(r" (?:in|on|at) [\w' -]+$", "", f)):
+        same = [mis for key, acr in g.mission_name_index.items() if _bare_name(key) == name
+                for mis in (g.missions[acr],)]
+        same = list({mis.acronym: mis for mis in same}.values())
+        if len(same) > 1 and date:
+            same = [mis for mis in same if mis.active_on(date)]
+        if len(same) == 1 and (len(name.split()) >= 2):
+            return same[0].acronym
+    return None
 
 
 def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
@@ -331,6 +355,9 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
         found.add(Mention("country", pick, g.country_name(pick), m.text, m.start, m.end))
 
 
+#: short names that two states share: a mission hosted in either may be meant ('UN operations in Congo',
+#: 1960: ONUC, in the Congo of Leopoldville)
+_SHARED_SHORT_NAMES = {"congo": ("COG", "COD"), "the congo": ("COG", "COD")}
 _KIND_WORDS = (("observer", "observ"), ("verification", "verification"), ("force", "force"),
                ("assistance", "assistance"), ("transitional", "transitional"))
 
@@ -364,7 +391,7 @@ def find_mission_descriptions(
         before = work[sent[0] : chain_start.get(c.start, c.start)]
         # 'in (the)? X', possibly after a list 'in the DRC and the CAR'
         if not re.search(
-            r"(?:\b(?:in|for)|,|\band)\s+(?:the\s+)?(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$",
+            r"(?:\b(?:in|for|to)|,|\band)\s+(?:the\s+)?(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$",
             before,
         ):
             continue
@@ -377,18 +404,19 @@ def find_mission_descriptions(
         if len(gap.split()) > 15 or re.search(r"[.;:]\s", gap):
             continue
         if not re.search(
-            r"(?:\b(?:in|for)\s+(?:the\s+)?(?:[A-Z][\w'-]*\s*)+(?:,|\band)\s+(?:the\s+)?$|"
-            r"\b(?:in|for)\s+(?:the\s+)?$)",
+            r"(?:\b(?:in|for|to)\s+(?:the\s+)?(?:[A-Z][\w'-]*\s*)+(?:,|\band)\s+(?:the\s+)?$|"
+            r"\b(?:in|for|to)\s+(?:the\s+)?$)",
             gap if gap.strip() else " in ",
         ):
-            if not re.search(r"\b(?:in|for)\s", gap):
+            if not re.search(r"\b(?:in|for|to)\s", gap):
                 continue
         head_ctx = window[max(0, noun.start() - 40) : noun.end()]
         if not _UN_MARK.search(head_ctx) and not re.search(r"peace", noun.group(0), re.I):
             continue
         years = _YEAR.findall(work[sent[0] : sent[1]][max(0, c.start - sent[0] - 120) : c.end - sent[0] + 40])
         when = years[0] if years else date
-        cands = [mis for mis in g.missions_in(c.id) if mis.kind.startswith("peace")]
+        hosts = _SHARED_SHORT_NAMES.get(c.text.lower(), (c.id,))
+        cands = [mis for host in hosts for mis in g.missions_in(host) if mis.kind.startswith("peace")]
         if when:
             active = [mis for mis in cands if mis.active_on(when)]
             if len(years) >= 2:
