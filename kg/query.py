@@ -1085,8 +1085,8 @@ class WorkerPool:
         from kg.store import LIVE_LINK
 
         # the symlink that names the live generation (kg.store.live_generation); none in memory or remote
-        self._live_link = None if location == "memory" or _is_remote(location) else os.path.join(location,
-                                                                                                   LIVE_LINK)
+        self._live_link = (None if location == "memory" or _is_remote(location)
+                           else os.path.join(location, LIVE_LINK))
         self.generation = self._live()
         self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
         with self._cond:

@@ -492,7 +492,10 @@ def cors_preflight(headers: dict[str, str]) -> Reply:
            "Access-Control-Max-Age": "600",
            "Access-Control-Allow-Headers": ", ".join(h.title() for h in CORS_HEADERS)}
     if failures:
-        return _text(400, "Disallowed CORS " + ", ".join(failures), out)
+        return _text(400, f"CORS preflight refused ({', '.join(failures)}): /sparql allows the methods "
+                          f"{out['Access-Control-Allow-Methods']} and the headers "
+                          f"{out['Access-Control-Allow-Headers']}, from any origin (not from a private "
+                          f"network)", out)
     return _text(200, "OK", out)
 
 
