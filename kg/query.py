@@ -1082,11 +1082,6 @@ class WorkerPool:
         self._fast: dict[tuple[str, Dataset | None], PreparedQuery] = {}
         self._fast_lock = threading.Lock()  # the server's threads record, the event loop reads
         self._shared: QueryWorker | None = None  # started with the spares, until the lane takes it
-        from kg.store import LIVE_LINK
-
-        # the symlink that names the live generation (kg.store.live_generation); none in memory or remote
-        self._live_link = (None if location == "memory" or _is_remote(location)
-                           else os.path.join(location, LIVE_LINK))
         self.generation = self._live()
         self._idle.append(self._start(self.generation))  # the first one reports a store or sandbox problem
         with self._cond:
@@ -1136,13 +1131,9 @@ class WorkerPool:
             self._fast[(text, dataset)] = prepared
 
     def _live(self) -> str | None:
-        """The live generation of the store home (asked on every query: one readlink, no more)."""
-        if self._live_link is None:
-            return None
-        try:
-            return os.readlink(self._live_link)
-        except OSError:
-            return None
+        from kg.store import live_generation
+
+        return live_generation(self.location)  # one readlink; None for memory, a URL, a plain store
 
     def _start(self, generation: str | None, threads: int = 0) -> QueryWorker:
         snapshot, graphs = self._snapshot_of(generation)

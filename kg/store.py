@@ -630,7 +630,7 @@ def live_generation(location: str) -> str | None:
     if location == "memory" or location.startswith(("http://", "https://")):
         return None
     try:
-        return os.readlink(Path(location) / LIVE_LINK)
+        return os.readlink(os.path.join(location, LIVE_LINK))  # asked before every query: no Path objects
     except OSError:
         return None
 
