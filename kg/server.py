@@ -384,8 +384,8 @@ class Front:
             await self.rest(scope, receive, send)
             return
         headers = _headers(scope)
-        if not host_allowed(headers.get("host", ""), self.allowed_hosts):
-            host = headers.get("host", "")
+        host = headers.get("host", "")
+        if not host_allowed(host, self.allowed_hosts):
             await _send(send, _text(400, f"this server does not answer to the Host {host!r}; use one of "
                                          f"{', '.join(self.allowed_hosts)}, or start it with --allow-host "
                                          f"NAME", {"Connection": "close"}))
@@ -555,9 +555,13 @@ async def _not_found(request: Any, _exc: Exception) -> Any:
     return _response(_text(404, f"no page at {path}; the endpoint is /sparql and the query page is /"))
 
 
+def _method_not_allowed(method: str) -> Reply:
+    return _text(405, f"{method} is not allowed: the service is read-only; query with GET or POST /sparql",
+                 {"Allow": _ALLOW, "Connection": "close"})
+
+
 async def _not_allowed(request: Any, _exc: Exception) -> Any:
-    return _response(_text(405, f"{request.method} is not allowed: the service is read-only; query with GET "
-                                f"or POST /sparql", {"Allow": _ALLOW, "Connection": "close"}))
+    return _response(_method_not_allowed(request.method))
 
 
 def _plain(handler: PlainHandler) -> Callable[[Any], Any]:
@@ -620,8 +624,7 @@ class Pages:
                 return
             reply = Reply(204, b"", None, {"Allow": _ALLOW})
         elif method not in ("GET", "HEAD", "POST"):
-            reply = _text(405, f"{method} is not allowed: the service is read-only; query with GET or POST "
-                               f"/sparql", {"Allow": _ALLOW, "Connection": "close"})
+            reply = _method_not_allowed(method)
         else:
             reply = await self._guard(request.client, lambda: self._sparql(request))
         await _send(send, reply, head=method == "HEAD", extra=_CORS_SIMPLE if cors else _NO_ORIGIN)
