@@ -39,8 +39,9 @@ def make_pool(location: str, **limits) -> WorkerPool:
                       limits=PoolLimits(workers=2, slow_workers=0, worker_store="disk", **limits))
 
 
-def with_lane(pool: WorkerPool, scenario) -> None:
-    """Run ``scenario(lane)`` on an event loop with a lane over ``pool``; stop the lane and the pool after."""
+def with_lane(pool: WorkerPool, scenario, run=asyncio.run) -> None:
+    """Run ``scenario(lane)`` on an event loop (``run``: asyncio's, or uvloop's) with a lane over ``pool``;
+    stop the lane and the pool after."""
     async def main():
         lane = SharedLane(pool)
         try:
@@ -49,7 +50,7 @@ def with_lane(pool: WorkerPool, scenario) -> None:
             lane.close()
 
     try:
-        asyncio.run(main())
+        run(main())
     finally:
         pool.close()
 
@@ -155,21 +156,14 @@ def test_long_answers_come_back_whole_under_uvloop(fixture_store):
     pool = make_pool(fixture_store)
     everything = "SELECT * WHERE { ?s ?p ?o VALUES ?copy { 1 2 3 4 5 6 7 8 } } ORDER BY ?copy ?s ?p ?o"
 
-    async def main():
-        lane = SharedLane(pool)
-        try:
-            on_pool = pool.run(everything, formats=["json"], max_rows=None, timeout=30)
-            assert len(on_pool.data) > 1024 * 1024  # far more than a pipe's buffer
-            count_as_cheap(pool, everything)  # however long the sort took on this machine
-            answers = await asyncio.gather(*(lane.run(everything, formats=["json"], max_rows=None, timeout=30)
-                                             for _ in range(3)))
-            assert [a and len(a.data) for a in answers] == [len(on_pool.data)] * 3
-            assert all(a.data == on_pool.data for a in answers)
-            assert lane._worker is not None and lane._worker.alive  # never taken for lost
-        finally:
-            lane.close()
+    async def scenario(lane):
+        on_pool = pool.run(everything, formats=["json"], max_rows=None, timeout=30)
+        assert len(on_pool.data) > 1024 * 1024  # far more than a pipe's buffer
+        count_as_cheap(pool, everything)  # however long the sort took on this machine
+        answers = await asyncio.gather(*(lane.run(everything, formats=["json"], max_rows=None, timeout=30)
+                                         for _ in range(3)))
+        assert [a and len(a.data) for a in answers] == [len(on_pool.data)] * 3
+        assert all(a.data == on_pool.data for a in answers)
+        assert lane._worker is not None and lane._worker.alive  # never taken for lost
 
-    try:
-        uvloop.run(main())
-    finally:
-        pool.close()
+    with_lane(pool, scenario, run=uvloop.run)
