@@ -605,3 +605,53 @@ def test_missions_described_in_older_styles(real_gaz, text, date, mission):
     """The issue's own examples: a mission 'to' its host, plural 'operations', 'observers', 'Congo' for the
     Congo of Leopoldville, and a numbered mission's name written without its ordinal, told by the date."""
     assert record(extract_text(text + "\n", real_gaz, publication_date=date))["missions"] == [mission]
+
+
+@pytest.mark.parametrize("text, date, mission", [
+    ("A spokesman for the U.N. force in the Golan Heights said the line was quiet.", "1990-05-31", "UNDOF"),
+    ("The commander of U.N. peacekeepers in Eastern Slavonia said the handover would go ahead.", "1997-11-12",
+     "UNTAES"),
+    ("The head of the UN peacekeeping force in Darfur said a patrol came under fire.", "2010-03-04",
+     "UNAMID"),
+    ("The chief of the U.N. observers in Kashmir said the shelling had eased.", "1999-08-08", "UNMOGIP"),
+    ("A spokesman for the United Nations force in the Sinai said the zone was widened.", "1975-02-01",
+     "UNEF II"),
+    ("The chief of the UN observer group on the Iran-Iraq border said both armies had pulled back.",
+     "1989-09-20", "UNIIMOG"),
+])
+def test_missions_described_by_a_place_below_the_country_or_a_border(real_gaz, text, date, mission):
+    """A region (kg/extract/places.tsv) stands for the countries it lies in, and a mission named after it
+    wins over others there (UNAMID beside UNMIS in the Sudan); 'the X-Y border' stands for both countries."""
+    assert mission in record(extract_text(text + "\n", real_gaz, publication_date=date))["missions"]
+
+
+@pytest.mark.parametrize("text", [
+    "Israeli troops in the Golan Heights were put on alert, a spokesman said.",  # no UN mission noun
+    "The Golan Heights were quiet, a UN official said.",
+    "Officials said the Iran-Iraq talks would resume.",  # two countries, but no border
+])
+def test_a_place_without_a_un_mission_noun_names_no_mission(real_gaz, text):
+    assert record(extract_text(text + "\n", real_gaz, publication_date="1990-05-31"))["missions"] == []
+
+
+def test_a_dateline_with_its_year_dates_a_document_without_metadata(real_gaz):
+    """A file given with no publication date still speaks on the day its dateline gives; without a year the
+    dateline cannot say which year, and the statement stays undated."""
+    said = "A spokesman for the U.N. force said today that all was quiet.\n"
+    dated = "Title\n\nDAMASCUS, May 31, 1990 - " + said
+    (st,) = record(extract_text(dated, real_gaz))["statements"]
+    assert st["date"] == "1990-05-31"
+    undated = "Title\n\nDAMASCUS, May 31 (Reuters) - " + said
+    (st,) = record(extract_text(undated, real_gaz))["statements"]
+    assert st["date"] is None
+
+
+def test_a_bad_line_of_the_places_lexicon_is_named(tmp_path):
+    from kg.errors import InputError
+    from kg.extract.entities import load_places
+
+    bad = tmp_path / "places.tsv"
+    bad.write_text("place\tforms\tiso3\tsource\nGolan Heights\tGolan\tSyria\thttps://example.org\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError, match="line 2: expected a place"):
+        load_places(bad)

@@ -183,7 +183,7 @@ def document_anchor(publication_date: str | None, paragraphs_text: list[str]) ->
     or a date line ('2 September 2014') in the first paragraphs."""
     pub, prec = parse_iso(publication_date)
     if pub is None:
-        return Anchor(None, None)
+        return _dateline_alone(paragraphs_text)
     for para in paragraphs_text[:6]:
         first = _date_first(para, pub, prec)
         if first is not None:
@@ -207,6 +207,28 @@ def document_anchor(publication_date: str | None, paragraphs_text: list[str]) ->
             release = bool(m.group("year")) and int(m.group("year")) == cand.year
             return Anchor(cand, "day", f"dateline '{m.group(0).strip()}'", release)
     return Anchor(pub, prec, f"publication date {publication_date}")
+
+
+def _dateline_alone(paragraphs_text: list[str]) -> Anchor:
+    """A document with no publication date is dated by a dateline that gives its year ('DAMASCUS, May 31,
+    1990 -', '16 July 2008 -- The Council …'), else not at all.
+
+    >>> _dateline_alone(["Title", "VUKOVAR, Croatia, Nov 12, 1997 - The commander said"]).date
+    datetime.date(1997, 11, 12)
+    >>> _dateline_alone(["BEIRUT, April 6 (Xinhua) -- A spokesman said"]).date is None
+    True
+    """
+    for para in paragraphs_text[:6]:
+        m = _DATE_FIRST.match(para) or _DATELINE.match(para)
+        if not m or not m.group("year"):
+            continue
+        try:
+            cand = dt.date(int(m.group("year")), _month(m.group("m1") or m.group("m2")),
+                           int(m.group("d1") or m.group("d2")))
+        except ValueError:
+            continue
+        return Anchor(cand, "day", f"dateline '{m.group(0).strip().rstrip('-:').strip()}'", True)
+    return Anchor(None, None)
 
 
 DATE_EXPR = re.compile(

@@ -8,11 +8,15 @@ mention of the country.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from kg.errors import InputError
 from kg.extract import lexicon as lx
 from kg.extract.gazetteer import Gazetteer, fold
+from kg.files import read_text_lines
 from kg.model import Mention
 
 _UN = r"(?:United Nations|U\.N\.|UN)"
@@ -27,7 +31,8 @@ MISSION_NAME_RE = re.compile(
 )
 _FUZZY_ACR = re.compile(r"(?<![\w-])(?:UN|MIN|MON|ONU)[A-Z]{2,7}(?![\w-])")
 MISSION_NOUN_RE = re.compile(
-    r"(?<![\w-])(?:(?:peacekeeping|peace-keeping|peace)\s+(?:mission|operation|force)s?|missions?|"
+    r"(?<![\w-])(?:(?:peacekeeping|peace-keeping|peace)\s+(?:mission|operation|force)s?|"
+    r"(?:observer|observation)\s+(?:group|mission|force)s?|missions?|"
     r"operations?|force|peacekeepers|blue helmets|observers|(?:force\s+)?commander)(?![\w-])",
     re.IGNORECASE,
 )
@@ -360,6 +365,65 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
 _SHARED_SHORT_NAMES = {"congo": ("COG", "COD"), "the congo": ("COG", "COD")}
 _KIND_WORDS = (("observer", "observ"), ("verification", "verification"), ("force", "force"),
                ("assistance", "assistance"), ("transitional", "transitional"))
+PLACE_FILE = Path(__file__).with_name("places.tsv")
+_PLACE_COLUMNS = ["place", "forms", "iso3", "source"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a description puts a mission: a country, a place below one (places.tsv) or a border."""
+
+    start: int
+    end: int
+    text: str
+    hosts: tuple[str, ...]
+    name: str = ""  # a place's name, which a mission's own name may carry ('… for Eastern Slavonia …')
+    border: bool = False
+
+
+@functools.cache
+def load_places(path: Path = PLACE_FILE) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(name, spellings, host ISO3 codes) of every place in the places lexicon; a bad line: ``InputError``.
+
+    >>> next(p for p in load_places() if p[0] == "Golan Heights")[2]
+    ('SYR', 'ISR')
+    """
+    lines = read_text_lines(path, what="places lexicon", fix="restore kg/extract/places.tsv")
+    rows = [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
+    if not rows or rows[0][1].split("\t") != _PLACE_COLUMNS:
+        raise InputError(f"the first line must be the header {' '.join(_PLACE_COLUMNS)} (tab-separated)",
+                         path=str(path))
+    out = []
+    for n, line in rows[1:]:
+        cols = [c.strip() for c in line.split("\t")]
+        codes = tuple(cols[2].split(";")) if len(cols) == len(_PLACE_COLUMNS) else ()
+        if not codes or not all(re.fullmatch(r"[A-Z]{3}", c) for c in codes) or not cols[0]:
+            raise InputError(f"line {n}: expected a place, its other spellings ('-' for none) and "
+                             f"';'-separated ISO3 codes, tab-separated", path=str(path))
+        forms = (cols[0], *(f.strip() for f in cols[1].split(";") if f.strip() and cols[1] != "-"))
+        out.append((cols[0], forms, codes))
+    return tuple(out)
+
+
+@functools.cache
+def _place_regex() -> re.Pattern[str]:
+    forms = sorted((f for _, spellings, _ in load_places() for f in spellings), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+
+
+def _places(work: str, countries: list[Mention], g: Gazetteer) -> list[Place]:
+    """Countries, places of the lexicon and borders between two countries ('the Iran-Iraq border')."""
+    by_form = {f: (name, hosts) for name, spellings, hosts in load_places() for f in spellings}
+    out = [Place(c.start, c.end, c.text, _SHARED_SHORT_NAMES.get(c.text.lower(), (c.id,))) for c in countries]
+    for m in _place_regex().finditer(work):
+        name, hosts = by_form[m.group(0)]
+        out.append(Place(m.start(), m.end(), m.group(0), tuple(h for h in hosts if h in g.countries), name))
+    for a, b in zip(countries, countries[1:], strict=False):
+        if a.id != b.id and re.fullmatch(r"\s*[-\u2013/]\s*", work[a.end : b.start]) and re.match(
+            r"\s+(?:border|frontier)s?\b", work[b.end :]
+        ):
+            out.append(Place(a.start, b.end, work[a.start : b.end], (a.id, b.id), border=True))
+    return sorted(out, key=lambda p: (p.start, -p.end))
 
 
 def _described_kind(text: str) -> str | None:
@@ -371,7 +435,9 @@ def _described_kind(text: str) -> str | None:
 def find_mission_descriptions(
     work: str, sent_spans: list[tuple[int, int]], g: Gazetteer, date: str | None, found: Found
 ) -> None:
-    """'the UN mission in Sierra Leone' (2000) -> UNAMSIL: the mission hosted there and active on the date."""
+    """'the UN mission in Sierra Leone' (2000) -> UNAMSIL: the mission hosted there and active on the date.
+    The place may be a country, a place below one ('the U.N. force in the Golan Heights': UNDOF) or a border
+    ('the UN observers on the Iran-Iraq border': UNIIMOG)."""
     countries = sorted(
         (
             m
@@ -380,18 +446,20 @@ def find_mission_descriptions(
         ),
         key=lambda m: m.start,
     )
+    places = _places(work, countries, g)
     chain_start: dict[int, int] = {}
     for prev, c in zip(countries, countries[1:], strict=False):
         if re.fullmatch(r"\s*(?:,|,?\s*and)\s+(?:the\s+)?", work[prev.end : c.start]):
             chain_start[c.start] = chain_start.get(prev.start, prev.start)
-    for c in countries:
+    for c in places:
         sent = next(((a, b) for a, b in sent_spans if a <= c.start < b), None)
-        if sent is None:
+        if sent is None or not c.hosts:
             continue
         before = work[sent[0] : chain_start.get(c.start, c.start)]
-        # 'in (the)? X', possibly after a list 'in the DRC and the CAR'
+        # 'in (the)? X', possibly after a list 'in the DRC and the CAR'; 'on (the) X-Y border'
+        prep = r"in|for|to|on|along|at" if c.border else r"in|for|to"
         if not re.search(
-            r"(?:\b(?:in|for|to)|,|\band)\s+(?:the\s+)?(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$",
+            rf"(?:\b(?:{prep})|,|\band)\s+(?:the\s+)?(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$",
             before,
         ):
             continue
@@ -404,19 +472,19 @@ def find_mission_descriptions(
         if len(gap.split()) > 15 or re.search(r"[.;:]\s", gap):
             continue
         if not re.search(
-            r"(?:\b(?:in|for|to)\s+(?:the\s+)?(?:[A-Z][\w'-]*\s*)+(?:,|\band)\s+(?:the\s+)?$|"
-            r"\b(?:in|for|to)\s+(?:the\s+)?$)",
+            rf"(?:\b(?:{prep})\s+(?:the\s+)?(?:[A-Z][\w'-]*\s*)+(?:,|\band)\s+(?:the\s+)?$|"
+            rf"\b(?:{prep})\s+(?:the\s+)?$)",
             gap if gap.strip() else " in ",
         ):
-            if not re.search(r"\b(?:in|for|to)\s", gap):
+            if not re.search(rf"\b(?:{prep})\s", gap):
                 continue
         head_ctx = window[max(0, noun.start() - 40) : noun.end()]
         if not _UN_MARK.search(head_ctx) and not re.search(r"peace", noun.group(0), re.I):
             continue
         years = _YEAR.findall(work[sent[0] : sent[1]][max(0, c.start - sent[0] - 120) : c.end - sent[0] + 40])
         when = years[0] if years else date
-        hosts = _SHARED_SHORT_NAMES.get(c.text.lower(), (c.id,))
-        cands = [mis for host in hosts for mis in g.missions_in(host) if mis.kind.startswith("peace")]
+        cands = list({mis.acronym: mis for host in c.hosts for mis in g.missions_in(host)
+                      if mis.kind.startswith("peace")}.values())
         if when:
             active = [mis for mis in cands if mis.active_on(when)]
             if len(years) >= 2:
@@ -425,8 +493,12 @@ def find_mission_descriptions(
                 ] or active
         else:
             active = cands if len(cands) == 1 else []
+        if len(active) > 1 and c.name:
+            # a mission named after the place ('… Operation in Darfur' beside the mission in the Sudan)
+            active = [mis for mis in active if c.name.lower() in mis.name.lower()] or active
         if len(active) > 1:
-            single = [mis for mis in active if mis.hosts == (c.id,)]
+            # a mission hosted where the text says, and nowhere else
+            single = [mis for mis in active if set(mis.hosts) == set(c.hosts)]
             active = single or active
         if len(active) > 1:
             # the kind the text names ('observer mission', 'force', 'verification mission') picks among
