@@ -128,3 +128,23 @@ def test_saved_query_statements_by_organisations_about_a_country(gaz):
     )
     assert sorted(r["category"] for r in rows) == ["delegation", "un_body"]
     assert all(r["category"] != "group" for r in rows)
+
+
+def test_a_countrys_ambassador_or_envoy_speaks_for_its_delegation_under_the_words_written(gaz):
+    text = ("France's ambassador told the Security Council that the mission needed more helicopters. "
+            "The African Union envoy said the force would stay. "
+            "The U.S. envoy said Washington would not pay. "
+            "The ambassador added that a vote was due.")
+    result, g = _graph(gaz, text)
+    got = [(s.speaker, s.speaker_category, s.speaker_id) for s in result.statements]
+    assert got == [
+        ("France's ambassador", "delegation", "FRA"),
+        ("African Union envoy", "unnamed_official", None),  # an organisation's envoy: no country's
+        ("U.S. envoy", "delegation", "USA"),
+        ("France's ambassador", "delegation", "FRA"),  # 'the ambassador': the one named before
+    ]
+    for iso3 in ("FRA", "USA"):
+        delegation = URIRef(resource("delegation", iso3))
+        assert (delegation, PKN.delegationOf, URIRef(resource("country", iso3))) in g
+    # the organisation's envoy is an unnamed official (a person); no ambassador of a country is one
+    assert list(g.subjects(RDF.type, FOAF.Person)) == [URIRef(resource("person", "african-union-envoy"))]

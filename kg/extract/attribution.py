@@ -414,24 +414,31 @@ class Resolver:
             orgs = [m for m in self.mentions if m.kind == "org" and m.end <= pos]
             if orgs:
                 return self.entity(orgs[-1])
-        # '<Country>'s representative' / 'the <Demonym> delegation' / 'Delegate'
+        # '<Country>'s representative' / 'the <Demonym> delegation' / 'Delegate'; a country's ambassador
+        # or envoy speaks for it too ('France's ambassador', 'the U.S. envoy'), under the words written
+        envoy = gov_head in ("ambassador", "envoy")
         if (
-            gov_head in ("representative", "delegation", "delegate", "speaker")
+            gov_head in ("representative", "delegation", "delegate", "speaker", "ambassador", "envoy")
             and not re.search(r"special|secretary|unsg|sg\b|un |united nations", f)
             and not any(m.kind in ("mission", "body") for m in inner)  # 'a Monuc representative'
         ):
             country = next((m for m in inner if m.kind == "country"), None)
             if country:
-                name = (
-                    f"{country.name}'s representative"
-                    if not country.name.endswith("s")
-                    else f"{country.name}' representative"
-                )
+                if envoy:
+                    name = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)
+                else:
+                    name = (
+                        f"{country.name}'s representative"
+                        if not country.name.endswith("s")
+                        else f"{country.name}' representative"
+                    )
                 return Speaker("rep:" + country.id, name, "unnamed_person", None, None)
-            for _, sp in self.history:
-                if sp.key.startswith("rep:"):
-                    return sp
-            if forward:
+            # 'the ambassador' is the one named before; 'the AU envoy' is nobody's delegate
+            if not envoy or f_noart == gov_head:
+                for _, sp in self.history:
+                    if sp.key.startswith("rep:"):
+                        return sp
+            if forward and not envoy:
                 return Speaker("rep:?", text, "unnamed_person", None, None)
         head_words = f_noart.split()
         cut = next(
