@@ -124,6 +124,19 @@ def test_index_tsv_bad_date_is_rejected_with_its_line(tmp_path):
     ]
 
 
+
+def test_an_index_column_that_is_not_read_is_a_warning_not_a_silent_loss(tmp_path):
+    """'date' for 'publication_date' would leave every document undated without a word."""
+    folder = write_folder(tmp_path / "corpus")
+    (folder / "index.tsv").write_text("file\tdate\na.txt\t2025-07-30\n", encoding="utf-8")
+    res = read_inputs([folder, folder / "a.txt"], max_bytes=10_000)
+    assert [d.file for d in res.documents] == ["a.txt", "b.txt", "a.txt"]  # read all the same
+    assert [str(w) for w in res.warnings] == [  # once per index, however many of its files are given
+        f"{folder}/index.tsv:1: column 'date' is not read (ignored); the columns are: file, url, title, "
+        "publication_date, source_site (optional: date_note); rename it"
+    ]
+
+
 # ---- ingest ---------------------------------------------------------------------------------------------
 def test_ingest_is_idempotent_and_each_document_has_its_graph(tmp_path, settings):
     folder = write_folder(tmp_path / "corpus")

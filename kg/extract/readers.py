@@ -17,6 +17,8 @@ from kg.extract.dates import url_date, valid_date
 from kg.model import Document
 
 INDEX_COLUMNS = ("file", "url", "title", "publication_date", "source_site")
+#: every column of index.tsv that is read: the documented ones, the date's note and 'source' (as in .jsonl)
+_READ_COLUMNS = frozenset(INDEX_COLUMNS) | {"date_note", "source"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ def _check_text(data: bytes, max_bytes: int) -> str | None:
     return None
 
 
-def _read_index(folder: Path, rejected: list[Rejected]) -> dict[str, tuple[dict[str, str], int]]:
+def _read_index(
+    folder: Path, rejected: list[Rejected], warnings: list[Rejected]
+) -> dict[str, tuple[dict[str, str], int]]:
     index = folder / "index.tsv"
     if not index.exists():
         return {}
@@ -109,6 +113,12 @@ def _read_index(folder: Path, rejected: list[Rejected]) -> dict[str, tuple[dict[
             )
         )
         return {}
+    for h in header:
+        if h and h not in _READ_COLUMNS:  # a column no reader reads: its values would be lost unseen
+            warning = Rejected(path, 1, f"column {h!r} is not read (ignored); the columns are: "
+                                        f"{', '.join(INDEX_COLUMNS)} (optional: date_note); rename it")
+            if warning not in warnings:
+                warnings.append(warning)
     out: dict[str, tuple[dict[str, str], int]] = {}
     for n, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
@@ -238,7 +248,7 @@ def read_inputs(paths: list[Path], *, max_bytes: int) -> ReadResult:
         if not path.exists():
             res.rejected.append(Rejected(str(path), None, "no such file or directory; check the path"))
         elif path.is_dir():
-            index = _read_index(path, res.rejected)
+            index = _read_index(path, res.rejected, res.warnings)
             listed = set()
             for p in _iter_folder(path):
                 if p.suffix.lower() == ".jsonl":
@@ -267,7 +277,7 @@ def read_inputs(paths: list[Path], *, max_bytes: int) -> ReadResult:
         elif path.suffix.lower() == ".jsonl":
             _read_jsonl(path, max_bytes, res)
         elif path.suffix.lower() == ".txt":
-            index = _read_index(path.parent, [])
+            index = _read_index(path.parent, [], res.warnings)
             meta = index.get(path.name)
             _read_txt(
                 path,
