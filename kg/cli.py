@@ -559,8 +559,8 @@ def ingest_command(paths: tuple[Path, ...], replace: bool, export_: bool, store:
     of the store that replaces the live one only when every new graph has been checked against the
     shapes. Bad inputs are reported one per line on stderr; the good ones are still ingested. A
     text that is not UTF-8 but reads as cp1252, or an index.tsv column that is not read, is a
-    warning (exit 0). Exit 1 when any input was rejected, 2 when the store or the reference data is unavailable or
-    another command is writing to the store.
+    warning (exit 0). Exit 1 when any input was rejected, 2 when the store or the reference data
+    is unavailable or another command is writing to the store.
 
     \b
     Examples:

@@ -655,3 +655,20 @@ def test_a_bad_line_of_the_places_lexicon_is_named(tmp_path):
                    encoding="utf-8")
     with pytest.raises(InputError, match="line 2: expected a place"):
         load_places(bad)
+
+
+@pytest.mark.parametrize("text, date, expected", [
+    # a press release speaks on its dateline; the attack was on Tuesday
+    ("Title\n\nBANGUI, 12 May 2021 - MINUSCA condemns the attack on its peacekeepers on Tuesday.",
+     "2021-05-12", "2021-05-12"),
+    # a present-tense statement document with no dateline: nothing fixes the day of the speaking
+    ("Title\n\nThe Secretary-General condemns the attack on Friday against a convoy of UNMISS.", "2018-03-05",
+     None),
+    # the speech's own date stays: before the object, and after it in 'in a statement on …'
+    ("Title\n\nMINUSCA on Wednesday condemned the attack on Monday against its peacekeepers.", "2021-05-12",
+     "2021-05-12"),
+    ("Title\n\nMINUSCA condemned the attack in a statement on Monday.", "2021-05-12", "2021-05-10"),
+])
+def test_a_date_after_an_incident_noun_is_the_incidents_not_the_speakings(real_gaz, text, date, expected):
+    (st,) = record(extract_text(text + "\n", real_gaz, publication_date=date))["statements"]
+    assert st["date"] == expected

@@ -63,6 +63,14 @@ _OWN_TEXT = re.compile(
     re.I,
 )
 _DETERMINER = re.compile(r"\s*(?:the|a|an|this|these|those|its|his|her|their)\s", re.I)
+#: what happened, as opposed to what was said: a date right after such a noun is the incident's ('condemns
+#: the attack on its peacekeepers on Tuesday': the attack was on Tuesday, the condemnation is the release's)
+_INCIDENT_NOUN = re.compile(
+    r"\b(?:attacks?|killings?|ambush(?:es)?|bombings?|shelling|explosions?|blasts?|assaults?|raids?|clashes|"
+    r"fighting|violence|murders?|abductions?|kidnappings?|shootings?|incidents?|massacres?|(?:air)?strikes?|"
+    r"deaths?|executions?|looting|fire|crash)\b",
+    re.I,
+)
 
 
 def _dates_the_object(between: str, lemma: str = "") -> bool:
@@ -70,8 +78,9 @@ def _dates_the_object(between: str, lemma: str = "") -> bool:
 
     'said on Monday', 'told reporters in Monrovia on Tuesday' date the speech; 'urges … the ban
     announced yesterday' and 'pledges made in February' date an event inside the reported matter:
-    the gap is long, or another verb form stands between the reporting verb and the date. A verb
-    of saying takes no addressee, so a noun phrase right after it ('said the formation of the
+    the gap is long, or another verb form stands between the reporting verb and the date, or the
+    object is an incident ('condemns the attack on Tuesday'). A verb of saying takes no addressee,
+    so a noun phrase right after it ('said the formation of the
     government in April …') is the subject of the reported clause and the date is the clause's.
     """
     if _OWN_TEXT.match(between):
@@ -81,6 +90,8 @@ def _dates_the_object(between: str, lemma: str = "") -> bool:
         return True
     if lemma in _SAY_LEMMAS and _DETERMINER.match(between):
         return True
+    if _DETERMINER.match(between) and _INCIDENT_NOUN.search(between) and not _OWN_TEXT.search(between):
+        return True  # 'condemned the attack on a convoy on Friday', not '… in a statement on Friday'
     return any(_OBJECT_VERB.search(w) and w != "indeed" for w in words)
 
 
