@@ -80,8 +80,8 @@ def _dates_the_object(between: str, lemma: str = "") -> bool:
     announced yesterday' and 'pledges made in February' date an event inside the reported matter:
     the gap is long, or another verb form stands between the reporting verb and the date, or the
     object is an incident ('condemns the attack on Tuesday'). A verb of saying takes no addressee,
-    so a noun phrase right after it ('said the formation of the
-    government in April …') is the subject of the reported clause and the date is the clause's.
+    so a noun phrase right after it ('said the formation of the government in April …') is the
+    subject of the reported clause and the date is the clause's.
     """
     if _OWN_TEXT.match(between):
         return False  # 'said in a statement issued on Wednesday': the statement is the speaking
