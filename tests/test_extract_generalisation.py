@@ -672,3 +672,42 @@ def test_a_bad_line_of_the_places_lexicon_is_named(tmp_path):
 def test_a_date_after_an_incident_noun_is_the_incidents_not_the_speakings(real_gaz, text, date, expected):
     (st,) = record(extract_text(text + "\n", real_gaz, publication_date=date))["statements"]
     assert st["date"] == expected
+
+
+@pytest.mark.parametrize("text, iso3", [
+    ("Rebels in eastern Congo attacked a U.N. base, the mission said.", "COD"),
+    ("LEOPOLDVILLE, THE CONGO, Aug. 12 (AP) - The U.N. representative said the troops would stay.", "COD"),
+    ("The Republic of the Congo sent troops. Congo said the troops would stay.", "COG"),
+])
+def test_congo_alone_is_the_congo_the_text_names_else_the_democratic_republic(real_gaz, text, iso3):
+    """Both states go by 'Congo'; a text that names one in full means it, and news means the DRC otherwise."""
+    got = record(extract_text(text + "\n", real_gaz, publication_date="2010-05-03"))["countries"]
+    assert [c["iso3"] for c in got] == [iso3]
+
+
+def test_long_lines_in_capitals_are_read_without_runaway_backtracking():
+    """A long line in capitals (a shouted headline, a table) once sent the capitalised-dateline pattern into
+    exponential backtracking: the extraction never returned. The bound is generous, a hang detector only."""
+    import subprocess
+    import sys
+
+    code = (
+        "from kg.config import Settings\n"
+        "from kg.extract import extract_text, load_gazetteer\n"
+        "g = load_gazetteer(Settings().reference_dir)\n"
+        "for line in ['WORD ' * 400 + 'end', 'WORD, ' * 400 + 'end', 'A.' * 2000]:\n"
+        "    extract_text('Title\\n\\n' + line + '\\n', g, publication_date='2020-01-01')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=300, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("text, iso3s", [
+    ("NAIROBI, KENYA, March 3 (Reuters) - A spokesman said the talks were over.", ["KEN"]),
+    ("BANJUL, THE GAMBIA, 3 May - Officials said the talks were over.", ["GMB"]),
+    ("UNITED NATIONS, Dec. 5 (AP) - A spokesman said the talks were over.", []),
+])
+def test_a_country_in_a_dateline_in_capitals(real_gaz, text, iso3s):
+    rec = record(extract_text("Title\n\n" + text + "\n", real_gaz, publication_date="2010-05-03"))
+    got = rec["countries"]
+    assert [c["iso3"] for c in got] == iso3s

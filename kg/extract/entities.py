@@ -322,6 +322,32 @@ def _org_key(name: str) -> str:
     return fold(name).replace(" ", "-")
 
 
+#: a wire dateline in capitals: 'LEOPOLDVILLE, THE CONGO, Aug. 12 (AP) -', 'GOMA, CONGO, 3 May -'; a name's
+#: words are split by single spaces only, so that a long line in capitals is read in linear time
+_CAPS_NAME = r"[A-Z][A-Z.'\-]*(?:[ \t][A-Z][A-Z.'\-]*)*"
+_CAPS_DATELINE = re.compile(
+    r"(?m)^[ \t]*(" + _CAPS_NAME + r"(?:,[ \t]*" + _CAPS_NAME + r")*),[ \t]*"
+    r"(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+\d|\d{1,2}[ \t]+[A-Z][a-z]+|\()"
+)
+
+
+def _caps_dateline_countries(work: str, g: Gazetteer) -> list[tuple[str, int, int]]:
+    """(gazetteer form, start, end) of each country a capitalised dateline names ('THE CONGO': 'Congo')."""
+    out = []
+    for m in _CAPS_DATELINE.finditer(work):
+        upper = g.capitalised_country_forms
+        pos = m.start(1)
+        for part in m.group(1).split(","):
+            start = pos + len(part) - len(part.lstrip())
+            pos += len(part) + 1
+            name = part.strip()
+            if name.startswith("THE "):
+                name, start = name[4:], start + 4
+            if name in upper:
+                out.append((upper[name], start, start + len(name)))
+    return out
+
+
 def find_countries(work: str, g: Gazetteer, found: Found) -> None:
     """Country names, aliases and demonyms, minus community labels, language uses and names inside names."""
     masked = list(work)
@@ -351,9 +377,17 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
             continue
         iso3 = codes[0]
         found.add(Mention("country", iso3, g.country_name(iso3), form, s, e))
+    for form, s, e in _caps_dateline_countries(work, g):
+        if found.inside_blocked(s, e) or any(x.start == s for x in found.mentions):
+            continue
+        codes = g.country_forms[form]
+        if len(codes) > 1:
+            ambiguous.append(Mention("country", "?", form, work[s:e], s, e))
+        else:
+            found.add(Mention("country", codes[0], g.country_name(codes[0]), work[s:e], s, e))
     seen = {m.id for m in found.mentions if m.kind == "country"}
     for m in ambiguous:
-        codes = g.country_forms[m.text]
+        codes = g.country_forms[m.name]  # the form as the gazetteer spells it
         pick = next((c for c in codes if c in seen), None)
         if pick is None:
             pick = max(codes, key=lambda c: (g.prominence.get(c, 0), c == codes[0]))

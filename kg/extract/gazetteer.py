@@ -152,6 +152,11 @@ class Gazetteer:
         return out
 
     @cached_property
+    def capitalised_country_forms(self) -> dict[str, str]:
+        """A country name in capitals -> its form ('THE GAMBIA' -> 'The Gambia'), for wire datelines."""
+        return {v.upper(): v for c in self.countries.values() for f in c.forms for v in _variants(f)}
+
+    @cached_property
     def country_regex(self) -> re.Pattern[str]:
         return _alternation(self.country_forms)
 
