@@ -687,7 +687,8 @@ def test_congo_alone_is_the_congo_the_text_names_else_the_democratic_republic(re
 
 def test_long_lines_in_capitals_are_read_without_runaway_backtracking():
     """A long line in capitals (a shouted headline, a table) once sent the capitalised-dateline pattern into
-    exponential backtracking: the extraction never returned. The bound is generous, a hang detector only."""
+    exponential backtracking, and a run of hyphenated capitals ('A-B-A-B-…') the wire-dateline pattern: the
+    extraction never returned. The bound is generous, a hang detector only."""
     import subprocess
     import sys
 
@@ -695,7 +696,7 @@ def test_long_lines_in_capitals_are_read_without_runaway_backtracking():
         "from kg.config import Settings\n"
         "from kg.extract import extract_text, load_gazetteer\n"
         "g = load_gazetteer(Settings().reference_dir)\n"
-        "for line in ['WORD ' * 400 + 'end', 'WORD, ' * 400 + 'end', 'A.' * 2000]:\n"
+        "for line in ['WORD ' * 400 + 'end', 'WORD, ' * 400 + 'end', 'A.' * 2000, 'A-B-' * 400 + ' said']:\n"
         "    extract_text('Title\\n\\n' + line + '\\n', g, publication_date='2020-01-01')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], timeout=300, capture_output=True, text=True)
