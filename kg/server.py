@@ -19,9 +19,10 @@ no such page or resource; 405 a method other than GET/HEAD/POST/OPTIONS; 408 hea
 within their deadline; 411 a POST without Content-Length; 413 a request larger than the limit; 415 a
 POST body type that is not a query; 503 (with ``Retry-After``) the query ran past the time limit or
 its memory limit, or the service is full (:class:`kg.query.PoolLimits`), or the client already has
-``--client-limit`` requests in progress (a client is an address: behind a proxy, every request comes
-from the proxy's). Results past the row limit
-are cut, and the response says so in the headers ``X-KG-Truncated: true`` and ``X-KG-Row-Limit``.
+``--client-limit`` requests in progress (a client is an address; behind a proxy on this machine, the
+address its ``X-Forwarded-For`` names: uvicorn trusts that header from 127.0.0.1 only, or from the
+addresses in ``FORWARDED_ALLOW_IPS``). Results past the row limit are cut, and the response says so
+in the headers ``X-KG-Truncated: true`` and ``X-KG-Row-Limit``.
 
 Routes are one table (:func:`routes`); a module that adds pages writes a plain function
 ``(path, params, headers) -> (status, headers, body)`` and registers it with :func:`add_route`.

@@ -152,7 +152,8 @@ def test_a_long_query_past_every_slot_is_stopped_with_503(fixture_store, tmp_pat
         stop(proc)
 
 
-def get_from(source: str, base: str, query: str, timeout: float = 60) -> tuple[int, Any, str]:
+def get_from(source: str, base: str, query: str, timeout: float = 60,
+             headers: dict[str, str] | None = None) -> tuple[int, Any, str]:
     """GET a query over a connection bound to the loopback address ``source``: another client."""
     import http.client
 
@@ -160,7 +161,7 @@ def get_from(source: str, base: str, query: str, timeout: float = 60) -> tuple[i
     host, port = netloc.rsplit(":", 1)
     conn = http.client.HTTPConnection(host, int(port), timeout=timeout, source_address=(source, 0))
     try:
-        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers=headers or {})
         response = conn.getresponse()
         return response.status, response.headers, response.read().decode()
     finally:
@@ -185,6 +186,12 @@ def test_one_client_past_its_bound_gets_503_while_another_is_served(fixture_stor
                         "have (--client-limit 2); wait for their answers or try again in a few seconds\n")
         status, _, body = get_from("127.0.0.2", base, "ASK {}")  # another client is served
         assert (status, json.loads(body)["boolean"]) == (200, True)
+        # a proxy on this machine names the client it forwards for: that client is another one
+        status, _, body = get_from("127.0.0.1", base, "ASK {}", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+        # the header counts from the loopback proxy only: 127.0.0.2 cannot pass for another client
+        status, _, body = get_from("127.0.0.2", base, "ASK {}", headers={"X-Forwarded-For": "127.0.0.1"})
+        assert status == 200  # 127.0.0.2 has nothing in progress; were the header read, this were a 503
         assert all(t.is_alive() for t in heavy) and results == []
         for t in heavy:
             t.join(30)
