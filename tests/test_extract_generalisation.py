@@ -712,3 +712,13 @@ def test_a_country_in_a_dateline_in_capitals(real_gaz, text, iso3s):
     rec = record(extract_text("Title\n\n" + text + "\n", real_gaz, publication_date="2010-05-03"))
     got = rec["countries"]
     assert [c["iso3"] for c in got] == iso3s
+
+
+@pytest.mark.parametrize("body, speaker", [
+    ("MONUSCO strongly condemns the killing of an aid worker in Beni.", "MONUSCO"),
+    ("A patrol of MONUSCO and a patrol of MINUSCA came under fire.", "Mission"),  # which one: not said
+])
+def test_a_headlines_bare_mission_is_the_one_mission_the_text_names(real_gaz, body, speaker):
+    text = "Mission condemns killing of aid worker\n\nGOMA, 4 April 2019 - " + body + "\n"
+    statements = record(extract_text(text, real_gaz, publication_date="2019-04-04"))["statements"]
+    assert statements[0]["speaker"] == speaker

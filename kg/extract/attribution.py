@@ -449,6 +449,9 @@ class Resolver:
             prior = [m for m in self.mentions if m.kind == "mission" and m.end <= pos]
             if prior:
                 return self.entity(prior[-1])
+            later = [m for m in self.mentions if m.kind == "mission"]
+            if forward and len({m.id for m in later}) == 1:  # headline 'Mission condemns …': the one named
+                return self.entity(later[0])
         council = next((m for m in self.mentions if m.kind == "body" and m.id == "security-council"), None)
         if re.search(r"\bpresidential statement$", f) and council is not None and council.start < pos:
             # UN usage: a presidential statement (S/PRST) is the Security Council's, whoever reads it out
