@@ -722,3 +722,29 @@ def test_a_headlines_bare_mission_is_the_one_mission_the_text_names(real_gaz, bo
     text = "Mission condemns killing of aid worker\n\nGOMA, 4 April 2019 - " + body + "\n"
     statements = record(extract_text(text, real_gaz, publication_date="2019-04-04"))["statements"]
     assert statements[0]["speaker"] == speaker
+
+
+@pytest.mark.parametrize("second, speaker", [
+    ("The Under-Secretary-General placed special emphasis on the protection of civilians.",
+     "Under-Secretary-General"),
+    ("The force commander said the mission lacked helicopters.", "force commander"),
+    ("The spokesman indicated that talks would resume.", "spokesman"),
+])
+def test_a_post_noun_does_not_name_the_last_speaker_whose_post_it_does_not_fit(real_gaz, second, speaker):
+    """'The Secretary-General paid tribute …. The force commander said …': the commander is not António
+    Guterres, whose post the reference data knows; name variation holds only where the post fits."""
+    first = "The Secretary-General paid tribute to the peacekeepers. "
+    text = "Title\n\nNEW YORK, 5 June 2019 - " + first + second
+    statements = record(extract_text(text + "\n", real_gaz, publication_date="2019-06-05"))["statements"]
+    assert [s["speaker"] for s in statements] == ["António Guterres", speaker]
+
+
+@pytest.mark.parametrize("sentence, speaker, category", [
+    ("The rebels alleged that peacekeepers had fired first.", "rebels", "group"),
+    ("Soldiers said the road was closed.", "Soldiers", "group"),
+    ("A Council member said the mandate expires in June.", "A Council member", "unnamed_official"),
+])
+def test_fighters_and_members_speak_as_groups_or_one_of_them(real_gaz, sentence, speaker, category):
+    (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2019-06-05"))[
+        "statements"]
+    assert (st["speaker"], st["speaker_category"]) == (speaker, category)

@@ -161,6 +161,7 @@ _GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "adminis
 _ONE_OF_GROUP = {
     "residents", "witnesses", "villagers", "refugees", "survivors", "activists", "protesters",
     "demonstrators", "sources", "lawmakers", "elders", "relatives", "observers", "analysts", "experts",
+    "members", "rebels", "soldiers", "fighters",
 }
 #: a quantity of people before a plural head ('hundreds of protesters', 'dozens of residents')
 _QUANTITY_OF = re.compile(
@@ -192,8 +193,8 @@ _ROLE_SYNONYMS = {
     "chief": r"chief|head|secretary|commander|representative",
     "head": r"head|chief|representative|commander",
     "boss": r"chief|head|secretary",
-    "general": r"general",
-    "commander": r"commander|general",
+    "general": r"(?<!secretary.)general",  # a general, not a Secretary-General
+    "commander": r"commander|(?<!secretary.)general",
     "spokesman": r"spokes",
     "spokesperson": r"spokes",
     "spokeswoman": r"spokes",
@@ -513,27 +514,44 @@ class Resolver:
             sp = self._persons_compatible(on_mission, pos, True)
             if sp:
                 return sp
+        if re.search(r"\bunder secretary general\b", f):  # a post of its own, never the Secretary-General's
+            return self._by_role(r"under.?secretary", pos, forward)
         if head in ("official", "officials", "diplomat", "envoy", "boss") or head in lx.SPEAKER_NOUNS:
             if head.endswith("s") and head not in lx.SPEAKER_NOUNS:
                 return None
-            sp = self._by_role(_ROLE_SYNONYMS.get(head, re.escape(head)), pos, forward)
-            return sp or self._last_person_speaker(f, pos)
+            role = re.compile(_ROLE_SYNONYMS.get(head, re.escape(head)), re.I)
+            sp = self._by_role(role, pos, forward)
+            return sp or self._last_person_speaker(f, pos, role)
         if head in _VARIATION_NOUNS:
             return self._last_person_speaker(f, pos)
         return None
 
-    def _last_person_speaker(self, f: str, pos: int) -> Speaker | None:
+    def _last_person_speaker(
+        self, f: str, pos: int, role: re.Pattern[str] | None = None
+    ) -> Speaker | None:
         """'… its chief Robert Mood said. "…," the veteran Norwegian peacekeeper told reporters': news
         varies its names for the speaker it is quoting, so a definite description whose head noun fits
-        no stated role is the person who spoke last, if that was within the last few paragraphs."""
+        no stated role is the person who spoke last, if that was within the last few paragraphs. A post
+        noun ('the force commander') does not vary the name of someone whose known post it does not fit
+        (the Secretary-General)."""
         if not f.startswith("the "):
             return None
         for at, sp in reversed(self.history):
             if sp.type == "person" and pos - at < 1200:
-                return sp
+                return sp if role is None or self._may_hold(sp, role) else None
             if sp.type == "person" or pos - at >= 1200:
                 break
         return None
+
+    def _may_hold(self, sp: Speaker, role: re.Pattern[str]) -> bool:
+        """Whether the person ``sp`` may be meant by a description with this role: yes when nothing is
+        known of their post or role, else when what is known fits it."""
+        p = next((p for p in self.persons if p.key == sp.key), None)
+        known = " ".join(x for x in ((p.role, p.rank) if p else ()) if x)
+        person_id = p.person_id if p else (sp.ref if sp.ref in self.g.officials else None)
+        if person_id:
+            known += " " + " ".join(t.post for t in self.g.officials[person_id].tenures)
+        return not known.strip() or bool(role.search(known))
 
     def _by_role(self, pattern: str | re.Pattern[str], pos: int, forward: bool) -> Speaker | None:
         rx = re.compile(pattern, re.IGNORECASE) if isinstance(pattern, str) else pattern

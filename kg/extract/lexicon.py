@@ -448,6 +448,13 @@ GROUP_NOUNS = {
     "investigators",
     "envoys",
     "ambassadors",
+    # fighters who speak as a body without a name of their own ('the rebels said', 'soldiers said')
+    "rebels",
+    "insurgents",
+    "militants",
+    "fighters",
+    "mutineers",
+    "soldiers",
 }
 ORG_SPEAKER_NOUNS = {
     "delegation",
