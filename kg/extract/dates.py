@@ -160,25 +160,33 @@ _DATE_FIRST = re.compile(
 )
 
 
+def _day_of(m: re.Match[str], year: int) -> dt.date | None:
+    """The day a dateline match names (its month and day groups) in ``year``; None for no such day."""
+    try:
+        return dt.date(year, _month(m.group("m1") or m.group("m2")), int(m.group("d1") or m.group("d2")))
+    except ValueError:
+        return None
+
+
+def _label(m: re.Match[str]) -> str:
+    """How a date basis quotes a dateline: the match without its separator."""
+    text = m.group(0)[:-1] if m.groupdict().get("sep") else m.group(0)  # the separator took one more char
+    return text.strip().rstrip("-\u2014\u2013:").strip()
+
+
 def _date_first(para: str, pub: dt.date, prec: str | None) -> Anchor | None:
     """A date-first dateline or a date-only line that agrees with the publication date: the page's own
     date, on which its statements speak (a press release or statement document)."""
     m = _DATE_FIRST.match(para)
-    if not m:
-        return None
-    try:
-        cand = dt.date(int(m.group("year")), _month(m.group("m1") or m.group("m2")),
-                       int(m.group("d1") or m.group("d2")))
-    except ValueError:
+    cand = _day_of(m, int(m.group("year"))) if m else None
+    if cand is None:
         return None
     agrees = (prec == "day" and abs((pub - cand).days) <= 1) or (
         prec in ("month", "year") and cand.year == pub.year and (prec == "year" or cand.month == pub.month)
     )
     if not agrees:
         return None
-    label = m.group(0)[:-1] if m.group("sep") else m.group(0)  # the separator match took one more char
-    label = label.strip().rstrip("-\u2014\u2013:").strip()
-    return Anchor(cand, "day", f"dateline '{label}'", True)
+    return Anchor(cand, "day", f"dateline '{_label(m)}'", True)
 
 
 def document_anchor(publication_date: str | None, paragraphs_text: list[str]) -> Anchor:
@@ -194,21 +202,14 @@ def document_anchor(publication_date: str | None, paragraphs_text: list[str]) ->
         m = _DATELINE.match(para)
         if not m:
             continue
-        month = _month(m.group("m1") or m.group("m2"))
-        day = int(m.group("d1") or m.group("d2"))
-        year = pub.year
-        try:
-            cand = dt.date(year, month, day)
-        except ValueError:
+        cand = _day_of(m, pub.year)
+        if cand is not None and prec == "day" and cand > pub:
+            cand = _day_of(m, pub.year - 1)
+        if cand is None:
             continue
-        if prec == "day" and cand > pub:
-            try:
-                cand = dt.date(year - 1, month, day)
-            except ValueError:
-                continue
         if prec in ("day", "month", "year") and (prec != "day" or (pub - cand).days <= 7):
             release = bool(m.group("year")) and int(m.group("year")) == cand.year
-            return Anchor(cand, "day", f"dateline '{m.group(0).strip()}'", release)
+            return Anchor(cand, "day", f"dateline '{_label(m)}'", release)
     return Anchor(pub, prec, f"publication date {publication_date}")
 
 
@@ -218,19 +219,16 @@ def _dateline_alone(paragraphs_text: list[str]) -> Anchor:
 
     >>> _dateline_alone(["Title", "VUKOVAR, Croatia, Nov 12, 1997 - The commander said"]).date
     datetime.date(1997, 11, 12)
+    >>> _dateline_alone(["16 July 2008 -- The Council condemned the attack."]).basis
+    "dateline '16 July 2008'"
     >>> _dateline_alone(["BEIRUT, April 6 (Xinhua) -- A spokesman said"]).date is None
     True
     """
     for para in paragraphs_text[:6]:
         m = _DATE_FIRST.match(para) or _DATELINE.match(para)
-        if not m or not m.group("year"):
-            continue
-        try:
-            cand = dt.date(int(m.group("year")), _month(m.group("m1") or m.group("m2")),
-                           int(m.group("d1") or m.group("d2")))
-        except ValueError:
-            continue
-        return Anchor(cand, "day", f"dateline '{m.group(0).strip().rstrip('-:').strip()}'", True)
+        cand = _day_of(m, int(m.group("year"))) if m and m.group("year") else None
+        if cand is not None:
+            return Anchor(cand, "day", f"dateline '{_label(m)}'", True)
     return Anchor(None, None)
 
 
