@@ -543,24 +543,29 @@ class Resolver:
                 break
         return None
 
+    def _known_posts(self, role: str | None, rank: str | None, person_id: str | None) -> str:
+        """What is known of a person's posts: the role and rank the text gives, and the posts the
+        reference data gives the official."""
+        text = " ".join(x for x in (role, rank) if x)
+        if person_id:
+            text += " " + " ".join(t.post for t in self.g.officials[person_id].tenures)
+        return text
+
     def _may_hold(self, sp: Speaker, role: re.Pattern[str]) -> bool:
         """Whether the person ``sp`` may be meant by a description with this role: yes when nothing is
         known of their post or role, else when what is known fits it."""
         p = next((p for p in self.persons if p.key == sp.key), None)
-        known = " ".join(x for x in ((p.role, p.rank) if p else ()) if x)
-        person_id = p.person_id if p else (sp.ref if sp.ref in self.g.officials else None)
-        if person_id:
-            known += " " + " ".join(t.post for t in self.g.officials[person_id].tenures)
+        if p is not None:
+            known = self._known_posts(p.role, p.rank, p.person_id)
+        else:
+            known = self._known_posts(None, None, sp.ref if sp.ref in self.g.officials else None)
         return not known.strip() or bool(role.search(known))
 
     def _by_role(self, pattern: str | re.Pattern[str], pos: int, forward: bool) -> Speaker | None:
         rx = re.compile(pattern, re.IGNORECASE) if isinstance(pattern, str) else pattern
 
         def test(p: _Person) -> bool:
-            text = " ".join(x for x in (p.role, p.rank) if x)
-            if p.person_id:
-                text += " " + " ".join(t.post for t in self.g.officials[p.person_id].tenures)
-            return bool(rx.search(text))
+            return bool(rx.search(self._known_posts(p.role, p.rank, p.person_id)))
 
         return self._persons_compatible(test, pos, forward)
 

@@ -334,8 +334,8 @@ _CAPS_DATELINE = re.compile(
 def _caps_dateline_countries(work: str, g: Gazetteer) -> list[tuple[str, int, int]]:
     """(gazetteer form, start, end) of each country a capitalised dateline names ('THE CONGO': 'Congo')."""
     out = []
+    upper = g.capitalised_country_forms
     for m in _CAPS_DATELINE.finditer(work):
-        upper = g.capitalised_country_forms
         pos = m.start(1)
         for part in m.group(1).split(","):
             start = pos + len(part) - len(part.lstrip())
@@ -356,6 +356,7 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
             masked[i] = " "
     text = "".join(masked)
     ambiguous: list[Mention] = []
+    hits: list[tuple[str, int, int]] = []
     for m in g.country_regex.finditer(text):
         s, e = m.start(1), m.end(1)
         form = m.group(1)
@@ -371,15 +372,11 @@ def find_countries(work: str, g: Gazetteer, found: Found) -> None:
             r"(?:Latin|Central|South|North|African)\s$", work[max(0, s - 9) : s]
         ):
             continue
-        codes = g.country_forms[form]
-        if len(codes) > 1:
-            ambiguous.append(Mention("country", "?", form, form, s, e))
-            continue
-        iso3 = codes[0]
-        found.add(Mention("country", iso3, g.country_name(iso3), form, s, e))
-    for form, s, e in _caps_dateline_countries(work, g):
-        if found.inside_blocked(s, e) or any(x.start == s for x in found.mentions):
-            continue
+        hits.append((form, s, e))
+    taken = {s for _, s, _ in hits}
+    hits += [(form, s, e) for form, s, e in _caps_dateline_countries(work, g)
+             if s not in taken and not found.inside_blocked(s, e)]
+    for form, s, e in hits:  # (gazetteer form, start, end); the mention keeps the text as written
         codes = g.country_forms[form]
         if len(codes) > 1:
             ambiguous.append(Mention("country", "?", form, work[s:e], s, e))
