@@ -748,3 +748,153 @@ def test_fighters_and_members_speak_as_groups_or_one_of_them(real_gaz, sentence,
     (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2019-06-05"))[
         "statements"]
     assert (st["speaker"], st["speaker_category"]) == (speaker, category)
+
+
+@pytest.mark.parametrize("sentence, person, mission", [
+    ("The head of the United Nations Interim Administration Mission in Kosovo, Zahir Tanin, told the "
+     "Security Council that tensions had risen.", "Zahir Tanin", "UNMIK"),
+    ("The chief of the United Nations Mission in South Sudan, David Shearer, said the roads were closed.",
+     "David Shearer", "UNMISS"),
+])
+def test_a_person_in_apposition_after_a_missions_full_name_speaks(real_gaz, sentence, person, mission):
+    """A comma after a mission's name opens an apposition: the person named there is not part of the
+    name (it had been read as '… Mission in Kosovo, Zahir Tanin', and the speaker left unnamed)."""
+    rec = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2019-06-10"))
+    assert [p["name"] for p in rec["persons"]] == [person]
+    assert [s["speaker"] for s in rec["statements"]] == [person]
+    assert rec["missions"] == [mission]
+
+
+def test_the_one_mission_name_with_a_comma_is_still_read_whole(real_gaz):
+    text = ("Title\n\nThe United Nations Transitional Administration for Eastern Slavonia, Baranja and "
+            "Western Sirmium said the vote was fair.\n")
+    rec = record(extract_text(text, real_gaz, publication_date="1997-04-14"))
+    assert rec["missions"] == ["UNTAES"] and rec["persons"] == []
+
+
+def test_a_role_before_a_name_is_read_from_its_own_sentence(real_gaz):
+    text = ("Title\n\nThe spokesman said the situation was calm.  The Force Commander of MINUSTAH, "
+            "Lieutenant General Augusto Heleno, stated that gangs had been targeted. Serbia's Foreign "
+            "Minister, Ivica Dacic, said the operation targeted Serbs.\n")
+    rec = record(extract_text(text, real_gaz, publication_date="2005-07-07"))
+    roles = {p["name"]: p["role_as_stated"] for p in rec["persons"]}
+    assert roles == {
+        "Augusto Heleno": "The Force Commander of MINUSTAH",
+        "Ivica Dacic": "Serbia's Foreign Minister",
+    }
+
+
+@pytest.mark.parametrize("sentence, person, country", [
+    ("Vlora Citaku of Kosovo said the arrests had been lawful.", "Vlora Citaku", "Kosovo"),
+    ("Speaking next, Zhang Jun of China said the Council should act.", "Zhang Jun", "China"),
+])
+def test_a_delegate_named_with_their_country_then_speaking(real_gaz, sentence, person, country):
+    """Meetings coverage introduces a speaker by name and country, then the words ('X of Kosovo said')."""
+    (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2019-06-10"))[
+        "statements"]
+    assert (st["speaker"], st["mentions"]) == (person, [country])
+
+
+def test_names_of_bodies_with_of_a_place_are_not_delegates(real_gaz):
+    rec = record(extract_text("Title\n\nMinistry of Defence said the roads were closed.\n", real_gaz,
+                              publication_date="2019-06-10"))
+    assert rec["persons"] == []
+
+
+@pytest.mark.parametrize("opening", [
+    "The following Security Council press statement was issued today by Council President Vassily Nebenzia "
+    "(Russian Federation):",
+    "The following statement by the Spokesman for the Secretary-General was issued today:",
+])
+def test_variants_of_the_issued_statement_template_date_what_follows(real_gaz, opening):
+    text = ("Press statement on attack against peacekeepers\n\n" + opening + "\n\nThe members of the "
+            "Security Council condemned in the strongest terms the attack on peacekeepers of UNMISS."
+            "\n\nThe members of the Security Council expressed their deepest sympathy to the families.\n")
+    sts = [s for s in record(extract_text(text, real_gaz, publication_date="2018-06-12"))["statements"]
+           if not s.get("in_headline")]
+    assert [s["date"] for s in sts] == ["2018-06-12", "2018-06-12"]
+    plain = text.replace(opening, "Press statement:")
+    assert [s["date"] for s in record(extract_text(plain, real_gaz, publication_date="2018-06-12"))[
+        "statements"] if not s.get("in_headline")] == [None, None]
+
+
+@pytest.mark.parametrize(("sentence", "verb", "cameo"), [
+    ("The Secretary-General extends his deepest condolences to the families.", "extends", "018"),
+    ("The Council conveyed its sympathy to the Government of India.", "conveyed", "018"),
+    ("MINUSTAH regrets any loss of civilian life.", "regrets", "012"),
+    ("The envoy saluted the courage of the peacekeepers.", "saluted", "051"),
+    ("The spokesman dismissed the allegations as baseless.", "dismissed", "120"),
+    ("The commander reminded all parties that attacks on peacekeepers are war crimes.", "reminded", "020"),
+    ("The mission assured the families that the attack would be investigated.", "assured", "030"),
+])
+def test_cues_of_sympathy_regret_and_reassurance(real_gaz, sentence, verb, cameo):
+    (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2019-06-10"))[
+        "statements"]
+    assert (st["verb"], st["cameo"]) == (verb, cameo)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mission extended its patrols to the border.",
+    "The government dismissed the commander of the garrison.",
+    "The commander assured passage for the convoy.",
+])
+def test_those_cues_without_their_complement_report_nothing(real_gaz, sentence):
+    assert record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2019-06-10"))[
+        "statements"] == []
+
+
+_COVERAGE = """Kosovo Mission Chief Briefs Council
+
+Recent arrests have raised tensions, the head of the United Nations mission in Kosovo told the Security \
+Council this morning.
+
+ZAHIR TANIN, Special Representative of the Secretary-General and Head of the United Nations Interim \
+Administration Mission in Kosovo (UNMIK), said that the arrests had raised tensions.
+
+IVICA DAČIĆ, First Deputy Prime Minister and Minister for Foreign Affairs of Serbia, said the operation had \
+targeted Serbs.
+
+VLORA ÇITAKU, of Kosovo, said the arrests had been lawful.
+
+JONATHAN COHEN (United States) said that both sides must return to talks.
+
+VASSILY NEBENZIA (Russian Federation) said the Mission should not be reduced. He called for an inquiry.
+"""
+
+
+def test_meetings_coverage_names_speakers_in_capitals(real_gaz):
+    """press.un.org opens each speaker's paragraph with the name in capitals, then the post or the
+    delegation in brackets, then the words; every one of them speaks, on the meeting's day."""
+    rec = record(extract_text(_COVERAGE, real_gaz, publication_date="2019-06-10"))
+    body = [(s["speaker"], s["verb"], s["date"]) for s in rec["statements"] if not s.get("in_headline")]
+    assert body == [
+        ("Zahir Tanin", "told", "2019-06-10"),
+        ("Zahir Tanin", "said", "2019-06-10"),
+        ("Ivica Dačić", "said", "2019-06-10"),
+        ("Vlora Çitaku", "said", "2019-06-10"),
+        ("Jonathan Cohen", "said", "2019-06-10"),
+        ("Vassily Nebenzia", "said", "2019-06-10"),
+        ("Vassily Nebenzia", "called for", "2019-06-10"),
+    ]
+    said = {s["speaker"]: s["mentions"] for s in rec["statements"] if s["verb"] == "said"}
+    assert (said["Jonathan Cohen"], said["Vassily Nebenzia"]) == (["United States"], ["Russian Federation"])
+
+
+@pytest.mark.parametrize("line", [
+    "UNITED NATIONS, Dec. 10 (UPI) -- The U.N. Mission said the capital was quiet.",
+    "NAIROBI, KENYA, March 3 (Reuters) - A spokesman said the talks were over.",
+    "SAN SALVADOR, El Salvador (AP) — President Nayib Bukele, the country's leader, said the vote was fair.",
+    "THE SECURITY COUNCIL TODAY, after a long debate, said nothing new.",
+])
+def test_datelines_and_headings_in_capitals_keep_their_capitals(line):
+    from kg.extract.text import normalize
+
+    assert normalize(line) == line
+
+
+def test_names_in_capitals_are_written_as_names_at_the_same_length():
+    from kg.extract.text import normalize
+
+    line = "NICOLAS DE RIVIÈRE (France), speaking in his national capacity, said the text was balanced."
+    out = normalize(line)
+    assert out.startswith("Nicolas de Rivière (France)") and len(out) == len(line)

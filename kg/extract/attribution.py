@@ -722,9 +722,10 @@ class Attributor:
         """The speaker-like noun phrase that ends at ``end`` (sentence starts at ``s0``)."""
         text = self.masked
         seg = text[s0:end]
-        paren = re.search(r"\s*\(\s*[\w.'\-]{2,15}\s*\)$", seg)
+        paren = re.search(r"\s*\(\s*[\w.'\-]{2,15}(?:\s+[\w.'\-]{1,15}){0,4}\s*\)$", seg)
         if paren:
-            # 'the United Nations Interim Force in Lebanon (UNIFIL)': the name before its acronym
+            # 'the United Nations Interim Force in Lebanon (UNIFIL)': the name before its acronym;
+            # 'Jonathan Cohen (United States)': a delegate before the country, in meetings coverage
             inner = self._mention_ending(end - 1, s0)
             before = self.chunk_ending(s0, s0 + paren.start())
             if inner is not None and inner.kind != "person" and (before is None or before.kind == inner.kind):

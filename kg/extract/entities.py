@@ -137,7 +137,7 @@ def find_missions(work: str, g: Gazetteer, date: str | None, found: Found) -> No
             if len(close) == 1:
                 found.add(Mention("mission", close[0], close[0], tok, m.start(), m.end()))
     for m in MISSION_NAME_RE.finditer(work):
-        span = m.group(0).rstrip(", ")
+        span = _name_before_apposition(m.group(0).rstrip(", "), g)
         end = m.start() + len(span)
         paren = re.match(r"\s*\(([A-Z][A-Za-z]{2,9}(?: I{1,3})?)\)", work[end : end + 16])
         acr = None
@@ -150,6 +150,18 @@ def find_missions(work: str, g: Gazetteer, date: str | None, found: Found) -> No
             found.add(Mention("mission", acr, acr, span, m.start(), end))
         else:
             found.soft_blocked.append((m.start(), end))
+
+
+def _name_before_apposition(span: str, g: Gazetteer) -> str:
+    """The mission's name without what follows its first comma, unless the whole is a known name.
+
+    One mission's name has a comma ('… for Eastern Slavonia, Baranja and Western Sirmium'); elsewhere
+    a comma after a name opens an apposition ('the head of the United Nations Mission in South Sudan,
+    David Shearer, said'), and the person named there is not part of the mission's name.
+    """
+    if "," not in span or re.sub(r"^(?:united nations|un) ", "", fold(span)) in g.mission_name_index:
+        return span
+    return span[: span.index(",")]
 
 
 def _resolve_mission_name(span: str, g: Gazetteer, date: str | None) -> str | None:

@@ -500,14 +500,28 @@ _PLACE_PREP = re.compile(
 )
 
 
-_OF_PLACE = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2}")
+#: the country after a name: 'of France', ', of Kosovo,', '(United States)'
+_OF_PLACE = re.compile(
+    r"^(?:,?\s+(?:of|from)\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})|\s*\(([^()\n]{2,50})\))"
+)
+#: the words after an apposition: ', speaking in his national capacity, said'
+_SPEECH_AFTER_APPOSITION = re.compile(r"^,?\s+[^.\n]{0,200}?,\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b")
 
 
-def _role_after_place(after: str) -> bool:
-    """'Nicolas de Riviere of France, President of the Security Council': a delegate named with the
-    country they speak for, then their role."""
+def _role_after_place(after: str, g: Gazetteer) -> bool:
+    """A delegate named with the country they speak for, then their role ('Nicolas de Riviere of France,
+    President of the Security Council') or their words, the way meetings coverage introduces speakers
+    ('Vlora Citaku of Kosovo said', 'Jonathan Cohen (United States) said')."""
     m = _OF_PLACE.match(after)
-    return bool(m and _ROLE_AFTER.match(after[m.end() :]))
+    if not m:
+        return False
+    place = m.group(1) or m.group(2)
+    rest = after[m.end() :]
+    if m.group(1) and _ROLE_AFTER.match(rest):
+        return True
+    return place in g.country_forms and bool(
+        _SPEECH_AFTER.match(rest.lstrip(",")) or _SPEECH_AFTER_APPOSITION.match(rest)
+    )
 
 
 def _surname_recurs(
@@ -645,7 +659,7 @@ def find_persons(
             or _surname_recurs(names, s, runs, work)
             or bool(_LOWER_TITLE_BEFORE.search(before))
             or bool(_ROLE_AFTER.match(after))
-            or _role_after_place(after)
+            or _role_after_place(after, g)
             or bool(_PERSON_POSSESSION.match(after))
             or bool(_ROLE_BEFORE.search(before + work[rs:s]))
             or bool(_SPEECH_AFTER.match(after))
@@ -780,6 +794,10 @@ def _link_unknown(names: list[str], g: Gazetteer, date: str | None) -> str | Non
     return None
 
 
+#: a full stop ending a sentence inside a stretch of text ('… in Sarajevo. French President …')
+_SENTENCE_STOP = re.compile(r"(?<=[a-z])[.!?]\s+(?=[A-Z])")
+
+
 def _role_and_rank(
     work: str, run_start: int, s: int, e: int, prefix: list[str]
 ) -> tuple[str | None, str | None]:
@@ -790,7 +808,7 @@ def _role_and_rank(
     # lower-case title words and connectors before the run ("Special Representative of UNSG in Cyprus")
     before = work[max(0, run_start - 80) : run_start]
     m = re.search(r"((?:(?:[A-Z][\w.'\-]*|of|for|in|to|the|and)\s+)*)$", before)
-    lead = (m.group(1) if m else "").strip()
+    lead = _SENTENCE_STOP.split((m.group(1) if m else "").strip())[-1]
     full_prefix = (
         (lead + " " + pre).strip() if lead and lead.split()[-1] in ("of", "for", "in", "to", "and") else pre
     )
@@ -817,7 +835,12 @@ def _role_and_rank(
     if role is None:
         mb = _ROLE_BEFORE.search(work[max(0, run_start - 120) : run_start])
         if mb:
-            role = mb.group(1)
+            # the description of this sentence only ('… was calm.  The Force Commander of MINUSTAH, X')
+            role = _SENTENCE_STOP.split(mb.group(1))[-1]
+    if role is None:
+        mp = _POSSESSIVE_ROLE_BEFORE.search(work[max(0, run_start - 80) : run_start])
+        if mp:  # "Serbia's Foreign Minister, Ivica Dacic"
+            role = mp.group(0)
     if role is None:
         ml = _LOWER_TITLE_BEFORE.search(work[max(0, run_start - 30) : run_start])
         if ml and not ml.group(1).endswith("."):

@@ -311,7 +311,10 @@ def _date_from_single_occasion(body: list[_Stmt]) -> None:
             st.date_basis = "the speaker's one dated occasion in the text"
 
 
+#: 'The following statement was issued today by the Spokesman for …', 'The following Security Council press
+#: statement was issued today by Council President …', 'The following statement by the Spokesman was issued
+#: today:' (the date, if any, is inside the match)
 _ISSUED_STATEMENT = re.compile(
-    r"\b[Tt]he following (?:statement|message|remarks?) (?:was|were|has been) (?:issued|released|made|"
-    r"delivered)\b[^.:]{0,80}?\bby\b"
+    r"\b[Tt]he following (?:[\w-]+ ){0,4}?(?:statement|message|remarks?|communiqu[eé]|declaration)\b"
+    r"[^.:]{0,120}?\b(?:was|were|has been) (?:issued|released|made|delivered)\b[^.:]{0,80}"
 )

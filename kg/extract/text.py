@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.lexicon import FORM_TO_LEMMA, NAME_PARTICLES
+
+#: finite forms of the reporting verbs (not '-ing')
+_SPEECH = "|".join(sorted((f for f in FORM_TO_LEMMA if not f.endswith("ing")), key=len, reverse=True))
+
 #: one-for-one character replacements (the text keeps its length, so offsets stay valid)
 _CHAR_MAP = {
     "\u2011": "-",
@@ -42,17 +47,53 @@ _QP_SOFT_BREAK = re.compile(r"(?<=\w)=(?=\n)")
 
 _TEX_CLOSE = re.compile(r"(?<=[\w.,!?])''")
 
+#: UN meetings coverage opens a speaker's paragraph with the name in capitals, then the post or the
+#: delegation, then the words: 'ZAHIR TANIN, Special Representative of …, said', 'JONATHAN COHEN (United
+#: States) said'. Datelines in capitals ('UNITED NATIONS, Dec. 10 (UPI) --') have no reporting verb after
+#: an apposition and keep their capitals.
+_CAPS_TOKEN = r"[^\W\d_][^\W\d_'\-]*"
+_SPEAKER_IN_CAPITALS = re.compile(
+    r"(?m)^[ \t]*(" + _CAPS_TOKEN + r"(?: " + _CAPS_TOKEN + r"){1,5})"
+    r"(?=\s*\([^()\n]{2,60}\)(?:,[^.\n\u2013\u2014]{0,200}?,)?\s+(?:\w+ly\s+)?(?:" + _SPEECH + r")\b"
+    r"|,\s+(?![A-Z]{2})[^.\n\u2013\u2014]{3,250}?,\s+(?:\w+ly\s+)?(?:" + _SPEECH + r")\b)"
+)
+
+
+#: words in capitals that open a heading or a lead in capitals, never a person's name
+_NOT_IN_NAMES = frozenset("THE A AN OF FOR AND IN ON AT TO BY TODAY YESTERDAY UN U.N. UNITED NATIONS".split())
+
+
+def _title(word: str) -> str:
+    """'DAČIĆ' -> 'Dačić', 'AL-HASSAN' -> 'Al-Hassan', "O'BRIEN" -> "O'Brien"; particles lower-case."""
+    if word.lower() in NAME_PARTICLES:
+        return word.lower()
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[0] + m.group(0)[1:].lower(), word)
+
+
+def _names_in_capitals(text: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if not name.isupper() or _NOT_IN_NAMES.intersection(name.split(" ")):
+            return m.group(0)
+        plain = " ".join(_title(w) for w in name.split(" "))
+        plain = plain[0].upper() + plain[1:]  # 'DE MISTURA' -> 'De Mistura' at the start
+        if len(plain) != len(name):  # a letter whose lower case is longer: keep the text's offsets
+            return m.group(0)
+        return m.group(0)[: m.start(1) - m.start()] + plain
+    return _SPEAKER_IN_CAPITALS.sub(fix, text)
+
 
 def normalize(text: str) -> str:
     """Same-length copy used for matching: hyphens, spaces and apostrophes made plain, quoted-printable
-    leftovers ('=20') blanked, ``old wire quotes'' made plain."""
+    leftovers ('=20') blanked, ``old wire quotes'' made plain, speakers' names in capitals written as
+    names."""
     out = text.translate(_TRANS)
     if "=" in out:
         out = _QP_SOFT_BREAK.sub(" ", _QP_SPACE.sub("   ", out))
     if "``" in out:
         # wire archives of the 1980s-90s quote ``like this'': a blank and a plain mark, same length
         out = _TEX_CLOSE.sub('" ', out.replace("``", ' "'))
-    return out
+    return _names_in_capitals(out)
 
 
 @dataclass(frozen=True)
