@@ -898,3 +898,88 @@ def test_names_in_capitals_are_written_as_names_at_the_same_length():
     line = "NICOLAS DE RIVIÈRE (France), speaking in his national capacity, said the text was balanced."
     out = normalize(line)
     assert out.startswith("Nicolas de Rivière (France)") and len(out) == len(line)
+
+
+def test_an_organisations_name_ends_at_a_paragraph_break(real_gaz):
+    """'…Guerguerat' closing a headline and 'The Polisario Front' opening the body are two things."""
+    text = "Morocco moves troops to Guerguerat\n\nThe POLISARIO Front on Friday denounced the operation.\n"
+    rec = record(extract_text(text, real_gaz, publication_date="2020-11-13"))
+    assert rec["other_orgs"] == ["POLISARIO Front"]
+    assert [(s["speaker"], s["verb"]) for s in rec["statements"]] == [("POLISARIO Front", "denounced")]
+
+
+@pytest.mark.parametrize("sentence, org", [
+    ("The Frente POLISARIO denounced the operation in the buffer strip.", "Frente POLISARIO"),
+    ("The Mouvement Patriotique said the vote had been rigged.", "Mouvement Patriotique"),
+])
+def test_names_with_the_head_first_are_organisations(real_gaz, sentence, org):
+    rec = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2020-11-13"))
+    assert rec["other_orgs"] == [org]
+    assert [s["speaker_type"] for s in rec["statements"]] == ["organization"]
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("Aid workers said thousands of people were sleeping in schools.", "Aid workers"),
+    ("Peacekeepers said the convoy had come under fire.", "Peacekeepers"),
+    ("Diplomats at the United Nations said the vote would be delayed.", "Diplomats at the United Nations"),
+])
+def test_people_at_work_and_diplomats_at_the_un_speak_as_groups(real_gaz, sentence, speaker):
+    (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2004-04-14"))[
+        "statements"]
+    assert (st["speaker"], st["speaker_type"]) == (speaker, "group")
+
+
+def test_a_person_with_an_organisation_in_apposition_speaks(real_gaz):
+    text = "Title\n\nSam Seradayrian, of the World Food Programme, said food stocks were running low.\n"
+    rec = record(extract_text(text, real_gaz, publication_date="2004-04-14"))
+    assert [p["name"] for p in rec["persons"]] == ["Sam Seradayrian"]
+    assert [s["speaker"] for s in rec["statements"]] == ["Sam Seradayrian"]
+
+
+def test_holding_someone_responsible_is_an_accusation(real_gaz):
+    text = ("Title\n\nThe Secretariat of the POLISARIO Front held the United Nations Mission for the "
+            "Referendum in Western Sahara (MINURSO) responsible for the incursion. The rebels held the town "
+            "for a week.\n")
+    rec = record(extract_text(text, real_gaz, publication_date="2020-11-13"))
+    assert [(s["speaker"], s["verb"], s["cameo"]) for s in rec["statements"]] == [
+        ("Secretariat of the POLISARIO Front", "held", "112")]
+    assert rec["un_bodies"] == []  # another organisation's secretariat, not the UN's
+
+
+def test_a_dateline_with_a_place_in_brackets(real_gaz):
+    text = ("Title\n\nChahid El Hafed (Sahrawi Refugee Camps), November 13, 2020 (SPS) - The Frente "
+            "POLISARIO denounced the operation.\n")
+    (st,) = record(extract_text(text, real_gaz, publication_date="2020-11-14"))["statements"]
+    assert st["date"] == "2020-11-13"
+    assert "Chahid El Hafed (Sahrawi Refugee Camps), November 13, 2020" in st["date_basis"]
+
+
+def test_secretary_general_is_a_post_not_a_rank(real_gaz):
+    text = ("Title\n\nU.N. Secretary-General Kofi Annan said the talks failed. Lieutenant-General Romeo "
+            "Dallaire said the talks failed.\n")
+    rec = record(extract_text(text, real_gaz, publication_date="1994-04-14"))
+    people = {p["name"]: p for p in rec["persons"]}
+    assert (people["Kofi Annan"]["role_as_stated"], people["Kofi Annan"].get("rank")) == (
+        "U.N. Secretary-General", None)
+    assert people["Romeo Dallaire"]["rank"] == "Lieutenant-General"
+
+
+def test_the_general_is_the_last_general_named_not_the_secretary_general(real_gaz):
+    """'Secretary-General' had been read as a rank '-General', so 'the general added' went to Ban Ki-moon;
+    and a general written 'Gen.' did not fit 'the general'."""
+    text = ("Title\n\nU.N. Secretary-General Ban Ki-moon condemned the attack. The force commander, Gen. "
+            "Abdul Hafiz, said the situation was under control. The general added that more troops were "
+            "needed.\n")
+    statements = record(extract_text(text, real_gaz, publication_date="2010-12-07"))["statements"]
+    assert [s["speaker"] for s in statements] == ["Ban Ki-moon", "Abdul Hafiz", "Abdul Hafiz"]
+
+
+@pytest.mark.parametrize("later, person", [
+    ("Ban said the mission would stay.", "Ban Ki-moon"),
+    ("Choi said the results were clear.", "Choi Young-jin"),
+])
+def test_a_korean_name_is_referred_to_by_its_family_name_first(real_gaz, later, person):
+    text = ("Title\n\nU.N. Secretary-General Ban Ki-moon warned on Tuesday that the vote must be respected. "
+            "The U.N. envoy, Choi Young-jin, was in Abidjan.\n\n" + later + "\n")
+    statements = record(extract_text(text, real_gaz, publication_date="2010-12-07"))["statements"]
+    assert [s["speaker"] for s in statements][-1] == person and len(statements) == 2

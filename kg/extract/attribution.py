@@ -193,8 +193,8 @@ _ROLE_SYNONYMS = {
     "chief": r"chief|head|secretary|commander|representative",
     "head": r"head|chief|representative|commander",
     "boss": r"chief|head|secretary",
-    "general": r"(?<!secretary.)general",  # a general, not a Secretary-General
-    "commander": r"commander|(?<!secretary.)general",
+    "general": r"(?<!secretary.)general|\bgen\.",  # a general ('Gen.'), not a Secretary-General
+    "commander": r"commander|(?<!secretary.)general|\bgen\.",
     "spokesman": r"spokes",
     "spokesperson": r"spokes",
     "spokeswoman": r"spokes",
@@ -776,7 +776,9 @@ class Attributor:
                 "rel" if pm.group(1).lower() in ("who", "which") else "pronoun",
             )
         um = re.search(r"(?:\b(?:[Tt]he)\s+)?(?:United Nations|U\.N\.|UN|world body)$", seg)
-        if um and not re.search(r"[\w-]$", seg[: um.start()]):
+        before_un = seg[: um.start()].split() if um else []
+        if um and not re.search(r"[\w-]$", seg[: um.start()]) and not (before_un and before_un[-1] in _PREPS):
+            # ('diplomats at the United Nations said': the UN is the object of 'at', the diplomats speak)
             return Chunk(s0 + um.start(), end, um.group(0), "un")
         # description: [det] modifiers* HEAD [complement]; a comma between digits ('the 8,000-strong
         # force') separates thousands, not phrases

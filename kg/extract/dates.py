@@ -146,7 +146,9 @@ _DATELINE = re.compile(
     # words joined by hyphens inside ('PORT-AU-PRINCE', 'Port-au-Prince') and by single spaces between, each
     # way of splitting a place read one way only: an ambiguous split backtracked without end on 'A-B-A-B-…'
     r"^\s*(?:[A-Z][\w']*(?:-[\w']+)*(?: [A-Z][\w']*(?:-[\w']+)*)*"
-    r"(?:,\s*[A-Z][\w\-]*(?: [\w\-]+)*)?)\s*,\s*(?:"
+    r"(?:,\s*[A-Z][\w\-]*(?: [\w\-]+)*)?)"
+    r"(?: ?\([^()\n]{2,40}\))?"  # 'Chahid El Hafed (Sahrawi Refugee Camps), November 13, 2020 (SPS) -'
+    r"\s*,\s*(?:"
     r"(?P<m1>" + _MONTH_RE + r")\s+(?P<d1>\d{1,2})|(?P<d2>\d{1,2})\s+(?P<m2>" + _MONTH_RE + r"))\b"
     r"(?:,?\s+(?P<year>\d{4})\b)?"
 )

@@ -51,11 +51,19 @@ _KNOWN_ORG_RE = re.compile(
 )
 #: small words inside organisation names ('Justice and Equality Movement', 'Union pour la Paix en …')
 _ORG_GLUE = r"(?:and|of|for|pour|la|le|les|en|de|du|des|et|the)"
+#: 'of' and a name that is not the United Nations' ('the Secretariat of the POLISARIO Front')
+_OF_ANOTHER = re.compile(r"\s+of\s+(?:the\s+)?(?!United\s+Nations|UN\b|U\.N\.)[A-Z]")
+_HEAD_FIRST = re.compile(r"(?:Frente|Movimiento|Movimento|Mouvement|Partido|Parti|Rassemblement)")
+#: an organisation's name: capitalised words before a head noun ('Polisario Front'), within one paragraph
+#: (a line break left in the working text ends one: a headline's last word is not part of the next name)
 _ORG_NAME_RE = re.compile(
-    r"(?<![\w-])((?:[A-Z][\w'\-]*\s+(?:" + _ORG_GLUE + r"\s+(?=[A-Z]))?){0,5}?(?:"
+    r"(?<![\w-])((?:[A-Z][\w'\-]*[^\S\n]+(?:" + _ORG_GLUE + r"[^\S\n]+(?=[A-Z]))?){0,5}?(?:"
     + lx.ORG_HEADS
-    + r")(?:\s+(?:of|pour|for|de|du|des)(?:\s+(?:the|la|le|les))?\s+[A-Z][\w'\-]*"
-    r"(?:\s+(?:en\s+|in\s+|de\s+)?[A-Z][\w'\-]*){0,2})?)"
+    + r")(?:[^\S\n]+(?:of|pour|for|de|du|des)(?:[^\S\n]+(?:the|la|le|les))?[^\S\n]+[A-Z][\w'\-]*"
+    r"(?:[^\S\n]+(?:en[^\S\n]+|in[^\S\n]+|de[^\S\n]+)?[A-Z][\w'\-]*){0,2})?"
+    # Spanish, Portuguese and French names put the head first: 'Frente POLISARIO', 'Parti Socialiste'
+    r"|" + _HEAD_FIRST.pattern +
+    r"(?:[^\S\n]+(?:de[^\S\n]+|du[^\S\n]+|des[^\S\n]+|pour[^\S\n]+(?:la[^\S\n]+|le[^\S\n]+)?)?[A-Z][\w'\-]*){1,3})"
     r"(?![\w-])"
 )
 _ORG_GLUE_WORDS = {"and", "of", "for", "pour", "la", "le", "les", "en", "de", "du", "des", "et", "the"}
@@ -226,6 +234,8 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
         s, e = m.start(1), m.end(1)
         if found.inside_blocked(s, e, soft=False):
             continue
+        if m.group(1) == "Secretariat" and _OF_ANOTHER.match(work, e):
+            continue  # 'the Secretariat of the POLISARIO Front': another organisation's secretariat
         body = g.bodies[g.body_forms[m.group(1)]]
         kind = "org" if body.regional else "body"
         found.add(
@@ -276,6 +286,8 @@ def find_bodies_frameworks_orgs(work: str, g: Gazetteer, found: Found) -> None:
             continue  # 'Russian Federation', 'Central African Republic': a country, not an organisation
         if (
             found.inside_blocked(s, e)
+            or (_HEAD_FIRST.match(text) and any(m.kind == "org" and s <= m.start and m.end <= e
+                                                for m in found.mentions))  # 'Frente Polisario' is 'Polisario'
             or words[0] in lx.TITLE_WORDS
             or len(words) < 2
             or any(w in ("Mission", "Head", "Chief", "Commander") for w in words)

@@ -303,11 +303,28 @@ def _demonym_plurals(d: str) -> list[str]:
     return [d, d + "s"]
 
 
+#: a Korean given name after the family name ('Ban Ki-moon', 'Choi Young-jin'): the syllables joined by a
+#: hyphen, the second in lower case
+_KOREAN_GIVEN_NAME = re.compile(r"[A-Z][a-z]+-[a-z]+")
+
+
+def family_name_first(parts: list[str]) -> bool:
+    """Whether a name puts the family name first, as Korean names written in English do: 'Ban Ki-moon' is
+    'Ban' alone later ('Ban said'), not 'Ki-moon'.
+
+    >>> family_name_first(["Ban", "Ki-moon"]), family_name_first(["Jean-Pierre", "Lacroix"])
+    (True, False)
+    """
+    return len(parts) == 2 and bool(_KOREAN_GIVEN_NAME.fullmatch(parts[1]))
+
+
 def _surnames(name: str) -> list[str]:
     parts = name.split()
     if len(parts) < 2:
         return []
     out = [parts[-1]]
+    if family_name_first(parts):
+        out.append(parts[0])
     if len(parts) >= 3 and parts[-2].lower() in NAME_PARTICLES:
         out.append(
             " ".join(parts[-3:])

@@ -455,6 +455,18 @@ GROUP_NOUNS = {
     "fighters",
     "mutineers",
     "soldiers",
+    # people at work or at home where the news happens ('aid workers said', 'peacekeepers said')
+    "workers",
+    "peacekeepers",
+    "doctors",
+    "medics",
+    "nurses",
+    "civilians",
+    "locals",
+    "traders",
+    "farmers",
+    "students",
+    "families",
 }
 ORG_SPEAKER_NOUNS = {
     "delegation",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from kg.extract import lexicon as lx
 from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.extract.entities import Found, _edit1
-from kg.extract.gazetteer import Gazetteer, fold
+from kg.extract.gazetteer import Gazetteer, family_name_first, fold
 from kg.model import Mention, Person
 from kg.namespaces import slug
 
@@ -519,6 +519,9 @@ def _role_after_place(after: str, g: Gazetteer) -> bool:
     rest = after[m.end() :]
     if m.group(1) and _ROLE_AFTER.match(rest):
         return True
+    if m.group(1) and after.startswith(",") and rest.startswith(","):
+        # an organisation in apposition: 'Sam Seradayrian, of the World Food Programme, said'
+        return bool(_SPEECH_AFTER.match(rest[1:]))
     return place in g.country_forms and bool(
         _SPEECH_AFTER.match(rest.lstrip(",")) or _SPEECH_AFTER_APPOSITION.match(rest)
     )
@@ -682,6 +685,8 @@ def find_persons(
             parts = n.split()
             if len(parts) >= 2:
                 by_surname.setdefault(fold(parts[-1]), p)
+                if family_name_first(parts):
+                    by_surname.setdefault(fold(parts[0]), p)  # 'Ban said' after 'Ban Ki-moon'
                 if len(parts) >= 3 and parts[-2][:1].isupper():
                     by_surname.setdefault(fold(" ".join(parts[-2:])), p)
                 if len(parts) >= 3 and parts[-2].lower() in _PARTICLES:
@@ -818,7 +823,7 @@ def _role_and_rank(
         r"-General)(?:\s+Major)?)\s*$",
         full_prefix,
     )
-    if rm and rm.group(1).strip():
+    if rm and rm.group(1).strip() and not re.search(r"Secretary\s*-\s*General$", full_prefix):
         rank = re.sub(r"\s+", " ", rm.group(1).strip())
         full_prefix = full_prefix[: rm.start()].strip()
     if full_prefix:
