@@ -983,3 +983,41 @@ def test_a_korean_name_is_referred_to_by_its_family_name_first(real_gaz, later, 
             "The U.N. envoy, Choi Young-jin, was in Abidjan.\n\n" + later + "\n")
     statements = record(extract_text(text, real_gaz, publication_date="2010-12-07"))["statements"]
     assert [s["speaker"] for s in statements][-1] == person and len(statements) == 2
+
+
+@pytest.mark.parametrize(("sentence", "verb"), [
+    ("UNIFIL Spokesperson Andrea Tenenti considered, in an interview with the agency, that all is calm.",
+     "considered"),
+    ("UNIFIL Spokesperson Andrea Tenenti deemed that the cooperation with the army is excellent.", "deemed"),
+    ("The spokesman believed that the talks would resume.", "believed"),
+])
+def test_epistemic_verbs_of_translated_copy(real_gaz, sentence, verb):
+    """Machine-translated agency copy reports opinions with 'considered that', 'deemed that'."""
+    (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2015-03-10"))[
+        "statements"]
+    assert st["verb"] == verb
+
+
+@pytest.mark.parametrize("sentence", [
+    "The council considered the draft resolution on Monday.",
+    "The court deemed the evidence sufficient.",
+    "Officials believed the rebels.",
+])
+def test_epistemic_verbs_without_a_clause_report_nothing(real_gaz, sentence):
+    assert record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2015-03-10"))[
+        "statements"] == []
+
+
+def test_a_possessive_role_in_apposition_and_the_same_press_conference(real_gaz):
+    """'His spokesman, Mohamed Hassan Awale, told the same press conference …': the person named in the
+    apposition speaks (a possessive opened no role before), on the day of the conference reported above."""
+    text = ("Title\n\nGeneral Mohamed Farah Aideed, speaking at a press conference in Mogadishu yesterday, "
+            "said he was ready to talk. His spokesman, Mohamed Hassan Awale, told the same press conference "
+            "that 20 civilians had died.\n\nA UN spokesman, Major David Stockwell, dismissed the claims as "
+            "propaganda.\n")
+    statements = record(extract_text(text, real_gaz, publication_date="1993-06-14"))["statements"]
+    assert [(s["speaker"], s["date"]) for s in statements] == [
+        ("Mohamed Farah Aideed", "1993-06-13"),
+        ("Mohamed Hassan Awale", "1993-06-13"),
+        ("David Stockwell", None),
+    ]

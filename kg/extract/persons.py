@@ -450,7 +450,7 @@ _ROLE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ROLE_BEFORE = re.compile(
-    r"((?:the|a|an|The|A|An)\s+(?:[\w.'\u2019()\-]+\s+){0,6}?(?:"
+    r"(\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+(?:[\w.'\u2019()\-]+\s+){0,6}?(?:"
     + "|".join(sorted(lx.SPEAKER_NOUNS | lx.PERSON_ROLE_NOUNS | {"head"}, key=len, reverse=True))
     + r")(?:\s+(?:of|for|in|to)\s+[^,;]{2,60})?),\s+$",
     re.IGNORECASE,

@@ -47,6 +47,14 @@ _MEETING_TODAY = re.compile(
 )
 
 
+#: an occasion named as one already reported: 'told the same press conference', 'at the same briefing'
+_SAME_OCCASION = re.compile(
+    r"\b(?:the|that)\s+same\s+(?:[\w-]+\s+){0,2}?(?:press conference|news conference|conference|briefing|"
+    r"meeting|session|interview|event|occasion|ceremony|debate|hearing)\b",
+    re.I,
+)
+
+
 _RELAY_LEMMAS = frozenset({"say", "tell", "report", "add", "note", "confirm", "announce", "state", "declare"})
 _SAY_LEMMAS = frozenset(
     {"say", "add", "note", "state", "stress", "explain", "insist", "argue", "claim", "recall"}
@@ -241,6 +249,17 @@ def assign_dates(
             st.date = lead_st.date
             st.date_basis = "continues the lead statement"
             last_date[st.speaker.key] = lead_st.date
+    # 'told the same press conference': the occasion an earlier statement is dated by
+    for i, st in enumerate(stmts):
+        if st.date is not None or st.blocked_date or st.headline:
+            continue
+        if not _SAME_OCCASION.search(st_text(st, work)):
+            continue
+        earlier = next((x for x in reversed(stmts[:i]) if x.date and not x.headline and not x.nested), None)
+        if earlier is not None:
+            st.date = earlier.date
+            st.date_basis = "the same occasion as an earlier dated statement"
+            last_date.setdefault(st.speaker.key, earlier.date)
     # meetings coverage: the other speakers of "today's" meeting share its date
     body = [st for st in stmts if not st.headline]
     opener = next((st for st in body if st.own_date and st.date), None)
