@@ -1021,3 +1021,32 @@ def test_a_possessive_role_in_apposition_and_the_same_press_conference(real_gaz)
         ("Mohamed Hassan Awale", "1993-06-13"),
         ("David Stockwell", None),
     ]
+
+
+@pytest.mark.parametrize("gap, speaker", [
+    ("", "Vladimir Monteiro"),
+    ("The incident occurred after an operation in the PK5 district.\n\nAt least two people were killed.\n\n",
+     "a UN spokesman"),
+])
+def test_an_indefinite_description_is_someone_named_next_not_paragraphs_later(real_gaz, gap, speaker):
+    """'a UN spokesman said today' is the spokesman named in the next paragraph; one named three
+    paragraphs on, with the same post, may be another (a mission has several spokesmen)."""
+    text = ("Title\n\nUN troops came under attack overnight in Bangui, a UN spokesman said today.\n\n" + gap
+            + "\"We returned fire,\" the mission's spokesman, Vladimir Monteiro, told AFP.\n")
+    statements = record(extract_text(text, real_gaz, publication_date="2018-04-09"))["statements"]
+    assert [s["speaker"] for s in statements] == [speaker, "Vladimir Monteiro"]
+
+
+@pytest.mark.parametrize("sentence, missions", [
+    ("Militiamen clashed with UN troops in East Timor, a spokesman said.", ["UNTAET"]),
+    ("The UN said Indonesian troops in East Timor had withdrawn.", []),
+])
+def test_un_troops_in_a_country_are_its_mission(real_gaz, sentence, missions):
+    rec = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2000-08-10"))
+    assert rec["missions"] == missions
+
+
+def test_expressing_grief_is_a_statement(real_gaz):
+    (st,) = record(extract_text("Title\n\nPrime Minister Manmohan Singh expressed grief over the deaths.\n",
+                                real_gaz, publication_date="2013-04-09"))["statements"]
+    assert (st["speaker"], st["verb"], st["cameo"]) == ("Manmohan Singh", "expressed", "010")

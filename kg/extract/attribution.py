@@ -263,9 +263,15 @@ class Resolver:
     """Coreference memory for one document: who has spoken, who was mentioned, in which order."""
 
     def __init__(
-        self, g: Gazetteer, persons: list[_Person], mentions: list[Mention], date: str | None
+        self,
+        g: Gazetteer,
+        persons: list[_Person],
+        mentions: list[Mention],
+        date: str | None,
+        paragraphs: list[tuple[int, int]] = (),
     ) -> None:
         self.g = g
+        self.paragraphs = sorted(paragraphs)
         self.persons = persons
         self.by_key = {p.key: p for p in persons}
         self.mentions = sorted(mentions, key=lambda m: m.start)
@@ -357,10 +363,21 @@ class Resolver:
                 ),
             )
             return self.person(best.key)
+        if forward and self.indefinite:
+            # 'a senior United Nations official told the Council …' / 'Briefing the Council, Martha Pobee, …':
+            # someone new, named next; not anyone named paragraphs later with a post that fits
+            later = [p for p in later if min(m.start for m in p.mentions) < self._next_paragraph_end(pos)]
         if forward and later:
             best = min(later, key=lambda p: min(m.start for m in p.mentions))
             return self.person(best.key)
         return None
+
+    def _next_paragraph_end(self, pos: int) -> int:
+        """Where the paragraph after the one at ``pos`` ends (no limit when paragraphs are unknown)."""
+        ends = [b for a, b in self.paragraphs if b > pos]
+        if not self.paragraphs:
+            return 1 << 62
+        return ends[1] if len(ends) > 1 else (ends[0] if ends else pos)
 
     def _ref_holder(
         self, post: re.Pattern[str], pos: int, forward: bool, title: re.Pattern[str] | None = None
@@ -499,7 +516,7 @@ class Resolver:
             later = [
                 p
                 for p in self.persons
-                if pos < min(m.start for m in p.mentions) < pos + 400
+                if pos < min(m.start for m in p.mentions) < min(pos + 400, self._next_paragraph_end(pos))
                 and re.search(r"\b" + re.escape(head), " ".join(x for x in (p.role, p.rank) if x), re.I)
             ]
             if later:

@@ -87,7 +87,7 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
     mentions = sorted(found.mentions + person_mentions, key=lambda m: (m.start, m.end))
 
     masked_text = blank(work, [(q.start, q.end) for q in all_quotes], "~")  # quotation interiors
-    resolver = Resolver(g, persons, mentions, lookup_date)
+    resolver = Resolver(g, persons, mentions, lookup_date, [(p.start, p.end) for p in live])
     att = Attributor(work, masked_text, g, resolver)
 
     stmts: list[_Stmt] = []

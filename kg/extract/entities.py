@@ -33,7 +33,9 @@ _FUZZY_ACR = re.compile(r"(?<![\w-])(?:UN|MIN|MON|ONU)[A-Z]{2,7}(?![\w-])")
 MISSION_NOUN_RE = re.compile(
     r"(?<![\w-])(?:(?:peacekeeping|peace-keeping|peace)\s+(?:mission|operation|force)s?|"
     r"(?:observer|observation)\s+(?:group|mission|force)s?|missions?|"
-    r"operations?|force|peacekeepers|blue helmets|observers|(?:force\s+)?commander)(?![\w-])",
+    r"operations?|force|peacekeepers|blue helmets|observers|(?:force\s+)?commander|"
+    # soldiers are the mission's only when the UN is named right before them ('U.N. troops in East Timor')
+    r"(?:UN|U\.N\.|United Nations)\s+(?:troops|soldiers|forces|contingents?))(?![\w-])",
     re.IGNORECASE,
 )
 _UN_MARK = re.compile(
