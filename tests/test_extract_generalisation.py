@@ -1050,3 +1050,35 @@ def test_expressing_grief_is_a_statement(real_gaz):
     (st,) = record(extract_text("Title\n\nPrime Minister Manmohan Singh expressed grief over the deaths.\n",
                                 real_gaz, publication_date="2013-04-09"))["statements"]
     assert (st["speaker"], st["verb"], st["cameo"]) == ("Manmohan Singh", "expressed", "010")
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("General Herve Gobilliard met the minister. UNPROFOR spokesman Garry Coward said on General "
+     "Gobilliard's behalf that there could be no air strikes.", "Herve Gobilliard"),
+    ("The spokesman said on behalf of the Secretary-General that the attack was a war crime.", "Ban Ki-moon"),
+    ("The spokesman said on his own that the attack was a war crime.", "spokesman"),
+])
+def test_words_said_on_someones_behalf_are_theirs(real_gaz, sentence, speaker):
+    statements = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2010-05-05"))[
+        "statements"]
+    assert statements[-1]["speaker"] == speaker
+
+
+def test_the_last_part_of_a_compound_surname_names_its_bearer(real_gaz):
+    text = ("Title\n\nGail Bindley-Taylor-Sainte, the UNMEE spokeswoman, spoke in Asmara.\n\n"
+            "\"The Ethiopians were concerned,\" said Sainte.\n")
+    statements = record(extract_text(text, real_gaz, publication_date="2005-11-24"))["statements"]
+    assert [s["speaker"] for s in statements] == ["Gail Bindley-Taylor-Sainte"]
+
+
+def test_a_report_is_an_occasion_between_a_verb_and_its_clause(real_gaz):
+    text = ("Title\n\nAntonio Guterres assessed in his latest regular report on Kosovo that the biggest "
+            "problem is the tax.\n")
+    (st,) = record(extract_text(text, real_gaz, publication_date="2019-02-06"))["statements"]
+    assert (st["speaker"], st["verb"]) == ("Antonio Guterres", "assessed")
+
+
+def test_which_after_a_statement_is_the_statement_and_its_issuer_speaks(real_gaz):
+    text = "Title\n\nThe mission issued a statement, which condemned the attack on the convoy.\n"
+    (st,) = record(extract_text(text, real_gaz, publication_date="2019-02-06"))["statements"]
+    assert (st["speaker"], st["verb"]) == ("mission", "condemned")

@@ -134,6 +134,8 @@ _FORMAL_TITLE_OF = re.compile(
     r"\b(?:Representative|Adviser|Advisor|Envoy|Coordinator)s?\s+(?:for|of|to)\s+the\s+"
     r"(?:[A-Z][\w.'\u2019-]*\s+(?:(?:in|for|of|on)\s+(?:the\s+)?)?){1,4}$"
 )
+#: a text that speaks for its issuer ('a statement …, which condemned …')
+_TEXT_OF_SPEECH = re.compile(r"\b(?:statement|communiqu[eé]|declaration|message|letter)\b", re.I)
 #: compass adjectives before a place name ('in southern Lebanon', 'in north-eastern Syria')
 #: where and when a speaker spoke, between a verb and its complement: 'conceded in a message to the Security
 #: Council that …', 'acknowledged on Monday that …', 'agreed at a news conference in Nairobi that …'
@@ -141,8 +143,9 @@ _OCCASION = re.compile(
     r"(?:\s*,?\s*(?:today|yesterday|tonight|(?:late\s+|early\s+)?on\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|"
     r"Sun)day|\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})|(?:in|at|during)\s+(?:a|an|the|his|her|its|their)"
     r"\s+(?:[\w-]+\s+){0,2}?(?:message|statement|letter|interview|speech|address|conference|briefing|meeting|"
-    r"session|debate|communiqu\w+|broadcast)|to\s+(?:reporters|journalists|the\s+press|correspondents))"
-    r"(?:\s+(?:to|with|before|in|at)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w.'\u2019-]*)*)?)+"
+    r"session|debate|communiqu\w+|broadcast|report|tweet|post)|to\s+(?:reporters|journalists|the\s+press|"
+    r"correspondents))"
+    r"(?:\s+(?:to|with|before|in|at|on)\s+(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w.'\u2019-]*)*)?)+"
 )
 
 
@@ -1086,6 +1089,19 @@ class Attributor:
         if c.kind == "rel":
             ant_end = c.start
             seg2 = text[s.start : ant_end].rstrip()
+            texts = list(_TEXT_OF_SPEECH.finditer(seg2)) if c.text.lower() == "which" else []
+            if texts and seg2.endswith(","):
+                # 'Guterres issued a statement through a spokesman, which condemned …': 'which' is the
+                # text, not the person beside it, and a text speaks for its issuer, the subject of 'issued'
+                before_text = seg2[: texts[-1].start()]
+                issued = re.search(r"\s(?:issued|released|published|sent|made)\s+(?:[\w-]+\s+){0,3}$",
+                                   before_text)
+                if issued is not None:
+                    ant = self.chunk_ending(s.start, s.start + len(before_text[: issued.start()].rstrip()))
+                else:
+                    ant = self.chunk_ending(s.start, s.start + texts[-1].end())
+                if ant is not None:
+                    return ant
             if seg2.endswith(","):
                 prev_comma = text.rfind(",", s.start, s.start + len(seg2) - 1)
                 target = prev_comma if prev_comma != -1 else s.start + len(seg2) - 1

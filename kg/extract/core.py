@@ -139,6 +139,24 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
     )
 
 
+#: the one a speaker speaks for, right after the verb: 'said on General Gobilliard's behalf', 'said on behalf
+#: of the Secretary-General'
+_ON_BEHALF = re.compile(
+    r"\s+on\s+(?:(?P<owner>(?:[\w.'\u2019-]+\s+){0,4}?[\w.\-]+)['\u2019]s\s+behalf|behalf\s+of\s+"
+    r"(?P<of>(?:the\s+)?(?:[\w.'\u2019-]+\s*?){1,6}?)(?=\s+that\b|\s*[,.;:]))"
+)
+
+
+def _principal(att: Attributor, verb_end: int) -> Speaker | None:
+    """The person or body a speaker speaks for, named right after the verb ('on X's behalf')."""
+    m = _ON_BEHALF.match(att.work, verb_end)
+    if m is None:
+        return None
+    a, b = m.span("owner") if m.group("owner") else m.span("of")
+    c = att.chunk_ending(a, b) if m.group("owner") else att.chunk_starting(a, b, strict=False)
+    return att.resolve(c, c.start) if c is not None and c.kind not in ("pronoun", "rel") else None
+
+
 def _sentence_statements(
     s: Sentence, att: Attributor, r: Resolver, work: str, mentions: list[Mention]
 ) -> list[_Stmt]:
@@ -211,6 +229,9 @@ def _sentence_statements(
             sp = good[-1].speaker  # '… expressed concern about X, which she said …': the same speaker
         if sp is None:
             continue
+        principal = _principal(att, h.end)
+        if principal is not None:
+            sp = principal  # 'Coward said on General Gobilliard's behalf': the words are Gobilliard's
         if (
             sp.type == "person"
             and h.chunk.kind == "pronoun"

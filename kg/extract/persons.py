@@ -691,6 +691,15 @@ def find_persons(
                     by_surname.setdefault(fold(" ".join(parts[-2:])), p)
                 if len(parts) >= 3 and parts[-2].lower() in _PARTICLES:
                     by_surname.setdefault(fold(" ".join(parts[-2:])), p)
+    # the last part of a compound surname, after the whole ones: '"…," said Sainte' for Gail
+    # Bindley-Taylor-Sainte
+    for p in persons.values():
+        for n in p.names:
+            parts = n.split()
+            if len(parts) >= 2 and parts[-1].count("-") and not family_name_first(parts):
+                last = parts[-1].rsplit("-", 1)[1]
+                if len(last) >= 4 and last[:1].isupper():
+                    by_surname.setdefault(fold(last), p)
     #: 'La Croix' written for 'Lacroix': surnames with their spaces removed
     by_joined: dict[str, _Person] = {}
     for k, v in by_surname.items():
