@@ -1082,3 +1082,17 @@ def test_which_after_a_statement_is_the_statement_and_its_issuer_speaks(real_gaz
     text = "Title\n\nThe mission issued a statement, which condemned the attack on the convoy.\n"
     (st,) = record(extract_text(text, real_gaz, publication_date="2019-02-06"))["statements"]
     assert (st["speaker"], st["verb"]) == ("mission", "condemned")
+
+
+@pytest.mark.parametrize("sentence, people", [
+    ("The envoy met Xanana Gusmao and Jose Ramos Horta in Dili.", ["Xanana Gusmao", "Jose Ramos Horta"]),
+    ("The killing of Dag Hammarskjold shocked the world.", ["Dag Hammarskjold"]),
+    ("\"We will fight,\" said Osman Ato.", ["Osman Ato"]),
+    ("Osman Ato, 45, a businessman, said the raids must stop.", ["Osman Ato"]),
+    ("General Aideed said the UN had declared war.", ["Aideed"]),
+    ("The envoy visited Cite Soleil and Bel Air with President Rene Preval.", ["Rene Preval"]),
+    ("The envoy met Security Council members in Port Louis.", []),
+])
+def test_people_named_where_people_meet_die_speak_or_are_listed(real_gaz, sentence, people):
+    rec = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="1993-06-14"))
+    assert [p["name"] for p in rec["persons"]] == people

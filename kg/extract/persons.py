@@ -318,8 +318,8 @@ _STRONG_TITLES = (
 #: ('General' is left out: 'General Assembly'; so are 'Secretary', 'Minister': 'Secretary Office')
 _SURNAME_TITLES = frozenset(
     "mr. ms. mrs. dr. mr ms mrs dr president ambassador senator sen. gov. king queen pope sheikh "
-    "col. colonel gen. lt. capt. maj. brig. sgt. adm. cmdr. prof. amb. secretary-general -general "
-    "under-secretary-general".split()
+    "col. colonel gen. general admiral captain sergeant lieutenant corporal lt. capt. maj. brig. sgt. adm. "
+    "cmdr. prof. amb. secretary-general -general under-secretary-general".split()
 )
 
 
@@ -418,6 +418,8 @@ _SPEECH_FORMS = "|".join(
     )
 )
 #: a reporting verb right after a name ('Lacroix said', 'Wane also noted')
+#: a name after the verb of an inverted attribution: '"We will fight," said Osman Ato'
+_INVERTED_BEFORE = re.compile(r"(?:[,\"\u201d]|[\"\u201d],)\s*(?:" + _SPEECH_FORMS + r")\s+$")
 _SPEECH_AFTER = re.compile(r"^\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b")
 #: a surname (with an optional courtesy title) as the subject of a reporting verb
 _SURNAME_SPEAKING = re.compile(
@@ -476,13 +478,20 @@ _PERSON_POSSESSION = re.compile(
 )
 
 
-#: a relative pronoun for people right after a name: 'Alassane Ouattara, whom the U.N. recognises'
-_PERSON_AFTER = re.compile(r"^,\s+(?:who|whom|whose)\s")
+#: a relative pronoun for people right after a name ('Alassane Ouattara, whom the U.N. recognises'), or
+#: their age
+_PERSON_AFTER = re.compile(r"^,\s+(?:who|whom|whose\s|\d{1,3},)")  # 'Osman Ato, 45, a businessman'
 #: people lead, command and have loyalists: 'led by Thomas Lubanga', 'forces loyal to Laurent Gbagbo'
 _PERSON_BEFORE = re.compile(
     r"(?:\b(?:led|headed|commanded)\s+by|\bloyal\s+to|\b(?:supporters|followers|loyalists)\s+of|"
-    r"\b(?:militia|militiamen|fighters|men|forces|troops)\s+of)\s+$"  # 'the militia of Thomas Lubanga'
+    r"\b(?:militia|militiamen|fighters|men|forces|troops)\s+of|"  # 'the militia of Thomas Lubanga'
+    # people meet, talk, are arrested and die: 'met Xanana Gusmao', 'talks with …', 'the killing of …'
+    r"\b(?:met|meets|meeting|talks|talked|spoke|conversation|interview)\s+with|\bmet|"
+    r"\b(?:killing|murder|death|assassination|arrest|detention|kidnapping|abduction|trial|funeral|"
+    r"resignation)\s+of)\s+$"
 )
+#: what joins names in a list: 'Xanana Gusmao and Jose Ramos Horta', 'A, B and C'
+_LIST_JOINT = re.compile(r"\s*(?:,|,?\s+and)\s+")
 #: a possessive role in apposition: "Gbagbo's spokesman, Ahoua Don Mello,"
 _POSSESSIVE_ROLE_BEFORE = re.compile(
     r"[A-Z][\w\-]*['\u2019]s\s+(?:[\w\-]+\s+){0,2}?(?:"
@@ -580,6 +589,7 @@ def find_persons(
         return any(a <= s < b or a < e <= b for a, b in blocked)
 
     lone: list[tuple[int, list[str], tuple[int, int, str]]] = []  # a surname alone after a title
+    unproven: list[tuple[int, int, int, list[str], list[str]]] = []  # name-like, with no evidence yet
     for rs, _re, toks in runs:
         texts = [t[2] for t in toks]
         headline = any(a <= rs < b for a, b in headline_spans)
@@ -666,17 +676,30 @@ def find_persons(
             or bool(_PERSON_POSSESSION.match(after))
             or bool(_ROLE_BEFORE.search(before + work[rs:s]))
             or bool(_SPEECH_AFTER.match(after))
+            or bool(_INVERTED_BEFORE.search(before + work[rs:s]))
         )
-        if (
-            not evidence
-            or re.search(r"(?:Photo|Credit|By)\s*[:/]\s*$", before)
-            or re.search(r"/\s*$", before)
-        ):
+        if re.search(r"(?:Photo|Credit|By)\s*[:/]\s*$", before) or re.search(r"/\s*$", before):
+            continue
+        if not evidence:
+            unproven.append((rs, s, e, names, prefix_tokens))
             continue
         text = " ".join(names)
         pid = _link_unknown(names, g, date)
         role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
         add(pid or slug(text), pid, work[s:e].replace("\n", " "), s, e, role, rank)
+    # a name joined to a person's name by 'and' or a comma is a person too ('met Xanana Gusmao and Jose
+    # Ramos Horta'); once more for lists, as each found one proves the next
+    for _ in range(3):
+        for cand in list(unproven):
+            rs, s, e, names, prefix_tokens = cand
+            gaps = [work[e:c0] for c0, _ in claimed if c0 >= e] + [work[c1:s] for _, c1 in claimed if c1 <= s]
+            if not any(_LIST_JOINT.fullmatch(gap) for gap in gaps):
+                continue
+            unproven.remove(cand)
+            text = " ".join(names)
+            pid = _link_unknown(names, g, date)
+            role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
+            add(pid or slug(text), pid, work[s:e].replace("\n", " "), s, e, role, rank)
 
     # surnames and misspelt surnames of people already named
     by_surname: dict[str, _Person] = {}
