@@ -1096,3 +1096,19 @@ def test_which_after_a_statement_is_the_statement_and_its_issuer_speaks(real_gaz
 def test_people_named_where_people_meet_die_speak_or_are_listed(real_gaz, sentence, people):
     rec = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="1993-06-14"))
     assert [p["name"] for p in rec["persons"]] == people
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("Police retook the courthouse in Mitrovica Secretary-General Ban Ki-moon said in a statement.",
+     "Secretary-General"),
+    ("A spokesman for U.N. Secretary-General Ban Ki-moon said the talks failed.", "U.N. Secretary-General"),
+])
+def test_a_preposition_of_the_words_before_is_not_part_of_a_title(real_gaz, sentence, role):
+    rec = record(extract_text("Headline\n\n" + sentence + "\n", real_gaz, publication_date="2010-01-01"))
+    assert [p["role_as_stated"] for p in rec["persons"]] == [role]
+
+
+def test_a_title_is_read_within_its_paragraph(real_gaz):
+    text = "UN Envoy\n\nSpecial Representative for Timor-Leste Atul Khare said the talks failed.\n"
+    rec = record(extract_text(text, real_gaz, publication_date="2007-02-01"))
+    assert [p["role_as_stated"] for p in rec["persons"]] == ["Special Representative for Timor-Leste"]

@@ -843,7 +843,7 @@ def _role_and_rank(
     role = None
     pre = work[run_start:s].strip()
     # lower-case title words and connectors before the run ("Special Representative of UNSG in Cyprus")
-    before = work[max(0, run_start - 80) : run_start]
+    before = work[max(0, run_start - 80) : run_start].rsplit("\n", 1)[-1]  # this paragraph only
     m = re.search(r"((?:(?:[A-Z][\w.'\-]*|of|for|in|to|the|and)\s+)*)$", before)
     lead = _SENTENCE_STOP.split((m.group(1) if m else "").strip())[-1]
     full_prefix = (
@@ -888,6 +888,9 @@ def _role_and_rank(
                 role = mods.group(1).strip() + " " + role
     if role:
         role = role.replace("\u2011", "-").replace("\n", " ").strip(" ,")
+        # a preposition that belongs to the words before ('the attack in Mitrovica Secretary-General Ban
+        # Ki-moon …', 'a spokesman for U.N. Secretary-General …') is not part of the title
+        role = re.sub(r"^(?:(?:in|at|from|near)\s+[A-Z][\w'\-]*|for|to|of|and)\s+(?=\S)", "", role) or None
     return role, rank
 
 
