@@ -14,6 +14,7 @@ name made of several words is also found by any one of its longer words ("Lacrou
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -24,6 +25,31 @@ from kg.namespaces import ID, sparql_prologue
 if TYPE_CHECKING:
     from kg.query import SavedQuery
     from kg.store import Store
+
+
+#: a Korean given name after the family name ('Ban Ki-moon', 'Choi Young-jin'): the syllables joined by a
+#: hyphen, the second in lower case
+_KOREAN_GIVEN_NAME = re.compile(r"[A-Z][a-z]+-[a-z]+")
+
+
+def family_name_first(parts: list[str]) -> bool:
+    """Whether a name puts the family name first, as Korean names written in English do: 'Ban Ki-moon' is
+    'Ban' alone later ('Ban said'), not 'Ki-moon'.
+
+    >>> family_name_first(["Ban", "Ki-moon"]), family_name_first(["Jean-Pierre", "Lacroix"])
+    (True, False)
+    """
+    return len(parts) == 2 and bool(_KOREAN_GIVEN_NAME.fullmatch(parts[1]))
+
+
+def surname(name: str) -> str:
+    """The part of a person's name that stands for them alone: 'Lacroix', 'Ban' for Ban Ki-moon.
+
+    >>> surname("Jean-Pierre Lacroix"), surname("Ban Ki-moon"), surname("Aideed")
+    ('Lacroix', 'Ban', 'Aideed')
+    """
+    parts = name.split()
+    return parts[0] if family_name_first(parts) else parts[-1]
 
 
 def normalize(text: str) -> str:

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import NotFound, UsageError
-from kg.names import normalize, suggest
+from kg.names import normalize, suggest, surname
 from kg.namespaces import PK, sparql_prologue
 
 if TYPE_CHECKING:  # networkx is imported where it is used, so that `kg --help` stays fast
@@ -327,7 +327,7 @@ def _copy_to_statement(statement: dict[str, Any], other: dict[str, Any], relatio
 def _short_name(name: str, node_type: str) -> str:
     """A speaker as a label names them: a person by surname ("Lacroix"), a body in full (cut at 24)."""
     if node_type == "person" and len(name.split()) > 1:
-        return name.split()[-1]
+        return surname(name)
     return name if len(name) <= 24 else name[:23] + "\u2026"
 
 

@@ -95,6 +95,17 @@ def test_statements_view(store):
     assert mentioned == {iri("mission", "MINUSMA"), iri("framework", "a4p"), iri("country", "MLI")}
 
 
+@pytest.mark.parametrize("name, short", [
+    ("Jean-Pierre Lacroix", "Lacroix"),
+    ("Ban Ki-moon", "Ban"),
+    ("Choi Young-jin", "Choi"),
+    ("Aideed", "Aideed"),
+])
+def test_a_statement_label_names_a_person_as_the_news_does(name, short):
+    """'Ban condemned', not 'Ki-moon condemned': a Korean name puts the family name first."""
+    assert viz._short_name(name, "person") == short
+
+
 def test_all_view_types_and_relations(store):
     graph = viz.project(store)
     types = dict(graph.nodes(data="type"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kg.errors import InputError, UsageError
 from kg.extract.lexicon import NAME_PARTICLES
+from kg.names import family_name_first
 
 
 def fold(text: str) -> str:
@@ -301,21 +302,6 @@ def _demonym_plurals(d: str) -> list[str]:
     if d.endswith(("ese", "sh", "ch", "ss", "s")) or " " in d:
         return [d]
     return [d, d + "s"]
-
-
-#: a Korean given name after the family name ('Ban Ki-moon', 'Choi Young-jin'): the syllables joined by a
-#: hyphen, the second in lower case
-_KOREAN_GIVEN_NAME = re.compile(r"[A-Z][a-z]+-[a-z]+")
-
-
-def family_name_first(parts: list[str]) -> bool:
-    """Whether a name puts the family name first, as Korean names written in English do: 'Ban Ki-moon' is
-    'Ban' alone later ('Ban said'), not 'Ki-moon'.
-
-    >>> family_name_first(["Ban", "Ki-moon"]), family_name_first(["Jean-Pierre", "Lacroix"])
-    (True, False)
-    """
-    return len(parts) == 2 and bool(_KOREAN_GIVEN_NAME.fullmatch(parts[1]))
 
 
 def _surnames(name: str) -> list[str]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from kg.extract import lexicon as lx
 from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.extract.entities import Found, _edit1
-from kg.extract.gazetteer import Gazetteer, family_name_first, fold
+from kg.extract.gazetteer import Gazetteer, fold
 from kg.model import Mention, Person
+from kg.names import family_name_first
 from kg.namespaces import slug
 
 _TOKEN = re.compile(
