@@ -31,6 +31,11 @@ _TOKEN = re.compile(
 )
 _PARTICLES = lx.NAME_PARTICLES
 _NOT_NAME = set(MONTHS) | set(WEEKDAYS) | {
+    "staff",
+    "command",
+    "secretariat",
+    "motors",
+    "electric",
     "united",
     "nations",
     "council",
@@ -315,8 +320,9 @@ _STRONG_TITLES = (
 ) - {"general"}
 
 
-#: titles that stand only before a person's name, so that one surname after them is a person
-#: ('General' is left out: 'General Assembly'; so are 'Secretary', 'Minister': 'Secretary Office')
+#: titles that stand only before a person's name, so that one surname after them is a person ('Secretary'
+#: and 'Minister' are left out: 'Secretary Office'; 'General' and 'Captain' are in, the institutions they
+#: also open, 'General Assembly', 'General Staff', being no names: see _NOT_NAME)
 _SURNAME_TITLES = frozenset(
     "mr. ms. mrs. dr. mr ms mrs dr president ambassador senator sen. gov. king queen pope sheikh "
     "col. colonel gen. general admiral captain sergeant lieutenant corporal lt. capt. maj. brig. sgt. adm. "
@@ -418,9 +424,9 @@ _SPEECH_FORMS = "|".join(
         reverse=True,
     )
 )
-#: a reporting verb right after a name ('Lacroix said', 'Wane also noted')
 #: a name after the verb of an inverted attribution: '"We will fight," said Osman Ato'
 _INVERTED_BEFORE = re.compile(r"(?:[,\"\u201d]|[\"\u201d],)\s*(?:" + _SPEECH_FORMS + r")\s+$")
+#: a reporting verb right after a name ('Lacroix said', 'Wane also noted')
 _SPEECH_AFTER = re.compile(r"^\s+(?:\w+ly\s+)?(?:" + _SPEECH_FORMS + r")\b")
 #: a surname (with an optional courtesy title) as the subject of a reporting verb
 _SURNAME_SPEAKING = re.compile(
@@ -589,6 +595,12 @@ def find_persons(
     def is_blocked(s: int, e: int) -> bool:
         return any(a <= s < b or a < e <= b for a, b in blocked)
 
+    def accept(rs: int, s: int, e: int, names: list[str], prefix_tokens: list[str]) -> None:
+        """A new person named by the run's name tokens at s..e (linked to the reference data if known)."""
+        pid = _link_unknown(names, g, date)
+        role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
+        add(pid or slug(" ".join(names)), pid, work[s:e].replace("\n", " "), s, e, role, rank)
+
     lone: list[tuple[int, list[str], tuple[int, int, str]]] = []  # a surname alone after a title
     unproven: list[tuple[int, int, int, list[str], list[str]]] = []  # name-like, with no evidence yet
     for rs, _re, toks in runs:
@@ -684,23 +696,16 @@ def find_persons(
         if not evidence:
             unproven.append((rs, s, e, names, prefix_tokens))
             continue
-        text = " ".join(names)
-        pid = _link_unknown(names, g, date)
-        role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
-        add(pid or slug(text), pid, work[s:e].replace("\n", " "), s, e, role, rank)
+        accept(rs, s, e, names, prefix_tokens)
     # a name joined to a person's name by 'and' or a comma is a person too ('met Xanana Gusmao and Jose
     # Ramos Horta'); once more for lists, as each found one proves the next
     for _ in range(3):
         for cand in list(unproven):
             rs, s, e, names, prefix_tokens = cand
             gaps = [work[e:c0] for c0, _ in claimed if c0 >= e] + [work[c1:s] for _, c1 in claimed if c1 <= s]
-            if not any(_LIST_JOINT.fullmatch(gap) for gap in gaps):
-                continue
-            unproven.remove(cand)
-            text = " ".join(names)
-            pid = _link_unknown(names, g, date)
-            role, rank = _role_and_rank(work, rs, s, e, prefix_tokens)
-            add(pid or slug(text), pid, work[s:e].replace("\n", " "), s, e, role, rank)
+            if any(_LIST_JOINT.fullmatch(gap) for gap in gaps):
+                unproven.remove(cand)
+                accept(*cand)
 
     # surnames and misspelt surnames of people already named
     by_surname: dict[str, _Person] = {}
