@@ -1113,3 +1113,17 @@ def test_a_title_is_read_within_its_paragraph(real_gaz):
     text = "UN Envoy\n\nSpecial Representative for Timor-Leste Atul Khare said the talks failed.\n"
     rec = record(extract_text(text, real_gaz, publication_date="2007-02-01"))
     assert [p["role_as_stated"] for p in rec["persons"]] == ["Special Representative for Timor-Leste"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "« The mission will stay », said spokesman Andrea Tenenti.",
+    "Andrea Tenenti said: «The mission will stay».",
+    "Andrea Tenenti said: ‹The mission will stay›.",
+])
+def test_guillemets_quote_as_curly_marks_do(real_gaz, sentence):
+    """French and translated copy quotes in guillemets; the quote is the words inside, without the spaces
+    French typesetting puts inside the marks, and stays a verbatim piece of the file."""
+    text = "Title\n\n" + sentence + "\n"
+    (st,) = record(extract_text(text, real_gaz, publication_date="2015-03-10"))["statements"]
+    assert (st["speaker"], st["quote"]) == ("Andrea Tenenti", "The mission will stay")
+    assert text[st["quote_start"]: st["quote_start"] + len(st["quote"])] == st["quote"]

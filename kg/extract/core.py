@@ -421,6 +421,8 @@ def _record(st: _Stmt, text: str, work: str, mentions: list[Mention], g: Gazette
     quotes = []
     for a, b, _closed in st.quotes:
         q = text[a:b].rstrip()
+        a += len(q) - len(q.lstrip())  # '« Nous ne partirons pas »': the words, not the spaces inside
+        q = q.lstrip()
         if q.endswith(","):
             q = q[:-1]
             b = a + len(q)

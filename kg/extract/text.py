@@ -32,6 +32,12 @@ _CHAR_MAP = {
     "\u02bc": "'",
     "\ufeff": " ",
     "\u200b": " ",
+    # guillemets (French and translated copy) open and close as curly marks do ('„…“' is left alone: its
+    # closing mark is the English opening one)
+    "\u00ab": "\u201c",
+    "\u00bb": "\u201d",
+    "\u2039": "\u2018",
+    "\u203a": "\u2019",
 }
 _TRANS = str.maketrans(_CHAR_MAP)
 
