@@ -1127,3 +1127,28 @@ def test_guillemets_quote_as_curly_marks_do(real_gaz, sentence):
     (st,) = record(extract_text(text, real_gaz, publication_date="2015-03-10"))["statements"]
     assert (st["speaker"], st["quote"]) == ("Andrea Tenenti", "The mission will stay")
     assert text[st["quote_start"]: st["quote_start"] + len(st["quote"])] == st["quote"]
+
+
+@pytest.mark.parametrize("headline, speaker", [
+    ("Pakistan to go with peacekeeping missions: army chief", "Raheel Sharif"),
+    ("UN: peacekeepers under fire", "United Nations"),
+    ("Tenenti: UNIFIL remains committed to calm", "Andrea Tenenti"),
+])
+def test_a_headline_names_its_speaker_before_or_after_a_colon(real_gaz, headline, speaker):
+    """'…: army chief' names the speaker after the colon, in lower case; 'Tenenti: …' before it. A clause
+    before the colon ('Pakistan to go with peacekeeping missions') is the news, not a speaker."""
+    body = {
+        "Raheel Sharif": "Chief of Army Staff General Raheel Sharif said on Friday that Pakistan is ready.",
+        "United Nations": "The United Nations said the convoy was attacked.",
+        "Andrea Tenenti": "UNIFIL spokesman Andrea Tenenti said the situation was calm.",
+    }[speaker]
+    text = headline + "\n\n" + body + "\n"
+    statements = record(extract_text(text, real_gaz, publication_date="2015-11-27"))["statements"]
+    assert [s["speaker"] for s in statements] == [speaker, speaker]
+    assert statements[0]["in_headline"]
+
+
+def test_acknowledging_sacrifices_is_praise(real_gaz):
+    text = "Title\n\nGeneral Raheel Sharif met the troops. He acknowledged the sacrifices of the troops.\n"
+    (st,) = record(extract_text(text, real_gaz, publication_date="2015-11-27"))["statements"]
+    assert (st["speaker"], st["cameo"]) == ("Raheel Sharif", "051")

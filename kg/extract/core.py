@@ -359,7 +359,11 @@ def _scare_quote(work: str, q: Quote) -> bool:
 
 
 _HEAD_COLON = re.compile(r"^\s*(?P<sp>[^:]{2,60}?):\s+\S")
-_TAIL_ATTR = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*(?P<sp>[A-Z][\w.'\- ]{1,40}?)\s*$")
+#: 'Pakistan to go with peacekeeping missions: army chief', '… - UN envoy': the speaker after a dash or a
+#: colon at the end of a headline (a colon's speaker may be in lower case: 'army chief')
+_TAIL_ATTR = re.compile(
+    r"(?:\s[-\u2013\u2014]\s*(?P<sp>[A-Z][\w.'\- ]{1,40}?)|:\s*(?P<sp2>\w[\w.'\-]*(?: [\w.'\-]+){0,3}))\s*$"
+)
 
 
 def _headline_statements(
@@ -381,14 +385,17 @@ def _headline_statements(
         m = rx.search(line) if where == "tail" else rx.match(line)
         if not m:
             continue
-        a = s.start + m.start("sp")
-        b = s.start + m.end("sp")
+        group = "sp2" if where == "tail" and m.group("sp2") else "sp"
+        a = s.start + m.start(group)
+        b = s.start + m.end(group)
         c = att.chunk_ending(a, b)
         if c is None or c.start != a and where == "head":
             c2 = att.chunk_starting(a, b)
             c = c2 if c2 is not None and c2.end == b else c
-        if c is None or c.kind in ("country", "pronoun", "rel"):
-            continue
+            if where == "head" and (c is None or c.start != a):
+                continue  # 'Pakistan to go with peacekeeping missions: …': a clause, not the speaker
+        if c is None or c.kind in ("country", "pronoun", "rel") or (group == "sp2" and c.kind == "group"):
+            continue  # ('UN: peacekeepers under fire': the people after the colon are the news)
         if c.kind == "desc" and not any(
             w.lower().rstrip("s") in lx.SPEAKER_NOUNS | lx.ORG_SPEAKER_NOUNS for w in c.text.split()
         ):
