@@ -369,7 +369,8 @@ class Resolver:
         if forward and self.indefinite:
             # 'a senior United Nations official told the Council …' / 'Briefing the Council, Martha Pobee, …':
             # someone new, named next; not anyone named paragraphs later with a post that fits
-            later = [p for p in later if min(m.start for m in p.mentions) < self._next_paragraph_end(pos)]
+            limit = self._next_paragraph_end(pos)
+            later = [p for p in later if min(m.start for m in p.mentions) < limit]
         if forward and later:
             best = min(later, key=lambda p: min(m.start for m in p.mentions))
             return self.person(best.key)
@@ -377,9 +378,9 @@ class Resolver:
 
     def _next_paragraph_end(self, pos: int) -> int:
         """Where the paragraph after the one at ``pos`` ends (no limit when paragraphs are unknown)."""
-        ends = [b for a, b in self.paragraphs if b > pos]
         if not self.paragraphs:
             return 1 << 62
+        ends = [b for _a, b in self.paragraphs if b > pos]
         return ends[1] if len(ends) > 1 else (ends[0] if ends else pos)
 
     def _ref_holder(
@@ -516,10 +517,11 @@ class Resolver:
         if self.indefinite and head in lx.SPEAKER_NOUNS:
             # 'a Monuc representative said …. "…," said representative Hamadoun Toure': an indefinite
             # description introduces someone new, who is named next with the same role noun
+            limit = min(pos + 400, self._next_paragraph_end(pos))
             later = [
                 p
                 for p in self.persons
-                if pos < min(m.start for m in p.mentions) < min(pos + 400, self._next_paragraph_end(pos))
+                if pos < min(m.start for m in p.mentions) < limit
                 and re.search(r"\b" + re.escape(head), " ".join(x for x in (p.role, p.rank) if x), re.I)
             ]
             if later:

@@ -169,14 +169,18 @@ def _name_before_apposition(span: str, g: Gazetteer) -> str:
     a comma after a name opens an apposition ('the head of the United Nations Mission in South Sudan,
     David Shearer, said'), and the person named there is not part of the mission's name.
     """
-    if "," not in span or re.sub(r"^(?:united nations|un) ", "", fold(span)) in g.mission_name_index:
+    if "," not in span or _folded_name(span) in g.mission_name_index:
         return span
     return span[: span.index(",")]
 
 
+def _folded_name(span: str) -> str:
+    """A mission's name as the name index keys it: folded, without a leading 'United Nations'."""
+    return re.sub(r"^(?:united nations|un) ", "", fold(span))
+
+
 def _resolve_mission_name(span: str, g: Gazetteer, date: str | None) -> str | None:
-    f = fold(span)
-    f = re.sub(r"^(?:united nations|un) ", "", f)
+    f = _folded_name(span)
     if f in g.mission_name_index:
         return g.mission_name_index[f]
     numbered = _name_without_ordinal(f, g, date)

@@ -129,6 +129,8 @@ FORM_TO_LEMMA: dict[str, str] = {}
 for _lemma, _forms in _VERBS.items():
     for _f in _forms:
         FORM_TO_LEMMA[_f] = _lemma
+#: finite forms of the reporting verbs (not '-ing'), longest first, for regular expressions
+FINITE_FORMS: list[str] = sorted((f for f in FORM_TO_LEMMA if not f.endswith("ing")), key=len, reverse=True)
 PHRASAL_FORMS: dict[str, str] = {}
 for _lemma, _forms in _PHRASAL_VERBS.items():
     for _f in _forms:

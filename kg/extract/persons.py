@@ -417,13 +417,7 @@ def _name_like(tokens: list[str], g: Gazetteer, titled: bool = False) -> bool:
 
 
 #: finite reporting-verb forms (not '-ing'): a capitalised name right before one is someone speaking
-_SPEECH_FORMS = "|".join(
-    sorted(
-        (f for f in lx.FORM_TO_LEMMA if not f.endswith("ing") and f not in ("state", "report")),
-        key=len,
-        reverse=True,
-    )
-)
+_SPEECH_FORMS = "|".join(f for f in lx.FINITE_FORMS if f not in ("state", "report"))
 #: a name after the verb of an inverted attribution: '"We will fight," said Osman Ato'
 _INVERTED_BEFORE = re.compile(r"(?:[,\"\u201d]|[\"\u201d],)\s*(?:" + _SPEECH_FORMS + r")\s+$")
 #: a reporting verb right after a name ('Lacroix said', 'Wane also noted')

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.lexicon import FORM_TO_LEMMA, NAME_PARTICLES
+from kg.extract.lexicon import FINITE_FORMS, NAME_PARTICLES
 
-#: finite forms of the reporting verbs (not '-ing')
-_SPEECH = "|".join(sorted((f for f in FORM_TO_LEMMA if not f.endswith("ing")), key=len, reverse=True))
+_SPEECH = "|".join(FINITE_FORMS)
 
 #: one-for-one character replacements (the text keeps its length, so offsets stay valid)
 _CHAR_MAP = {
