@@ -1152,3 +1152,50 @@ def test_acknowledging_sacrifices_is_praise(real_gaz):
     text = "Title\n\nGeneral Raheel Sharif met the troops. He acknowledged the sacrifices of the troops.\n"
     (st,) = record(extract_text(text, real_gaz, publication_date="2015-11-27"))["statements"]
     assert (st["speaker"], st["cameo"]) == ("Raheel Sharif", "051")
+
+
+@pytest.mark.parametrize("sentence, people", [
+    ("It was the worst attack since Ahmed Shah Massoud was killed.", ["Ahmed Shah Massoud"]),
+    ("Ramush Haradinaj resigned after being summoned by the court.", ["Ramush Haradinaj"]),
+    ("Paul Kagame and Yoweri Museveni met in Kampala.", ["Paul Kagame", "Yoweri Museveni"]),
+    ("The talks between Jonas Savimbi and Jose Eduardo dos Santos collapsed.",
+     ["Jonas Savimbi", "Jose Eduardo dos Santos"]),
+    ("The Secretary-General appointed Lakhdar Brahimi as his envoy.", ["Lakhdar Brahimi"]),
+    # organisations are accused, shut and meet people, but are not killed, elected or resigned
+    ("Human Rights Watch was accused of bias.", []),
+    ("Doctors Without Borders met the minister.", []),
+])
+def test_what_is_said_only_of_people_makes_a_name_a_person(real_gaz, sentence, people):
+    rec = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2000-05-10"))
+    assert [p["name"] for p in rec["persons"]] == people
+
+
+@pytest.mark.parametrize("sentence, speaker, category", [
+    ("The troops fired, according to Jean-Pierre Bemba.", "Jean-Pierre Bemba", "person"),
+    ("According to Jane Holl Lute, the troops fired.", "Jane Holl Lute", "person"),
+    ("The troops fired, according to Agence France-Presse.", "Agence France-Presse", "organization"),
+    ("The troops fired, according to Medecins Sans Frontieres.", "Medecins Sans Frontieres", "ngo"),
+    ("The troops fired, according to the Daily Monitor.", "Daily Monitor", "organization"),
+])
+def test_a_source_after_according_to_is_a_person_when_its_name_is_a_persons(real_gaz, sentence, speaker,
+                                                                             category):
+    (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2012-05-10"))[
+        "statements"]
+    assert (st["speaker"], st["speaker_category"]) == (speaker, category)
+
+
+def test_warning_shots_are_no_warning(real_gaz):
+    text = "Title\n\nResidents said the peacekeepers fired warning shots.\n"
+    (st,) = record(extract_text(text, real_gaz, publication_date="2012-05-10"))["statements"]
+    assert (st["speaker"], st["verb"], st.get("other_verbs")) == ("Residents", "said", None)
+
+
+@pytest.mark.parametrize("opening, date", [
+    ("Earlier, on Saturday, President Salva Kiir thanked the donors.", "2011-07-09"),
+    ("JUBA, July 12 (Reuters) - Earlier, on 9 July, President Salva Kiir thanked the donors.", "2011-07-09"),
+    ("Juba - On Saturday, President Salva Kiir thanked the donors.", "2011-07-09"),
+])
+def test_a_fronted_date_after_earlier_or_a_dateline_dates_the_main_clause(real_gaz, opening, date):
+    text = "Title\n\n" + opening + "\n"
+    (st,) = record(extract_text(text, real_gaz, publication_date="2011-07-12"))["statements"]
+    assert (st["speaker"], st["date"]) == ("Salva Kiir", date)

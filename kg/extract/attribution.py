@@ -93,6 +93,10 @@ _NOUN_BEFORE = re.compile(
     r"repeated|recent|latest|several|many|[\w-]+['\u2019]s)\s+)$",
     re.IGNORECASE,
 )
+#: nouns that an '-ing' form of a cue modifies ('warning shots', 'briefing room'): no speech there
+_ING_COMPOUND = re.compile(
+    r"\s+(?:shots?|signs?|lights?|sirens?|flares?|labels?|rooms?|notes|papers?|books?|packs?|kits?)\b"
+)
 #: person nouns news uses to vary the name of someone it quotes ('the veteran peacekeeper')
 _VARIATION_NOUNS = {"peacekeeper", "veteran", "politician", "diplomat", "soldier", "statesman", "lawyer"}
 _HEAD_NOUNS = lx.SPEAKER_NOUNS | lx.GROUP_NOUNS | lx.ORG_SPEAKER_NOUNS | {"delegates", "speakers", "speaker"}
@@ -708,6 +712,8 @@ class Attributor:
                 continue  # "Ban Ki-moon's call for …": a noun
             if (ing or low.endswith(("s",))) and _NOUN_BEFORE.search(before) and lemma not in ("say",):
                 continue  # 'a briefing', 'the warning', 'his remarks'
+            if ing and _ING_COMPOUND.match(after):
+                continue  # 'fired warning shots', 'in the briefing room': a modifier, not a verb
             if ing and re.search(r"[A-Z][\w-]*\s+$", before) and not s.headline and before.strip():
                 prev_word = before.split()[-1]
                 if prev_word[:1].isupper() and prev_word.lower() not in ("he", "she", "it", "they"):

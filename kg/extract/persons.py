@@ -31,6 +31,21 @@ _TOKEN = re.compile(
 )
 _PARTICLES = lx.NAME_PARTICLES
 _NOT_NAME = set(MONTHS) | set(WEEKDAYS) | {
+    # heads of the names of news media and of organisations named in French
+    "agence",
+    "presse",
+    "médecins",
+    "medecins",
+    "frontières",
+    "frontieres",
+    "internationale",
+    "times",
+    "herald",
+    "tribune",
+    "journal",
+    "gazette",
+    "monitor",
+    "daily",
     "staff",
     "command",
     "secretariat",
@@ -482,12 +497,29 @@ _PERSON_POSSESSION = re.compile(
 #: a relative pronoun for people right after a name ('Alassane Ouattara, whom the U.N. recognises'), or
 #: their age
 _PERSON_AFTER = re.compile(r"^,\s+(?:who|whom|whose\s|\d{1,3},)")  # 'Osman Ato, 45, a businessman'
+#: what is said only of people, right after a name: 'Ahmed Shah Massoud was killed', 'Ramush Haradinaj
+#: resigned', 'Paul Kagame and Yoweri Museveni met' (organisations are accused, attacked and dissolved,
+#: but not elected, sworn in, born or buried, and they do not resign or die)
+_HUMAN_PREDICATE_AFTER = re.compile(
+    r"^\s+(?:(?:was|were|had\s+been|has\s+been|is|is\s+being|was\s+being)\s+(?:\w+ly\s+)?(?:"
+    r"killed|assassinated|murdered|arrested|detained|kidnapped|abducted|wounded|injured|elected|re-elected|"
+    r"appointed|sworn\s+in|indicted|convicted|sentenced|acquitted|exiled|ousted|deposed|born|executed|"
+    r"hanged|captured|shot|buried|extradited|imprisoned|jailed|pardoned|nominated)|"
+    r"(?:\w+ly\s+)?(?:resigned|resigns|died|dies|met|meet|meets|stepped\s+down|took\s+office|"
+    r"was\s+sworn|fled\s+into\s+exile))\b"
+)
 #: people lead, command and have loyalists: 'led by Thomas Lubanga', 'forces loyal to Laurent Gbagbo'
 _PERSON_BEFORE = re.compile(
     r"(?:\b(?:led|headed|commanded)\s+by|\bloyal\s+to|\b(?:supporters|followers|loyalists)\s+of|"
     r"\b(?:militia|militiamen|fighters|men|forces|troops)\s+of|"  # 'the militia of Thomas Lubanga'
     # people meet, talk, are arrested and die: 'met Xanana Gusmao', 'talks with …', 'the killing of …'
     r"\b(?:met|meets|meeting|talks|talked|spoke|conversation|interview)\s+with|\bmet|"
+    # people are appointed and succeed one another: 'appointed Lakhdar Brahimi', 'succeeded Kofi Annan'
+    r"\b(?:appointed|appoints|replaced|replaces|succeeded|succeeds)|"
+    r"\b(?:talks|meeting|summit|agreement|rivalry)\s+between|"
+    # a source named by a name that is a person's, not an organisation's ('according to Jean-Pierre
+    # Bemba'; organisation names carry their head words: Watch, Agency, International, Press …)
+    r"\b[Aa]ccording\s+to|"
     r"\b(?:killing|murder|death|assassination|arrest|detention|kidnapping|abduction|trial|funeral|"
     r"resignation)\s+of)\s+$"
 )
@@ -674,6 +706,7 @@ def find_persons(
         evidence = (
             titled
             or bool(_PERSON_AFTER.match(after))
+            or bool(_HUMAN_PREDICATE_AFTER.match(after))
             or bool(_PERSON_BEFORE.search(before + work[rs:s]))
             or bool(_POSSESSIVE_ROLE_BEFORE.search(before + work[rs:s]))
             or _surname_recurs(names, s, runs, work)

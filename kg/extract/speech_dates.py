@@ -19,8 +19,12 @@ if TYPE_CHECKING:
     from kg.extract.core import _Stmt
 
 #: an absolute or month date opening a sentence, then a comma ('On 11 March, …', 'In February 2015, …')
+#: a dateline before the first words of a story: 'JUBA, July 12 (Reuters) - ', 'Juba — '
+_DATELINE_PREFIX = re.compile(
+    r"\s*[A-Z][\w'.-]*(?:[ ,]+[\w'.-]+){0,6}?\s*(?:\([^()\n]{2,40}\)\s*)?(?:--|\u2014|\u2013|-)\s+(?=[A-Z])"
+)
 _LEAD_DATE = re.compile(
-    r"\s*(?:(?:[Oo]n|[Ii]n|[Ll]ate on|[Ee]arly on)\s+)?"
+    r"\s*(?:(?:(?:[Oo]n|[Ii]n|[Ll]ate on|[Ee]arly on)|(?:[Ee]arlier|[Ll]ater),?\s+(?:on|in))\s+)?"
     r"(?:(?:\w+day,?\s+)?\d{1,2}\s+" + dts._MONTH_RE + r"(?:\s+\d{4})?|"
     r"(?:\w+day,?\s+)?" + dts._MONTH_RE + r"\s+\d{1,2}(?:,\s+\d{4})?|" + dts._MONTH_RE + r"(?:\s+\d{4})?|"
     r"[Ll]ast month|[Ee]arlier this month)\s*,(?!\s*\d)"
@@ -153,17 +157,20 @@ def assign_dates(
         ranges = [(lo, hi)]
         # a temporal adverbial opening the sentence scopes over its main clause: 'On Friday, X said',
         # 'On 11 March, X condemned', 'In February, X said', 'Last month, X said'
+        # … after the dateline, if the sentence opens the story ('JUBA — Earlier, on Saturday, X thanked')
+        opens = _DATELINE_PREFIX.match(work, s.start, s.end)
+        lead_start = opens.end() if opens else s.start
         lead = re.match(
-            r"\s*(?:(?:Earlier|Later)\s+)?(?:today|yesterday|last week|this week|on \w+day|"
+            r"\s*(?:(?:Earlier|Later)\s*,?\s+)?(?:today|yesterday|last week|this week|on \w+day|"
             r"(?:late |early )?\w+day)\s*,",
-            work[s.start : s.end],
+            work[lead_start : s.end],
             re.I,
         )
-        lead_end = s.start + lead.end() if lead else None
-        if lead_end is None and (dated_lead := _LEAD_DATE.match(work, s.start, s.end)):
+        lead_end = lead_start + lead.end() if lead else None
+        if lead_end is None and (dated_lead := _LEAD_DATE.match(work, lead_start, s.end)):
             lead_end = dated_lead.end()
         if lead_end is not None:
-            ranges.append((s.start, lead_end))
+            ranges.append((lead_start, lead_end))
         opening = _OCCASION_OPENING.match(work[s.start : lo])
         if opening:  # 'In a statement issued in New York on Monday, X condemned …'
             ranges.append((s.start, s.start + opening.end()))
