@@ -1199,3 +1199,13 @@ def test_a_fronted_date_after_earlier_or_a_dateline_dates_the_main_clause(real_g
     text = "Title\n\n" + opening + "\n"
     (st,) = record(extract_text(text, real_gaz, publication_date="2011-07-12"))["statements"]
     assert (st["speaker"], st["date"]) == ("Salva Kiir", date)
+
+
+def test_the_subject_of_a_clause_after_after_is_the_speaker_not_an_object(real_gaz):
+    """'after', 'before', 'since' and 'until' open clauses too: the noun phrase right before the verb is
+    its subject ('the UN Security Council' is the body that threatened, not a 'council' described)."""
+    text = ("Title\n\nA day after the UN Security Council threatened sanctions, UNMEE said the troops had "
+            "left.\n")
+    statements = record(extract_text(text, real_gaz, publication_date="2005-11-24"))["statements"]
+    assert [(s["speaker"], s["speaker_category"]) for s in statements] == [
+        ("Security Council", "un_body"), ("UNMEE", "mission")]

@@ -783,8 +783,8 @@ class Attributor:
             while pw and (pw[-1].lower() in _DETS or _PLACE_ADJ.fullmatch(pw[-1].lower())
                           or _UN_MODIFIER.fullmatch(pw[-1])):
                 pw.pop()
-            if pw and pw[-1].lower() in _PREPS and m.kind != "person":
-                m = None
+            if pw and pw[-1].lower() in _PREPS and pw[-1].lower() not in _SUBORDINATORS and m.kind != "person":
+                m = None  # ('A day after the UN Security Council threatened': a clause, the Council speaks)
         if m is not None:
             # 'the UN peacekeeping chief' style: a mention followed by a head noun is handled below
             kind = m.kind
