@@ -10,6 +10,8 @@ every known tenure is recorded as ``pk:inconsistency``.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
@@ -100,9 +102,10 @@ def _reference_iri(kind: str, ident: str) -> URIRef:
 def _speaker_iri(s: Statement, dockey: str) -> tuple[URIRef, str]:
     """IRI and kind of the speaker node ('ref' when it lives in the reference graph).
 
-    A delegation is keyed by its country (``…/id/delegation/IND``); an anonymous source is local to its
-    document (two texts' "sources" are not one agent); groups and organisations without a reference key
-    are keyed by name.
+    A delegation is keyed by its country (``…/id/delegation/IND``). A speaker known only by description
+    (an anonymous source, an unnamed official: "a UN spokesman"; a group: "residents"; "the government")
+    is local to its document: two texts' "a UN spokesman" are not one person. Named people and
+    organisations without a reference key ("Polisario Front") are keyed by name.
     """
     kind, ref = s.speaker_kind, s.speaker_id
     if kind in ("person", "body", "mission", "country") and ref:
@@ -115,9 +118,16 @@ def _speaker_iri(s: Statement, dockey: str) -> tuple[URIRef, str]:
         return URIRef(resource("org", slug(ref))), "org"
     if s.speaker_category == "anonymous_source":
         return URIRef(resource("source", f"{dockey}-{slug(s.speaker_as_written or s.speaker)}")), "anonymous"
+    described = s.speaker_category in ("unnamed_official", "group") or not _NAME_WORD.search(s.speaker)
+    local = f"{dockey}-{slug(s.speaker)}" if described else slug(s.speaker)
     if s.speaker_category in ("person", "unnamed_official"):
-        return URIRef(resource("person", slug(s.speaker))), "person"
-    return URIRef(resource("org", slug(s.speaker))), "group"
+        return URIRef(resource("person", local)), "person"
+    return URIRef(resource("org", local)), "group"
+
+
+#: a word that makes a speaker a name rather than a description: capitalised, and not the UN's own
+#: ("Polisario Front", "Radio Free Europe"; not "government", "UN peacekeeping force")
+_NAME_WORD = re.compile(r"\b(?!(?:UN|U\.N|United|Nations)\b)[A-Z\u00C0-\u00DE]")
 
 
 def _delegation_triples(out: Graph, st: URIRef, sp: URIRef, s: Statement, g: Gazetteer) -> None:

@@ -147,4 +147,22 @@ def test_a_countrys_ambassador_or_envoy_speaks_for_its_delegation_under_the_word
         delegation = URIRef(resource("delegation", iso3))
         assert (delegation, PKN.delegationOf, URIRef(resource("country", iso3))) in g
     # the organisation's envoy is an unnamed official (a person); no ambassador of a country is one
-    assert list(g.subjects(RDF.type, FOAF.Person)) == [URIRef(resource("person", "african-union-envoy"))]
+    assert list(g.subjects(RDF.type, FOAF.Person)) == [
+        URIRef(resource("person", f"{result.document.key}-african-union-envoy"))]
+
+
+def test_a_speaker_known_by_description_is_local_to_its_document_and_a_name_is_not(gaz):
+    """Two texts' "a UN spokesman", "residents" or "the government" are not one agent (one node would
+    join statements of different people across the corpus); two texts' "Polisario Front" are one."""
+    body = ("A UN spokesman said the patrol was ambushed. Residents said they heard gunfire. "
+            "The government condemned the attack. The Polisario Front said the truce was over.")
+    speakers = []
+    for opening in ("Clashes in the north.", "Clashes in the south."):  # two documents (two text keys)
+        _result, g = _graph(gaz, opening + " " + body)
+        speakers.append({str(w): sp for st, w in g.subject_objects(PKN.speakerAsWritten)
+                         for sp in g.objects(st, PKN.speaker)})
+    one, two = speakers
+    assert set(one) == set(two) == {"A UN spokesman", "Residents", "The government", "The Polisario Front"}
+    assert one["The Polisario Front"] == two["The Polisario Front"]
+    for described in ("A UN spokesman", "Residents", "The government"):
+        assert one[described] != two[described]
