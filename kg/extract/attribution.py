@@ -112,7 +112,8 @@ _MODIFIER = re.compile(
     r"force|world|body's|body\u2019s|[\w-]+'s|[\w-]+\u2019s|\d+[\w-]*|(?:[\w-]+-)+\w+|"
     r"former|deputy|acting|new|special|civilian|local|national|international|regional|"
     r"ruling|\(UN\)|\(U\.N\.\)|[a-z]+ian|[a-z]+ese|other|several|some|two|three|four|"
-    r"foreign|defen[cs]e|interior|federal|transitional|interim|media|press|armed|information)$"
+    r"foreign|defen[cs]e|interior|federal|transitional|interim|media|press|armed|information|"
+    r"aid|relief|humanitarian|medical|health|rights|one)$"
 )
 _KEEP_MODIFIERS = {
     "peacekeeping",
@@ -168,7 +169,8 @@ _GOVERNMENT_HEADS = {"government", "ministry", "presidency", "cabinet", "adminis
 _ONE_OF_GROUP = {
     "residents", "witnesses", "villagers", "refugees", "survivors", "activists", "protesters",
     "demonstrators", "sources", "lawmakers", "elders", "relatives", "observers", "analysts", "experts",
-    "members", "rebels", "soldiers", "fighters",
+    "members", "rebels", "soldiers", "fighters", "workers", "doctors", "medics", "nurses", "civilians",
+    "locals", "traders", "farmers", "students", "journalists", "correspondents",
 }
 #: a quantity of people before a plural head ('hundreds of protesters', 'dozens of residents')
 _QUANTITY_OF = re.compile(
@@ -783,8 +785,10 @@ class Attributor:
             while pw and (pw[-1].lower() in _DETS or _PLACE_ADJ.fullmatch(pw[-1].lower())
                           or _UN_MODIFIER.fullmatch(pw[-1])):
                 pw.pop()
-            if pw and pw[-1].lower() in _PREPS and pw[-1].lower() not in _SUBORDINATORS and m.kind != "person":
-                m = None  # ('A day after the UN Security Council threatened': a clause, the Council speaks)
+            # ('A day after the UN Security Council threatened': a clause, whose subject the Council is)
+            conjunction = pw and pw[-1].lower() in _SUBORDINATORS
+            if pw and pw[-1].lower() in _PREPS and not conjunction and m.kind != "person":
+                m = None
         if m is not None:
             # 'the UN peacekeeping chief' style: a mention followed by a head noun is handled below
             kind = m.kind
@@ -827,7 +831,8 @@ class Attributor:
             if any(a <= words[i].start() < b for a, b in inside):
                 continue  # 'Force' in 'the UN Interim Force in Lebanon' is part of a name
             nxt = words[i + 1].group(0).lower()
-            if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS)) and (
+            one_of = {w + "s", w + "es"} & _ONE_OF_GROUP  # 'a doctor at the hospital'
+            if (w in _HEAD_NOUNS or (w.endswith("s") and w[:-1] in _HEAD_NOUNS) or one_of) and (
                 nxt in ("of", "for", "in", "to", "at") or (nxt == "from" and w in _SOURCE_OF_TEXT)
             ):
                 # 'a statement from the UN mission': a text names its source with 'from'. The leftmost

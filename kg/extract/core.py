@@ -100,6 +100,15 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
             stmts.extend(new)
             last_by_para[s.para] = new[-1]
             continue
+        answer = _ANSWER.match(work, s.start, s.end)
+        if answer and not s.quote_only:
+            # an interview printed as questions and answers: the answer is the interviewee's, as a
+            # stand-alone quotation paragraph is the last speaker's
+            st = _answer_statement(s, body_sents, stmts, work, resolver)
+            if st is not None:
+                stmts.append(st)
+                last_by_para[s.para] = st
+            continue
         if s.quote_only:
             prev = last_by_para.get(s.para)
             if prev is not None:
@@ -155,6 +164,30 @@ def _principal(att: Attributor, verb_end: int) -> Speaker | None:
     a, b = m.span("owner") if m.group("owner") else m.span("of")
     c = att.chunk_ending(a, b) if m.group("owner") else att.chunk_starting(a, b, strict=False)
     return att.resolve(c, c.start) if c is not None and c.kind not in ("pronoun", "rel") else None
+
+
+#: the answer of an interview printed as questions and answers ('A: We record every violation'), and the
+#: question before it
+_ANSWER = re.compile(r"\s*(?:A|Answer|ANSWER)\s*[:\u2014\u2013-]\s+(?=\S)")
+_QUESTION = re.compile(r"\s*(?:Q|Question|QUESTION)\s*[:\u2014\u2013-]\s+(?=\S)")
+
+
+def _answer_statement(s: Sentence, body_sents: list[Sentence], stmts: list[_Stmt], work: str,
+                      resolver: Resolver) -> _Stmt | None:
+    """The statement of an interview answer: the first sentence of a paragraph opened by 'A:' right after
+    a paragraph opened by 'Q:', spoken by the person who spoke last (the interviewee); None otherwise."""
+    para_sents = [x for x in body_sents if x.para == s.para]
+    before = [x for x in body_sents if x.para == s.para - 1]
+    if not para_sents or para_sents[0] is not s or not before or not _QUESTION.match(work, before[0].start):
+        return None
+    last = next((x for x in reversed(stmts) if x.speaker.type == "person"), None)
+    if last is None or not resolver.history:
+        return None
+    st = _Stmt(last.speaker, s, [], None)
+    st.implicit = True
+    for x in para_sents[1:]:
+        st.spans.append((x.start, x.end))
+    return st
 
 
 def _sentence_statements(
