@@ -11,7 +11,6 @@ every known tenure is recorded as ``pk:inconsistency``.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
@@ -118,9 +117,10 @@ def _speaker_iri(s: Statement, dockey: str) -> tuple[URIRef, str]:
         return URIRef(resource("org", slug(ref))), "org"
     if s.speaker_category == "anonymous_source":
         return URIRef(resource("source", f"{dockey}-{slug(s.speaker_as_written or s.speaker)}")), "anonymous"
-    described = s.speaker_category in ("unnamed_official", "group") or not _NAME_WORD.search(s.speaker)
+    described = (s.speaker_category in ("unnamed_official", "unnamed_person", "group")
+                 or not _NAME_WORD.search(s.speaker))
     local = f"{dockey}-{slug(s.speaker)}" if described else slug(s.speaker)
-    if s.speaker_category in ("person", "unnamed_official"):
+    if s.speaker_category in ("person", "unnamed_official", "unnamed_person"):
         return URIRef(resource("person", local)), "person"
     return URIRef(resource("org", local)), "group"
 

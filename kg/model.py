@@ -130,6 +130,7 @@ class Person:
 SPEAKER_CATEGORIES: dict[str, str] = {
     "person": "a named person",
     "unnamed_official": "a person identified by post only ('a UN spokesman', 'the Force Commander')",
+    "unnamed_person": "a person known neither by name nor by post ('a local resident', 'one aid worker')",
     "anonymous_source": "a source left unnamed on purpose ('sources', 'who asked not to be named')",
     "group": "people speaking together who are not an organisation ('residents', 'Western diplomats')",
     "delegation": "a country's delegation or its representative at a meeting; links to the country",

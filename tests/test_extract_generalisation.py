@@ -1209,3 +1209,31 @@ def test_the_subject_of_a_clause_after_after_is_the_speaker_not_an_object(real_g
     statements = record(extract_text(text, real_gaz, publication_date="2005-11-24"))["statements"]
     assert [(s["speaker"], s["speaker_category"]) for s in statements] == [
         ("Security Council", "un_body"), ("UNMEE", "mission")]
+
+
+@pytest.mark.parametrize("sentence, speaker, category", [
+    ("\"People do not trust the peace yet,\" one aid worker said.", "one aid worker", "unnamed_person"),
+    ("\"People do not trust the peace yet,\" one aid worker, who asked not to be named, said.",
+     "one aid worker", "anonymous_source"),
+    ("A doctor at the hospital said six people had died.", "A doctor at the hospital", "unnamed_person"),
+    ("A journalist said the convoy was stopped.", "A journalist", "unnamed_person"),
+    ("Human rights activists said the vote was rigged.", "Human rights activists", "group"),
+])
+def test_one_of_the_people_where_news_happens_speaks(real_gaz, sentence, speaker, category):
+    """'One aid worker', 'a doctor at the hospital': the singular of a group of people speaks, with its
+    modifiers and complement, as an unnamed person (no post, so not an unnamed official)."""
+    (st,) = record(extract_text("Title\n\n" + sentence + "\n", real_gaz, publication_date="2004-03-15"))[
+        "statements"]
+    assert (st["speaker"], st["speaker_category"]) == (speaker, category)
+
+
+def test_an_interview_printed_as_questions_and_answers_gives_the_answers_to_the_interviewee(real_gaz):
+    text = ("Title\n\nUNIFIL spokesman Andrea Tenenti said in an interview on Tuesday that all was calm.\n\n"
+            "Question: How do you assess the situation?\n\n"
+            "Answer: The situation is calm. We continue our patrols.\n\n"
+            "Q: What about the violations?\n\n"
+            "A: We record every violation.\n\n"
+            "A: This answer follows no question.\n")
+    statements = record(extract_text(text, real_gaz, publication_date="2015-06-02"))["statements"]
+    assert [(s["speaker"], s["verb"], s.get("implicit", False)) for s in statements] == [
+        ("Andrea Tenenti", "said", False), ("Andrea Tenenti", None, True), ("Andrea Tenenti", None, True)]

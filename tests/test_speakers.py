@@ -32,6 +32,10 @@ def gaz():
     [
         ("person", "person", "Andrea Tenenti", "the spokesman", "person"),
         ("unnamed_person", None, "a UN spokesman", None, "unnamed_official"),
+        ("unnamed_person", None, "A local resident", None, "unnamed_person"),  # no post: not an official
+        ("unnamed_person", None, "one aid worker", None, "unnamed_person"),
+        ("unnamed_person", None, "A doctor at the hospital", None, "unnamed_person"),
+        ("unnamed_person", None, "A police officer", None, "unnamed_official"),
         ("unnamed_person", None, "a source", "a source close to the mission", "anonymous_source"),
         ("group", None, "officials", "officials who spoke on condition of anonymity", "anonymous_source"),
         ("group", None, "residents", None, "group"),

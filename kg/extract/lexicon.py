@@ -470,6 +470,14 @@ GROUP_NOUNS = {
     "students",
     "families",
 }
+#: people who hold no post and speak for themselves, one of a group ('a local resident', 'one aid worker',
+#: 'a doctor at the hospital'): an unnamed person, not an unnamed official
+PUBLIC_NOUNS = {
+    "resident", "witness", "villager", "refugee", "survivor", "activist", "protester", "demonstrator",
+    "worker", "doctor", "medic", "nurse", "civilian", "local", "trader", "farmer", "student", "journalist",
+    "correspondent", "relative", "elder", "teacher", "businessman", "businesswoman", "shopkeeper",
+    "driver", "passenger", "victim", "mother", "father", "man", "woman",
+}
 ORG_SPEAKER_NOUNS = {
     "delegation",
     "mission",

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from kg.extract import lexicon as lx
+
 #: an unnamed source: the text says it is unnamed, or calls it a source
 _ANONYMOUS = re.compile(
     r"\b(?:sources?|anonymity|anonymously|unnamed|unidentified|not authori[sz]ed|declined to be (?:named|"
@@ -73,7 +75,11 @@ def speaker_category(
     if speaker_type in ("unnamed_person", "group"):
         if _ANONYMOUS.search(as_written or name) or _ANONYMOUS.search(context):
             return "anonymous_source"
-        return "unnamed_official" if speaker_type == "unnamed_person" else "group"
+        if speaker_type == "group":
+            return "group"
+        words = set(re.findall(r"[a-z]+", (as_written or name).lower()))
+        public = words & lx.PUBLIC_NOUNS and not words & lx.SPEAKER_NOUNS
+        return "unnamed_person" if public else "unnamed_official"
     if kind == "body":
         return "un_body"
     if kind == "mission":
