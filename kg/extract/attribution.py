@@ -649,10 +649,8 @@ class Attributor:
     def verb_hits(self, s: Sentence) -> list[Hit]:
         text = self.masked
         hits: list[Hit] = []
-        for m in lx.SPEECH_WORD_RE.finditer(text, s.start, s.end):
-            word = m.group(1)
+        for word, vs, ve in lx.speech_words(text, s.start, s.end):
             low = word.lower()
-            vs, ve = m.start(1), m.end(1)
             after = text[ve : s.end]
             before = text[s.start : vs]
             lemma = lx.FORM_TO_LEMMA.get(low)

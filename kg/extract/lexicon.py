@@ -8,6 +8,7 @@ how English reports speech, how titles and ranks are written, which words are co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,12 +160,22 @@ OPENING_PARTICIPLES = {
     "describing",
 }
 
-SPEECH_WORD_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted(set(FORM_TO_LEMMA) | set(PHRASAL_FORMS), key=len, reverse=True))
-    + r")(?![\w-])",
-    re.IGNORECASE,
-)
+#: every form of a cue word, lower case: each is one run of word characters and hyphens
+SPEECH_FORMS = frozenset(f.lower() for f in (*FORM_TO_LEMMA, *PHRASAL_FORMS))
+_odd = sorted(f for f in SPEECH_FORMS if not re.fullmatch(r"[\w-]+", f))
+if _odd:
+    raise InputError(f"cue forms must be single words (letters, digits, hyphens): {', '.join(_odd)}; "
+                     f"write a phrase as a base word and its particle in kg/extract/cues.tsv")
+_WORD_RUN = re.compile(r"[\w-]+")
+
+
+def speech_words(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """The cue words of ``text[start:end]``, as (word, start, end): whole runs of word characters and
+    hyphens whose lower case is a cue form. One set lookup per word: a pattern alternating the 358
+    forms took a sixth of the extraction's time."""
+    for m in _WORD_RUN.finditer(text, start, end):
+        if m.group().lower() in SPEECH_FORMS:
+            yield m.group(), m.start(), m.end()
 #: "according to X"
 ACCORDING_RE = re.compile(r"(?<![\w-])according to(?![\w-])", re.IGNORECASE)
 
