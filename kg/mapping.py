@@ -117,17 +117,21 @@ def _speaker_iri(s: Statement, dockey: str) -> tuple[URIRef, str]:
         return URIRef(resource("org", slug(ref))), "org"
     if s.speaker_category == "anonymous_source":
         return URIRef(resource("source", f"{dockey}-{slug(s.speaker_as_written or s.speaker)}")), "anonymous"
-    described = (s.speaker_category in ("unnamed_official", "unnamed_person", "group")
-                 or not _NAME_WORD.search(s.speaker))
+    described = s.speaker_category in ("unnamed_official", "unnamed_person", "group") or not _named(s.speaker)
     local = f"{dockey}-{slug(s.speaker)}" if described else slug(s.speaker)
     if s.speaker_category in ("person", "unnamed_official", "unnamed_person"):
         return URIRef(resource("person", local)), "person"
     return URIRef(resource("org", local)), "group"
 
 
-#: a word that makes a speaker a name rather than a description: capitalised, and not the UN's own
-#: ("Polisario Front", "Radio Free Europe"; not "government", "UN peacekeeping force")
-_NAME_WORD = re.compile(r"\b(?!(?:UN|U\.N|United|Nations)\b)[A-Z\u00C0-\u00DE]")
+#: capitalised words that do not make a speaker a name ('UN peacekeeping force', 'The government')
+_NOT_NAMING = {"UN", "U.N.", "United", "Nations", "The", "A", "An"}
+
+
+def _named(speaker: str) -> bool:
+    """Whether a speaker is called by a name ("Polisario Front", "Radio Free Europe") rather than described
+    ("government", "U.N. peacekeeping force"): a capitalised word that is not the UN's own."""
+    return any(w[:1].isupper() and w not in _NOT_NAMING for w in re.findall(r"[\w.'\u2019-]+", speaker))
 
 
 def _delegation_triples(out: Graph, st: URIRef, sp: URIRef, s: Statement, g: Gazetteer) -> None:

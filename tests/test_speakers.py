@@ -159,14 +159,16 @@ def test_a_speaker_known_by_description_is_local_to_its_document_and_a_name_is_n
     """Two texts' "a UN spokesman", "residents" or "the government" are not one agent (one node would
     join statements of different people across the corpus); two texts' "Polisario Front" are one."""
     body = ("A UN spokesman said the patrol was ambushed. Residents said they heard gunfire. "
-            "The government condemned the attack. The Polisario Front said the truce was over.")
+            "The government condemned the attack. The Polisario Front said the truce was over. "
+            "The U.N. peacekeeping force said it had sent a patrol.")
     speakers = []
     for opening in ("Clashes in the north.", "Clashes in the south."):  # two documents (two text keys)
         _result, g = _graph(gaz, opening + " " + body)
         speakers.append({str(w): sp for st, w in g.subject_objects(PKN.speakerAsWritten)
                          for sp in g.objects(st, PKN.speaker)})
     one, two = speakers
-    assert set(one) == set(two) == {"A UN spokesman", "Residents", "The government", "The Polisario Front"}
+    assert set(one) == set(two) == {"A UN spokesman", "Residents", "The government", "The Polisario Front",
+                                    "The U.N. peacekeeping force"}
     assert one["The Polisario Front"] == two["The Polisario Front"]
-    for described in ("A UN spokesman", "Residents", "The government"):
+    for described in ("A UN spokesman", "Residents", "The government", "The U.N. peacekeeping force"):
         assert one[described] != two[described]

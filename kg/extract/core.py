@@ -108,7 +108,7 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
             if st is not None:
                 stmts.append(st)
                 last_by_para[s.para] = st
-            continue
+                continue
         if s.quote_only:
             prev = last_by_para.get(s.para)
             if prev is not None:

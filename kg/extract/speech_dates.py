@@ -18,11 +18,12 @@ from kg.extract.attribution import Sentence
 if TYPE_CHECKING:
     from kg.extract.core import _Stmt
 
-#: an absolute or month date opening a sentence, then a comma ('On 11 March, …', 'In February 2015, …')
 #: a dateline before the first words of a story: 'JUBA, July 12 (Reuters) - ', 'Juba — '
 _DATELINE_PREFIX = re.compile(
     r"\s*[A-Z][\w'.-]*(?:[ ,]+[\w'.-]+){0,6}?\s*(?:\([^()\n]{2,40}\)\s*)?(?:--|\u2014|\u2013|-)\s+(?=[A-Z])"
 )
+#: an absolute or month date opening a sentence, then a comma ('On 11 March, …', 'In February 2015, …',
+#: 'Earlier, on 9 July, …')
 _LEAD_DATE = re.compile(
     r"\s*(?:(?:(?:[Oo]n|[Ii]n|[Ll]ate on|[Ee]arly on)|(?:[Ee]arlier|[Ll]ater),?\s+(?:on|in))\s+)?"
     r"(?:(?:\w+day,?\s+)?\d{1,2}\s+" + dts._MONTH_RE + r"(?:\s+\d{4})?|"
