@@ -100,8 +100,7 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
             stmts.extend(new)
             last_by_para[s.para] = new[-1]
             continue
-        answer = _ANSWER.match(work, s.start, s.end)
-        if answer and not s.quote_only:
+        if _ANSWER.match(work, s.start, s.end) and not s.quote_only:
             # an interview printed as questions and answers: the answer is the interviewee's, as a
             # stand-alone quotation paragraph is the last speaker's
             st = _answer_statement(s, body_sents, stmts, work, resolver)
@@ -120,11 +119,8 @@ def extract_document(doc: Document, g: Gazetteer) -> ExtractionResult:
             if para_sents and para_sents[0] is s and resolver.history and stmts:
                 last = stmts[-1]
                 if last.speaker.type in ("person", "unnamed_person") and s.para - last.sent.para <= 2:
-                    st = _Stmt(last.speaker, s, [], None)
-                    st.implicit = True
+                    st = _implicit_statement(last.speaker, para_sents)
                     st.quotes = [(q.start, q.end, q.closed) for q in s.quotes]
-                    for x in para_sents[1:]:
-                        st.spans.append((x.start, x.end))
                     stmts.append(st)
                     last_by_para[s.para] = st
         # a subject that is an organisation or country, for a later 'it'
@@ -183,7 +179,13 @@ def _answer_statement(s: Sentence, body_sents: list[Sentence], stmts: list[_Stmt
     last = next((x for x in reversed(stmts) if x.speaker.type == "person"), None)
     if last is None or not resolver.history:
         return None
-    st = _Stmt(last.speaker, s, [], None)
+    return _implicit_statement(last.speaker, para_sents)
+
+
+def _implicit_statement(speaker: Speaker, para_sents: list[Sentence]) -> _Stmt:
+    """A statement with no verb of its own: a paragraph whose speaker is the one who spoke before it (a
+    stand-alone quotation, an interview answer), from its first sentence over the whole paragraph."""
+    st = _Stmt(speaker, para_sents[0], [], None)
     st.implicit = True
     for x in para_sents[1:]:
         st.spans.append((x.start, x.end))

@@ -158,7 +158,7 @@ def assign_dates(
         ranges = [(lo, hi)]
         # a temporal adverbial opening the sentence scopes over its main clause: 'On Friday, X said',
         # 'On 11 March, X condemned', 'In February, X said', 'Last month, X said'
-        # … after the dateline, if the sentence opens the story ('JUBA — Earlier, on Saturday, X thanked')
+        # … after a dateline, if the sentence opens with one ('JUBA — Earlier, on Saturday, X thanked')
         opens = _DATELINE_PREFIX.match(work, s.start, s.end)
         lead_start = opens.end() if opens else s.start
         lead = re.match(
